@@ -17,6 +17,7 @@ module.exports = {
     '^@app/contracts$': '<rootDir>/libs/contracts/src',
     '^@app/platform$': '<rootDir>/libs/platform/src',
     '^@app/stack$': '<rootDir>/tools/stack/src',
+    '^@app/read-models$': '<rootDir>/libs/read-models/src',
   },
   testMatch: unitOnly
     ? ['<rootDir>/**/*.spec.ts']

@@ -1,0 +1,34 @@
+import { IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Min } from 'class-validator';
+
+/** X-Request-ID values we keep as correlation ids: 1-128 chars of `[A-Za-z0-9._:-]`. */
+export const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const DEFAULT_TENANT_ID = 'default';
+
+/**
+ * The envelope every event travels in (JSON value of a Kafka message whose key is `jobId`).
+ * `causationId` is the id of the event that caused this one (null for a job's first event).
+ */
+export interface EventEnvelope<TType extends string = string, TData = unknown> {
+  id: string;
+  type: TType;
+  version: number;
+  jobId: string;
+  tenantId: string;
+  correlationId: string;
+  causationId: string | null;
+  occurredAt: string;
+  data: TData;
+}
+
+export class EventEnvelopeDto implements EventEnvelope<string, object> {
+  @IsUUID() id!: string;
+  @IsString() @Length(1, 100) type!: string;
+  @IsInt() @Min(1) version!: number;
+  @IsUUID() jobId!: string;
+  @IsString() @Length(1, 64) tenantId!: string;
+  @Matches(CORRELATION_ID_PATTERN) correlationId!: string;
+  @IsOptional() @IsUUID() causationId!: string | null;
+  @IsISO8601({ strict: true }) occurredAt!: string;
+  @IsObject() data!: object;
+}

@@ -1,0 +1,91 @@
+import type { ClassConstructor } from 'class-transformer';
+import type { FieldError } from '../field-error';
+import { describeStage, JOB_CATALOG } from '../jobs/job-catalog';
+import { validatePlain } from '../validation';
+import { EventEnvelopeDto, type EventEnvelope } from './envelope';
+import { EVENT_DATA_SCHEMAS, EVENT_VERSIONS, EventTypes, type EventType, type JobEvent } from './job-events';
+
+/** An event that fails its schema, with every problem found. */
+export class InvalidEventError extends Error {
+  constructor(
+    message: string,
+    readonly errors: FieldError[],
+  ) {
+    super(`${message}: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
+    this.name = 'InvalidEventError';
+  }
+}
+
+export type DecodeOutcome = { ok: true; event: JobEvent } | { ok: false; reason: string; errors: FieldError[] };
+
+function isKnownType(type: string): type is EventType {
+  return Object.prototype.hasOwnProperty.call(EVENT_DATA_SCHEMAS, type);
+}
+
+/** Checks an envelope and its data against the schema of its type (and version). */
+export function validateEvent(candidate: unknown): DecodeOutcome {
+  const envelope = validatePlain(EventEnvelopeDto, candidate);
+  if (!envelope.ok) return { ok: false, reason: 'invalid envelope', errors: envelope.errors };
+  const { type, version, data } = envelope.value;
+  if (!isKnownType(type)) {
+    return { ok: false, reason: 'unknown event type', errors: [{ path: 'type', message: `unknown type ${type}` }] };
+  }
+  if (version !== EVENT_VERSIONS[type]) {
+    return {
+      ok: false,
+      reason: 'unsupported event version',
+      errors: [{ path: 'version', message: `${type} version ${version} is not supported` }],
+    };
+  }
+  const schema: ClassConstructor<object> = EVENT_DATA_SCHEMAS[type];
+  const dataCheck = validatePlain(schema, data, 'data');
+  if (!dataCheck.ok) return { ok: false, reason: 'invalid event data', errors: dataCheck.errors };
+  const nested = validateNestedPayload(type, data as Record<string, unknown>);
+  if (nested.length > 0) return { ok: false, reason: 'invalid event data', errors: nested };
+  // Keep the original plain object (not the class instance) so re-encoding is byte-stable.
+  return { ok: true, event: candidate as JobEvent };
+}
+
+/** Job inputs and stage results are typed by job type / stage, so they are checked by lookup. */
+function validateNestedPayload(type: EventType, data: Record<string, unknown>): FieldError[] {
+  if (type === EventTypes.JobRequested || type === EventTypes.StageRetryScheduled) {
+    const request = (type === EventTypes.JobRequested ? data : data.request) as Record<string, unknown>;
+    const prefix = type === EventTypes.JobRequested ? 'data.input' : 'data.request.input';
+    const descriptor = JOB_CATALOG[request.jobType as keyof typeof JOB_CATALOG];
+    if (!descriptor) return [{ path: prefix, message: 'unknown job type' }];
+    const input = validatePlain(descriptor.inputDto, request.input, prefix);
+    return input.ok ? [] : input.errors;
+  }
+  if (type === EventTypes.StageCompleted) {
+    const descriptor = describeStage(String(data.stage));
+    if (!descriptor) return [{ path: 'data.stage', message: 'unknown stage' }];
+    const result = validatePlain(descriptor.resultDto, data.result, 'data.result');
+    return result.ok ? [] : result.errors;
+  }
+  return [];
+}
+
+/** Parses and validates a Kafka message value. Never throws. */
+export function decodeEvent(value: Buffer | null): DecodeOutcome {
+  if (value === null || value.length === 0) {
+    return { ok: false, reason: 'empty message', errors: [{ path: '(root)', message: 'message has no value' }] };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value.toString('utf8'));
+  } catch (error) {
+    return {
+      ok: false,
+      reason: 'not JSON',
+      errors: [{ path: '(root)', message: error instanceof Error ? error.message : 'invalid JSON' }],
+    };
+  }
+  return validateEvent(parsed);
+}
+
+/** Validates then serialises an event; a producer never writes an event that fails its schema. */
+export function encodeEvent(event: EventEnvelope): Buffer {
+  const outcome = validateEvent(event);
+  if (!outcome.ok) throw new InvalidEventError(`refusing to publish ${event.type} ${event.id}`, outcome.errors);
+  return Buffer.from(JSON.stringify(event), 'utf8');
+}

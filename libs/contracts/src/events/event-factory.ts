@@ -1,0 +1,29 @@
+import { deriveEventId } from '../event-id';
+import type { EventEnvelope } from './envelope';
+import { EVENT_VERSIONS, type EventType, type JobEvent } from './job-events';
+
+type EventOf<T extends EventType> = Extract<JobEvent, { type: T }>;
+
+/**
+ * Builds the event that `cause` leads to, with the derived deterministic id (design invariant 2), the
+ * cause's job, tenant and correlation ids, and `causationId` = the cause's id.
+ */
+export function causedEvent<T extends EventType>(
+  cause: EventEnvelope,
+  type: T,
+  data: EventOf<T>['data'],
+  options: { discriminator?: string | number; occurredAt?: Date } = {},
+): EventOf<T> {
+  const event: EventEnvelope<T, EventOf<T>['data']> = {
+    id: deriveEventId(cause.id, type, options.discriminator),
+    type,
+    version: EVENT_VERSIONS[type],
+    jobId: cause.jobId,
+    tenantId: cause.tenantId,
+    correlationId: cause.correlationId,
+    causationId: cause.id,
+    occurredAt: (options.occurredAt ?? new Date()).toISOString(),
+    data,
+  };
+  return event as unknown as EventOf<T>;
+}

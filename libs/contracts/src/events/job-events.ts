@@ -1,0 +1,106 @@
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import type { EventEnvelope } from './envelope';
+import { JOB_PRIORITIES, JOB_TYPES, type JobError, type JobPriority, type JobType } from '../jobs/job-types';
+
+/** Event type names. DO NOT RENAME: they are stored in the log forever. */
+export const EventTypes = {
+  JobRequested: 'JobRequested',
+  StageStarted: 'StageStarted',
+  StageAttemptFailed: 'StageAttemptFailed',
+  StageCompleted: 'StageCompleted',
+  StageFailed: 'StageFailed',
+  StageRetryScheduled: 'StageRetryScheduled',
+} as const;
+export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
+
+export class JobErrorDto implements JobError {
+  @IsString() @Length(1, 100) code!: string;
+  @IsString() @Length(0, 2000) message!: string;
+  @IsBoolean() retryable!: boolean;
+}
+
+export class JobRequestedData {
+  @IsIn(JOB_TYPES) jobType!: JobType;
+  /** Validated against the job type's input schema (see JOB_CATALOG). */
+  @IsObject() input!: Record<string, unknown>;
+  @IsIn(JOB_PRIORITIES) priority!: JobPriority;
+  @IsOptional() @IsString() @Length(1, 255) idempotencyKey!: string | null;
+}
+
+class StageEventData {
+  @IsString() @Length(1, 64) stage!: string;
+  @IsString() @Length(1, 64) stageVersion!: string;
+  @IsInt() @Min(1) @Max(1000) attempt!: number;
+}
+
+export class StageStartedData extends StageEventData {}
+
+export class StageAttemptFailedData extends StageEventData {
+  @ValidateNested() @Type(() => JobErrorDto) error!: JobErrorDto;
+  @IsISO8601({ strict: true }) retryAt!: string;
+}
+
+export class StageCompletedData extends StageEventData {
+  /** Validated against the stage's result schema (see JOB_CATALOG). */
+  @IsObject() result!: Record<string, unknown>;
+}
+
+export class StageFailedData extends StageEventData {
+  @ValidateNested() @Type(() => JobErrorDto) error!: JobErrorDto;
+}
+
+/** On a retry topic: run `attempt` of the stage for this job once `notBefore` has passed. */
+export class StageRetryScheduledData extends StageEventData {
+  @IsISO8601({ strict: true }) notBefore!: string;
+  @ValidateNested() @Type(() => JobRequestedData) request!: JobRequestedData;
+}
+
+export type JobRequested = EventEnvelope<typeof EventTypes.JobRequested, JobRequestedData>;
+export type StageStarted = EventEnvelope<typeof EventTypes.StageStarted, StageStartedData>;
+export type StageAttemptFailed = EventEnvelope<typeof EventTypes.StageAttemptFailed, StageAttemptFailedData>;
+export type StageCompleted = EventEnvelope<typeof EventTypes.StageCompleted, StageCompletedData>;
+export type StageFailed = EventEnvelope<typeof EventTypes.StageFailed, StageFailedData>;
+export type StageRetryScheduled = EventEnvelope<
+  typeof EventTypes.StageRetryScheduled,
+  StageRetryScheduledData
+>;
+
+export type JobEvent =
+  | JobRequested
+  | StageStarted
+  | StageAttemptFailed
+  | StageCompleted
+  | StageFailed
+  | StageRetryScheduled;
+
+/** Current schema version of each event type. */
+export const EVENT_VERSIONS: Readonly<Record<EventType, number>> = {
+  JobRequested: 1,
+  StageStarted: 1,
+  StageAttemptFailed: 1,
+  StageCompleted: 1,
+  StageFailed: 1,
+  StageRetryScheduled: 1,
+};
+
+export const EVENT_DATA_SCHEMAS = {
+  JobRequested: JobRequestedData,
+  StageStarted: StageStartedData,
+  StageAttemptFailed: StageAttemptFailedData,
+  StageCompleted: StageCompletedData,
+  StageFailed: StageFailedData,
+  StageRetryScheduled: StageRetryScheduledData,
+} as const;

@@ -1,0 +1,11 @@
+export { RISK_LIMITS } from './risk-input';
+export type { RiskInput, RiskPositionInput } from './risk-input';
+export { findReturnsProblems, returnsPath } from './risk-input-rules';
+export { RISK_METHODS } from './risk-result';
+export type { RiskErrorCode, RiskMethod, RiskPositionResult, RiskResult } from './risk-result';
+export {
+  OnlyForMethodConstraint,
+  ReturnsMatchPositionsConstraint,
+  RiskInputDto,
+  RiskPositionDto,
+} from './risk-input.dto';

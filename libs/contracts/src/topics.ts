@@ -1,0 +1,37 @@
+/**
+ * Every Kafka topic the platform uses, in one table.
+ *
+ * DO NOT RENAME a published topic: consumers, offsets and the replayable history are bound to these
+ * names. A changed meaning gets a new topic (or a new event version), never an edited name.
+ */
+export const Topics = {
+  /** JobRequested: the gateway's accepted jobs, key = job id. */
+  JobsRequested: 'jobs.requested',
+  /** Lifecycle events of the scrape stage (started, attempt failed, completed, failed), key = job id. */
+  ScrapeEvents: 'scrape.events',
+  /** Messages that could not be consumed (not JSON, failed their schema) or exhausted their retries. */
+  DeadLetter: 'dead-letter',
+} as const;
+
+export type TopicName = (typeof Topics)[keyof typeof Topics];
+
+/**
+ * Retry topics of a stage: attempt n (2..maxAttempts) waits on `<stage>.retry.<n-1>`. One topic per
+ * attempt keeps each topic's delays roughly equal, so a message waiting for its time never holds up a
+ * message behind it that is due sooner (no head-of-line blocking between backoff tiers).
+ */
+export function retryTopic(stage: string, tier: number): string {
+  return `${stage}.retry.${tier}`;
+}
+
+export function retryTopics(stage: string, maxAttempts: number): string[] {
+  const topics: string[] = [];
+  for (let tier = 1; tier < maxAttempts; tier += 1) topics.push(retryTopic(stage, tier));
+  return topics;
+}
+
+/** Event topics the projector folds into the read models (the log that rebuilds them). */
+export const PROJECTED_TOPICS: readonly string[] = [Topics.JobsRequested, Topics.ScrapeEvents];
+
+/** Partitions per topic: enough for 12 consumers of one stage. */
+export const DEFAULT_PARTITIONS = 12;

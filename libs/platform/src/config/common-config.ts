@@ -1,0 +1,51 @@
+import type { EnvReader } from './env-reader';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  /** Partitions of topics the platform creates (enough for 12 consumers of a stage). */
+  partitions: number;
+  replicationFactor: number;
+  /** Upper bound on one produce call before it fails (so callers answer quickly when Kafka is down). */
+  sendTimeoutMs: number;
+  /** Prepended to every topic and consumer-group name: lets several systems (or test runs) share one cluster. */
+  topicPrefix: string;
+}
+
+export interface DatabaseConfig {
+  url: string;
+  poolSize: number;
+}
+
+export function readKafkaConfig(env: EnvReader, clientId: string): KafkaConfig {
+  return {
+    brokers: env.list('KAFKA_BROKERS', { default: ['127.0.0.1:9092'] }),
+    clientId: env.string('KAFKA_CLIENT_ID', { default: clientId }),
+    partitions: env.int('KAFKA_TOPIC_PARTITIONS', { default: 12, min: 1, max: 1000 }),
+    replicationFactor: env.int('KAFKA_REPLICATION_FACTOR', { default: 1, min: 1, max: 10 }),
+    sendTimeoutMs: env.int('KAFKA_SEND_TIMEOUT_MS', { default: 5000, min: 100, max: 120000 }),
+    topicPrefix: env.string('KAFKA_TOPIC_PREFIX', {
+      default: '',
+      pattern: /^[A-Za-z0-9._-]{0,100}$/,
+      hint: 'letters, digits, dot, underscore, hyphen',
+    }),
+  };
+}
+
+export function readDatabaseConfig(env: EnvReader): DatabaseConfig {
+  return {
+    url: env.url('DATABASE_URL', {
+      default: 'postgres://postgres@127.0.0.1:5433/eventjobs',
+      protocols: ['postgres:', 'postgresql:'],
+    }),
+    poolSize: env.int('DATABASE_POOL_SIZE', { default: 10, min: 1, max: 200 }),
+  };
+}
+
+export function readLogLevel(env: EnvReader): LogLevel {
+  return env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    default: 'info',
+  });
+}

@@ -1,0 +1,111 @@
+/** A configuration problem found at start-up; the message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+interface Common<T> {
+  default?: T;
+}
+
+/**
+ * Reads environment variables into typed values, collecting every problem instead of stopping at the
+ * first, so one start-up attempt tells the operator everything that is wrong. Call `done()` last.
+ */
+export class EnvReader {
+  private readonly problems: string[] = [];
+
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  private missing<T>(name: string, options: Common<T>): T {
+    if (options.default !== undefined) return options.default;
+    this.problems.push(`${name} is required`);
+    return undefined as unknown as T;
+  }
+
+  string(name: string, options: Common<string> & { pattern?: RegExp; hint?: string } = {}): string {
+    const value = this.raw(name);
+    if (value === undefined) return this.missing(name, options);
+    if (options.pattern && !options.pattern.test(value)) {
+      this.problems.push(`${name}=${JSON.stringify(value)} is invalid${options.hint ? `: ${options.hint}` : ''}`);
+    }
+    return value;
+  }
+
+  optionalString(name: string): string | undefined {
+    return this.raw(name);
+  }
+
+  int(name: string, options: Common<number> & { min?: number; max?: number } = {}): number {
+    const value = this.raw(name);
+    if (value === undefined) return this.missing(name, options);
+    const parsed = Number(value);
+    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(parsed)) {
+      this.problems.push(`${name}=${JSON.stringify(value)} must be an integer`);
+      return options.default ?? 0;
+    }
+    if (options.min !== undefined && parsed < options.min) {
+      this.problems.push(`${name}=${parsed} must be >= ${options.min}`);
+    }
+    if (options.max !== undefined && parsed > options.max) {
+      this.problems.push(`${name}=${parsed} must be <= ${options.max}`);
+    }
+    return parsed;
+  }
+
+  bool(name: string, options: Common<boolean> = {}): boolean {
+    const value = this.raw(name);
+    if (value === undefined) return this.missing(name, options);
+    if (/^(true|1|yes)$/i.test(value)) return true;
+    if (/^(false|0|no)$/i.test(value)) return false;
+    this.problems.push(`${name}=${JSON.stringify(value)} must be true or false`);
+    return options.default ?? false;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], options: Common<T> = {}): T {
+    const value = this.raw(name);
+    if (value === undefined) return this.missing(name, options);
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name}=${JSON.stringify(value)} must be one of ${allowed.join(', ')}`);
+      return options.default ?? allowed[0];
+    }
+    return value as T;
+  }
+
+  list(name: string, options: Common<string[]> = {}): string[] {
+    const value = this.raw(name);
+    if (value === undefined) return this.missing(name, options);
+    const items = value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0);
+    if (items.length === 0) this.problems.push(`${name} must list at least one value`);
+    return items;
+  }
+
+  url(name: string, options: Common<string> & { protocols?: string[] } = {}): string {
+    const value = this.raw(name);
+    if (value === undefined) return this.missing(name, options);
+    try {
+      const parsed = new URL(value);
+      if (options.protocols && !options.protocols.includes(parsed.protocol)) {
+        this.problems.push(`${name} must use ${options.protocols.join(' or ')}`);
+      }
+    } catch {
+      this.problems.push(`${name}=${JSON.stringify(value)} is not a URL`);
+    }
+    return value;
+  }
+
+  /** Throws a ConfigError naming every problem found so far. */
+  done(): void {
+    if (this.problems.length > 0) throw new ConfigError([...this.problems]);
+  }
+}

@@ -1,0 +1,131 @@
+import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import { encodeEvent, type EventEnvelope } from '@app/contracts';
+import type { KafkaConfig } from '../config/common-config';
+import type { Logger } from '../logging/logger';
+import { eventHeaders, type StringHeaders } from './message-headers';
+import { KafkaUnavailableError } from './kafka-unavailable.error';
+
+export interface OutgoingEvent {
+  topic: string;
+  event: EventEnvelope;
+  headers?: StringHeaders;
+}
+
+export interface RawMessage {
+  topic: string;
+  key: string | null;
+  value: Buffer | string | null;
+  headers?: StringHeaders;
+}
+
+interface PendingSend {
+  messages: RawMessage[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Publishes events with an idempotent producer and acks=all: a returned promise resolves only after
+ * every replica in the ISR has the event. Calls made while a send is in flight are grouped into the
+ * next send (group commit), because the idempotent producer allows one request in flight and a
+ * request per event would cap throughput at one round trip per event.
+ */
+export class EventPublisher {
+  private readonly producer: Producer;
+  private queue: PendingSend[] = [];
+  private sending = false;
+  private connected = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly config: KafkaConfig,
+    private readonly logger: Logger,
+    options: { transactionalId?: string } = {},
+  ) {
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      transactionalId: options.transactionalId,
+      retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 3 },
+    });
+  }
+
+  async connect(): Promise<void> {
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  async disconnect(): Promise<void> {
+    this.connected = false;
+    await this.producer.disconnect();
+  }
+
+  /** Validates and publishes events (key = job id); resolves once Kafka acknowledged all of them. */
+  async publish(events: OutgoingEvent[]): Promise<void> {
+    const messages = events.map(({ topic, event, headers }) => ({
+      topic,
+      key: event.jobId,
+      value: encodeEvent(event),
+      headers: eventHeaders(event, headers),
+    }));
+    await this.publishRaw(messages);
+  }
+
+  /** Publishes prepared messages as they are (dead letters keep the original bytes). */
+  publishRaw(messages: RawMessage[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    if (!this.connected) return Promise.reject(new KafkaUnavailableError('Kafka producer is not connected'));
+    const acknowledged = new Promise<void>((resolve, reject) => {
+      this.queue.push({ messages, resolve, reject });
+    });
+    this.flushSoon();
+    return this.withTimeout(acknowledged);
+  }
+
+  private withTimeout(acknowledged: Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new KafkaUnavailableError(`Kafka did not acknowledge within ${this.config.sendTimeoutMs} ms`)),
+        this.config.sendTimeoutMs,
+      );
+    });
+    return Promise.race([acknowledged, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  private flushSoon(): void {
+    if (this.sending) return;
+    this.sending = true;
+    setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(batch, this.config.topicPrefix) });
+        for (const pending of batch) pending.resolve();
+      } catch (error) {
+        this.logger.warn({ err: error }, 'publish failed');
+        const failure = new KafkaUnavailableError('Kafka did not acknowledge the events', { cause: error });
+        for (const pending of batch) pending.reject(failure);
+      }
+    }
+    this.sending = false;
+  }
+}
+
+function groupByTopic(batch: PendingSend[], prefix: string): TopicMessages[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const pending of batch) {
+    for (const message of pending.messages) {
+      const topic = prefix + message.topic;
+      let list = byTopic.get(topic);
+      if (!list) byTopic.set(topic, (list = []));
+      list.push({ key: message.key, value: message.value, headers: message.headers });
+    }
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}

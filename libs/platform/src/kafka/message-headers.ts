@@ -1,0 +1,32 @@
+import type { IHeaders } from 'kafkajs';
+import type { EventEnvelope } from '@app/contracts';
+
+export const HeaderNames = {
+  CorrelationId: 'x-correlation-id',
+  EventType: 'event-type',
+  EventId: 'event-id',
+  TraceParent: 'traceparent',
+  TraceState: 'tracestate',
+} as const;
+
+export type StringHeaders = Record<string, string>;
+
+/** Headers every event carries, so tools like kcat can filter without parsing the value. */
+export function eventHeaders(event: EventEnvelope, extra: StringHeaders = {}): StringHeaders {
+  return {
+    [HeaderNames.CorrelationId]: event.correlationId,
+    [HeaderNames.EventType]: event.type,
+    [HeaderNames.EventId]: event.id,
+    ...extra,
+  };
+}
+
+/** KafkaJS gives header values as Buffer, string or arrays of them; we keep the first as a string. */
+export function decodeHeaders(headers: IHeaders | undefined): StringHeaders {
+  const out: StringHeaders = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+  }
+  return out;
+}

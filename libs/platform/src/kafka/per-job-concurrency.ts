@@ -1,0 +1,38 @@
+import type { ConsumedEvent } from './event-consumer';
+
+/**
+ * Runs `work` for each event with at most `limit` jobs in flight, keeping each job's events in order
+ * (events of one job run one after the other; different jobs run side by side). Rejects with the
+ * first error after every started job finished, so no work is left running behind the caller.
+ */
+export async function forEachJobConcurrently(
+  events: ConsumedEvent[],
+  limit: number,
+  work: (event: ConsumedEvent) => Promise<void>,
+): Promise<void> {
+  const byJob = new Map<string, ConsumedEvent[]>();
+  for (const consumed of events) {
+    const list = byJob.get(consumed.event.jobId);
+    if (list) list.push(consumed);
+    else byJob.set(consumed.event.jobId, [consumed]);
+  }
+  const queues = [...byJob.values()];
+  let next = 0;
+  let firstError: unknown = null;
+  const worker = async (): Promise<void> => {
+    while (next < queues.length) {
+      const queue = queues[next++];
+      for (const consumed of queue) {
+        if (firstError !== null) return;
+        try {
+          await work(consumed);
+        } catch (error) {
+          firstError ??= error;
+          return;
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, queues.length) }, () => worker()));
+  if (firstError !== null) throw firstError;
+}

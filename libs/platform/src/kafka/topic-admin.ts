@@ -1,0 +1,50 @@
+import type { Kafka } from 'kafkajs';
+import type { KafkaConfig } from '../config/common-config';
+
+/**
+ * Creates the topics a service needs if they are missing. Event topics keep their data forever
+ * (retention.ms=-1): the log is the source of truth and replay must be able to rebuild from offset 0.
+ */
+export async function ensureTopics(kafka: Kafka, config: KafkaConfig, topics: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.map((topic) => config.topicPrefix + topic).filter((topic) => !existing.has(topic));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({
+        topic,
+        numPartitions: config.partitions,
+        replicationFactor: config.replicationFactor,
+        configEntries: [
+          { name: 'retention.ms', value: '-1' },
+          { name: 'retention.bytes', value: '-1' },
+        ],
+      })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** True when a broker answers a metadata request within the deadline. */
+export async function kafkaAnswers(kafka: Kafka, timeoutMs: number): Promise<boolean> {
+  const admin = kafka.admin();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const check = (async () => {
+      await admin.connect();
+      await admin.describeCluster();
+      return true;
+    })();
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    return await Promise.race([check, timeout]).catch(() => false);
+  } finally {
+    clearTimeout(timer);
+    void admin.disconnect().catch(() => undefined);
+  }
+}

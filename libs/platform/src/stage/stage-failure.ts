@@ -1,0 +1,31 @@
+import type { JobError } from '@app/contracts';
+
+/** A failure a stage executor reports on purpose: a stable code and whether a retry could help. */
+export class StageFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'StageFailure';
+  }
+}
+
+/** Any error with a string `code` and boolean `retryable` is a deliberate failure (duck-typed). */
+function isDeliberateFailure(error: unknown): error is Error & { code: string; retryable: boolean } {
+  return (
+    error instanceof Error &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    typeof (error as { retryable?: unknown }).retryable === 'boolean'
+  );
+}
+
+/** Maps what an executor threw to the JobError recorded on the job. Unknown errors may be transient. */
+export function toJobError(error: unknown): JobError {
+  if (isDeliberateFailure(error)) {
+    return { code: error.code, message: error.message.slice(0, 2000), retryable: error.retryable };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'INTERNAL_ERROR', message: message.slice(0, 2000), retryable: true };
+}

@@ -1,0 +1,51 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { retryTopics, Topics } from '@app/contracts';
+import type { KafkaRuntime } from '../kafka/kafka-runtime';
+import type { Logger } from '../logging/logger';
+import type { StageRuntimeConfig } from './stage-config';
+import { StageWorker, type StageDefinition, type StageExecutor } from './stage-worker';
+
+/**
+ * Hosts one stage in a Nest app: creates its topics, joins its consumer group over `jobs.requested`
+ * and the stage's retry topics, and on shutdown stops taking work and leaves the group.
+ */
+export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly worker: StageWorker;
+
+  constructor(
+    private readonly definition: Omit<StageDefinition, 'retry' | 'concurrency' | 'timeLimitMs'>,
+    private readonly runtime: StageRuntimeConfig,
+    private readonly groupId: string,
+    executor: StageExecutor,
+    private readonly kafka: KafkaRuntime,
+    private readonly logger: Logger,
+  ) {
+    this.worker = new StageWorker(
+      { ...definition, retry: runtime.retry, concurrency: runtime.concurrency, timeLimitMs: runtime.timeLimitMs },
+      executor,
+      kafka.publisher,
+      logger,
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const retries = retryTopics(this.definition.stage, this.runtime.retry.maxAttempts);
+    await this.kafka.connect([Topics.JobsRequested, this.definition.eventsTopic, Topics.DeadLetter, ...retries]);
+    const consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      topics: [Topics.JobsRequested, ...retries],
+      fromBeginning: true,
+      handler: this.worker,
+      dueAt: (event) => StageWorker.dueAt(event),
+      partitionsConsumedConcurrently: this.runtime.partitionsConsumedConcurrently,
+      maxBatchSize: this.runtime.concurrency * 4,
+    });
+    await consumer.start();
+    this.logger.info({ stage: this.definition.stage, group: this.groupId }, 'stage running');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.worker.stop();
+    await this.kafka.close();
+  }
+}

@@ -1,0 +1,160 @@
+import {
+  causedEvent,
+  EventTypes,
+  retryTopic,
+  type JobRequestedData,
+  type JobEvent,
+  type JobType,
+  type JobRequested,
+  type StageRetryScheduled,
+} from '@app/contracts';
+import type { BatchContext, ConsumedEvent, EventBatchHandler } from '../kafka/event-consumer';
+import type { EventPublisher, OutgoingEvent } from '../kafka/event-publisher';
+import { forEachJobConcurrently } from '../kafka/per-job-concurrency';
+import { jobLogger, type Logger } from '../logging/logger';
+import { retryDelayMs, type RetryPolicy } from './retry-policy';
+import { StageFailure, toJobError } from './stage-failure';
+
+export interface StageExecutionContext {
+  jobId: string;
+  attempt: number;
+  /** Fires when the stage's time limit passes or the service stops. */
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+/** The stage-specific work: turn a job request into a result, or throw (ideally a StageFailure). */
+export interface StageExecutor {
+  execute(request: JobRequestedData, context: StageExecutionContext): Promise<Record<string, unknown>>;
+}
+
+export interface StageDefinition {
+  stage: string;
+  /** Recorded on every stage event, so reprocessed results can be told apart. */
+  stageVersion: string;
+  jobType: JobType;
+  eventsTopic: string;
+  retry: RetryPolicy;
+  /** Jobs of one batch run concurrently (events of one job stay in order). */
+  concurrency: number;
+  /** Hard limit per attempt; past it the attempt fails with TIMEOUT (retryable). */
+  timeLimitMs: number;
+}
+
+/**
+ * Runs one stage over `jobs.requested` and its retry topics: emits StageStarted, runs the executor,
+ * then emits StageCompleted, or StageFailed, or (retryable, attempts left) StageAttemptFailed plus a
+ * StageRetryScheduled message on the next retry topic, so a waiting retry never blocks its partition.
+ * It resolves only after every output was acknowledged, so offsets are committed after the outputs.
+ */
+export class StageWorker implements EventBatchHandler {
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly definition: StageDefinition,
+    private readonly executor: StageExecutor,
+    private readonly publisher: EventPublisher,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Retry topics' messages become due at `notBefore`; the consumer waits for them. */
+  static dueAt(event: JobEvent): number | null {
+    return event.type === EventTypes.StageRetryScheduled ? Date.parse(event.data.notBefore) : null;
+  }
+
+  stop(): void {
+    this.stopping.abort();
+  }
+
+  async handleBatch(events: ConsumedEvent[], context: BatchContext): Promise<void> {
+    await forEachJobConcurrently(events, this.definition.concurrency, async ({ event }) => {
+      const work = this.workFor(event);
+      if (work) await this.run(work.cause, work.request, work.attempt);
+      await context.heartbeat();
+    });
+  }
+
+  private workFor(event: JobEvent): { cause: JobRequested | StageRetryScheduled; request: JobRequestedData; attempt: number } | null {
+    if (event.type === EventTypes.JobRequested && event.data.jobType === this.definition.jobType) {
+      return { cause: event, request: event.data, attempt: 1 };
+    }
+    if (event.type === EventTypes.StageRetryScheduled && event.data.stage === this.definition.stage) {
+      return { cause: event, request: event.data.request, attempt: event.data.attempt };
+    }
+    return null;
+  }
+
+  private async run(cause: JobRequested | StageRetryScheduled, request: JobRequestedData, attempt: number): Promise<void> {
+    const { stage, stageVersion, eventsTopic } = this.definition;
+    const log = jobLogger(this.logger, { jobId: cause.jobId, correlationId: cause.correlationId });
+    const started = this.publisher.publish([
+      { topic: eventsTopic, event: causedEvent(cause, EventTypes.StageStarted, { stage, stageVersion, attempt }) },
+    ]);
+    // Don't leave a rejection unobserved while the work runs; it is awaited below.
+    started.catch(() => undefined);
+    const startedAt = Date.now();
+    const outputs = await this.attempt(cause, request, attempt, log);
+    await Promise.all([started, this.publisher.publish(outputs)]);
+    log.info({ stage, attempt, outcome: outputs[0]?.event.type, ms: Date.now() - startedAt }, 'attempt finished');
+  }
+
+  private async attempt(
+    cause: JobRequested | StageRetryScheduled,
+    request: JobRequestedData,
+    attempt: number,
+    log: Logger,
+  ): Promise<OutgoingEvent[]> {
+    const { stage, stageVersion, eventsTopic, retry, timeLimitMs } = this.definition;
+    const limit = AbortSignal.timeout(timeLimitMs);
+    const signal = AbortSignal.any([limit, this.stopping.signal]);
+    try {
+      const result = await abortable(this.executor.execute(request, { jobId: cause.jobId, attempt, signal, logger: log }), signal, () =>
+        limit.aborted
+          ? new StageFailure('TIMEOUT', `stage ${stage} exceeded its time limit of ${timeLimitMs} ms`, true)
+          : new Error('service stopping'),
+      );
+      return [{ topic: eventsTopic, event: causedEvent(cause, EventTypes.StageCompleted, { stage, stageVersion, attempt, result }) }];
+    } catch (thrown) {
+      if (this.stopping.signal.aborted) throw thrown; // leave the offset uncommitted: redelivered after restart
+      const error = toJobError(thrown);
+      if (!error.retryable || attempt >= retry.maxAttempts) {
+        log.warn({ stage, attempt, code: error.code }, 'job failed');
+        return [{ topic: eventsTopic, event: causedEvent(cause, EventTypes.StageFailed, { stage, stageVersion, attempt, error }) }];
+      }
+      const retryAt = new Date(Date.now() + retryDelayMs(retry, attempt)).toISOString();
+      log.info({ stage, attempt, code: error.code, retryAt }, 'attempt failed, retry scheduled');
+      return [
+        { topic: eventsTopic, event: causedEvent(cause, EventTypes.StageAttemptFailed, { stage, stageVersion, attempt, error, retryAt }) },
+        {
+          topic: retryTopic(stage, attempt),
+          event: causedEvent(cause, EventTypes.StageRetryScheduled, {
+            stage,
+            stageVersion,
+            attempt: attempt + 1,
+            notBefore: retryAt,
+            request,
+          }),
+        },
+      ];
+    }
+  }
+}
+
+/** Settles with the work, or rejects as soon as the signal fires (the executor should stop too). */
+function abortable<T>(work: Promise<T>, signal: AbortSignal, reason: () => Error): Promise<T> {
+  if (signal.aborted) return Promise.reject(reason());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(reason());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

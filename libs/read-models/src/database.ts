@@ -1,0 +1,25 @@
+import { DataSource } from 'typeorm';
+import type { DatabaseConfig } from '@app/platform';
+import { InitialReadModels1764000000000 } from './migrations/1764000000000-initial-read-models';
+
+export const MIGRATIONS = [InitialReadModels1764000000000];
+
+/** The PostgreSQL connection pool; schema changes only through migrations (never `synchronize`). */
+export function createDataSource(config: DatabaseConfig, applicationName: string): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: config.url,
+    applicationName,
+    poolSize: config.poolSize,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    extra: { connectionTimeoutMillis: 3000, statement_timeout: 30000 },
+  });
+}
+
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  return applied.map((migration) => migration.name);
+}

@@ -1,0 +1,168 @@
+import type { DataSource } from 'typeorm';
+import type { EventEnvelope, JobError, JobPriority, JobStatus, JobType } from '@app/contracts';
+import type { JobPage, JobStageView, JobView } from './job-views';
+
+interface JobRow {
+  id: string;
+  type: JobType;
+  status: JobStatus;
+  priority: JobPriority;
+  input: Record<string, unknown>;
+  result: Record<string, unknown> | null;
+  error: JobError | null;
+  attempts: number;
+  correlation_id: string;
+  trace_id: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+interface StageRow {
+  job_id: string;
+  stage: string;
+  status: string;
+  attempts: number;
+  stage_version: string | null;
+  error: JobError | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface JobListFilter {
+  tenantId: string;
+  status?: JobStatus;
+  type?: JobType;
+  limit: number;
+  cursor?: JobCursor;
+}
+
+/** Position after the last item of a page (newest first: created_at DESC, id DESC). */
+export interface JobCursor {
+  createdAt: string;
+  id: string;
+}
+
+/** The cursor is opaque to clients: base64url of its JSON. */
+export function encodeCursor(cursor: JobCursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id]), 'utf8').toString('base64url');
+}
+
+/** Returns null when the text is not a cursor we issued. */
+export function decodeCursor(text: string): JobCursor | null {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (!Array.isArray(parsed) || parsed.length !== 2) return null;
+    const [createdAt, id] = parsed as unknown[];
+    if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) return null;
+    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+    return { createdAt, id };
+  } catch {
+    return null;
+  }
+}
+
+const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
+
+/** Reads of the job read models for the API. */
+export class JobQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async getJob(tenantId: string, id: string): Promise<JobView | null> {
+    const rows: JobRow[] = await this.dataSource.query(
+      `SELECT * FROM jobs WHERE id = $1 AND tenant_id = $2 AND requested`,
+      [id, tenantId],
+    );
+    if (rows.length === 0) return null;
+    const stages = await this.stagesOf([id]);
+    return toView(rows[0], stages.get(id) ?? []);
+  }
+
+  async listJobs(filter: JobListFilter): Promise<JobPage> {
+    const params: unknown[] = [filter.tenantId];
+    const where = ['tenant_id = $1', 'requested'];
+    if (filter.status) {
+      params.push(filter.status);
+      where.push(`status = $${params.length}`);
+    }
+    if (filter.type) {
+      params.push(filter.type);
+      where.push(`type = $${params.length}`);
+    }
+    if (filter.cursor) {
+      params.push(filter.cursor.createdAt, filter.cursor.id);
+      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(filter.limit + 1);
+    const rows: JobRow[] = await this.dataSource.query(
+      `SELECT * FROM jobs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, filter.limit);
+    const stages = await this.stagesOf(page.map((row) => row.id));
+    const last = page[page.length - 1];
+    return {
+      items: page.map((row) => toView(row, stages.get(row.id) ?? [])),
+      nextCursor:
+        rows.length > filter.limit && last ? encodeCursor({ createdAt: last.created_at.toISOString(), id: last.id }) : null,
+    };
+  }
+
+  /** The job's events in log order, or null when the job is unknown. */
+  async getEvents(tenantId: string, id: string): Promise<EventEnvelope[] | null> {
+    const job: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM jobs WHERE id = $1 AND tenant_id = $2 AND requested`,
+      [id, tenantId],
+    );
+    if (job.length === 0) return null;
+    const rows: { envelope: EventEnvelope }[] = await this.dataSource.query(
+      // Same-millisecond ties: the request comes first, then each topic's own (per-job) log order.
+      `SELECT envelope FROM job_events WHERE job_id = $1
+       ORDER BY occurred_at, (source_topic <> 'jobs.requested'), source_topic, source_offset`,
+      [id],
+    );
+    return rows.map((row) => row.envelope);
+  }
+
+  private async stagesOf(jobIds: string[]): Promise<Map<string, JobStageView[]>> {
+    const out = new Map<string, JobStageView[]>();
+    if (jobIds.length === 0) return out;
+    const rows: StageRow[] = await this.dataSource.query(
+      `SELECT * FROM job_stages WHERE job_id = ANY($1::uuid[]) ORDER BY started_at NULLS LAST, stage`,
+      [jobIds],
+    );
+    for (const row of rows) {
+      const list = out.get(row.job_id) ?? [];
+      list.push({
+        stage: row.stage,
+        status: row.status,
+        attempts: row.attempts,
+        stageVersion: row.stage_version,
+        error: row.error,
+        startedAt: iso(row.started_at),
+        finishedAt: iso(row.finished_at),
+      });
+      out.set(row.job_id, list);
+    }
+    return out;
+  }
+}
+
+function toView(row: JobRow, stages: JobStageView[]): JobView {
+  return {
+    id: row.id,
+    type: row.type,
+    status: row.status,
+    priority: row.priority,
+    input: row.input,
+    result: row.result,
+    error: row.error,
+    attempts: row.attempts,
+    correlationId: row.correlation_id,
+    traceId: row.trace_id,
+    createdAt: row.created_at.toISOString(),
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+    stages,
+  };
+}

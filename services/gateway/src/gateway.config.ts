@@ -1,0 +1,35 @@
+import {
+  EnvReader,
+  readDatabaseConfig,
+  readKafkaConfig,
+  readLogLevel,
+  type DatabaseConfig,
+  type KafkaConfig,
+  type LogLevel,
+} from '@app/platform';
+
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  logLevel: LogLevel;
+  kafka: KafkaConfig;
+  database: DatabaseConfig;
+  maxBodyBytes: number;
+  /** Seconds a client is told to wait (Retry-After) when Kafka or Postgres is unavailable. */
+  retryAfterSeconds: number;
+}
+
+export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const reader = new EnvReader(env);
+  const config: GatewayConfig = {
+    host: reader.string('GATEWAY_HOST', { default: '127.0.0.1' }),
+    port: reader.int('GATEWAY_PORT', { default: 3000, min: 0, max: 65535 }),
+    logLevel: readLogLevel(reader),
+    kafka: readKafkaConfig(reader, 'gateway'),
+    database: readDatabaseConfig(reader),
+    maxBodyBytes: reader.int('MAX_JSON_BODY_BYTES', { default: 1024 * 1024, min: 1024, max: 64 * 1024 * 1024 }),
+    retryAfterSeconds: reader.int('RETRY_AFTER_SECONDS', { default: 5, min: 1, max: 3600 }),
+  };
+  reader.done();
+  return config;
+}

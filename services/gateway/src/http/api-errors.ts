@@ -1,0 +1,36 @@
+import type { FieldError } from '@app/contracts';
+
+/** Domain errors of the API, mapped to problem responses by ProblemDetailsFilter. */
+export class RequestValidationError extends Error {
+  constructor(
+    readonly errors: FieldError[],
+    message = 'The request is invalid',
+  ) {
+    super(message);
+  }
+}
+
+export class JobNotFoundError extends Error {
+  constructor(readonly jobId: string) {
+    super(`No job ${jobId}`);
+  }
+}
+
+export class IdempotencyKeyReusedError extends Error {
+  constructor() {
+    super('This Idempotency-Key was already used with a different request body');
+  }
+}
+
+export class IdempotentRequestInProgressError extends Error {
+  constructor() {
+    super('A request with this Idempotency-Key is still being processed; retry shortly');
+  }
+}
+
+/** A dependency (Kafka, Postgres) did not answer; the client should retry later. */
+export class DependencyUnavailableError extends Error {
+  constructor(readonly dependency: string, cause?: unknown) {
+    super(`${dependency} is unavailable`, { cause });
+  }
+}

@@ -1,0 +1,73 @@
+import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { KafkaUnavailableError, type Logger } from '@app/platform';
+import {
+  DependencyUnavailableError,
+  IdempotencyKeyReusedError,
+  IdempotentRequestInProgressError,
+  JobNotFoundError,
+  RequestValidationError,
+} from './api-errors';
+import { problem, sendProblem, type Problem } from './problem';
+
+/** Maps every error to RFC 9457 problem+json. Unknown errors are logged and answered 500 without detail. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  constructor(
+    private readonly logger: Logger,
+    private readonly retryAfterSeconds: number,
+  ) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const instance = req.originalUrl.split('?')[0];
+    const retryAfter = { 'Retry-After': String(this.retryAfterSeconds) };
+
+    if (error instanceof RequestValidationError) {
+      return sendProblem(res, problem(400, error.message, { instance, errors: error.errors }));
+    }
+    if (error instanceof JobNotFoundError) return sendProblem(res, problem(404, error.message, { instance }));
+    if (error instanceof IdempotencyKeyReusedError) return sendProblem(res, problem(422, error.message, { instance }));
+    if (error instanceof IdempotentRequestInProgressError) {
+      return sendProblem(res, problem(409, error.message, { instance }), { 'Retry-After': '1' });
+    }
+    if (error instanceof KafkaUnavailableError) {
+      this.logger.warn({ err: error.message, path: instance }, 'Kafka unavailable');
+      return sendProblem(res, problem(503, 'The event log (Kafka) is unavailable; retry later', { instance }), retryAfter);
+    }
+    if (error instanceof DependencyUnavailableError) {
+      this.logger.warn({ dependency: error.dependency, path: instance }, 'dependency unavailable');
+      return sendProblem(res, problem(503, error.message + '; retry later', { instance }), retryAfter);
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const body = error.getResponse();
+      const detail =
+        typeof body === 'object' && body !== null && 'message' in body
+          ? String((body as { message: unknown }).message)
+          : error.message;
+      const extra: Partial<Problem> = { instance };
+      return sendProblem(res, problem(status, detail, extra));
+    }
+    if (isDatabaseUnavailable(error)) {
+      this.logger.warn({ err: (error as Error).message, path: instance }, 'Postgres unavailable');
+      return sendProblem(res, problem(503, 'The read models (PostgreSQL) are unavailable; retry later', { instance }), retryAfter);
+    }
+    this.logger.error({ err: error, path: instance }, 'unhandled error');
+    return sendProblem(res, problem(500, 'An unexpected error occurred', { instance }));
+  }
+}
+
+/** Connection-level failures of pg / TypeORM (server down, pool timeout, shutting down). */
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (code.startsWith('08') || code === '57P01' || code === '57P03' || code === 'ECONNREFUSED')) {
+    return true;
+  }
+  return /ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect|the database system is/i.test(
+    error.message,
+  );
+}

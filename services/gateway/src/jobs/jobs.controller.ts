@@ -1,0 +1,99 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DEFAULT_TENANT_ID, type EventEnvelope } from '@app/contracts';
+import { decodeCursor, JobQueries, type JobPage, type JobView } from '@app/read-models';
+import { JobNotFoundError, RequestValidationError } from '../http/api-errors';
+import { correlationIdOf } from '../http/correlation-id';
+import { isUuid, parseRequest } from '../http/parse-request';
+import { CreateJobRequest } from './dto/create-job.request';
+import { JobAcceptedResponse, JobEventResponse, JobPageResponse, JobResponse, ProblemResponse } from './dto/job.responses';
+import { ListJobsQuery } from './dto/list-jobs.query';
+import { SubmitJobCommand } from './usecases/submit-job/submit-job.command';
+import { SubmitJobUseCase, type SubmittedJob } from './usecases/submit-job/submit-job.usecase';
+
+@ApiTags('jobs')
+@ApiHeader({ name: 'X-Request-ID', required: false, description: 'Correlation id, echoed; generated when absent or invalid' })
+@Controller('jobs')
+export class JobsController {
+  constructor(
+    @Inject(SubmitJobUseCase) private readonly submitJob: SubmitJobUseCase,
+    @Inject(JobQueries) private readonly jobs: JobQueries,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Submit a job', description: 'Answers 202 only after Kafka acknowledged the request event.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-255 chars; same key and body -> same job' })
+  @ApiAcceptedResponse({ type: JobAcceptedResponse, headers: { Location: { description: '/jobs/{id}' } } })
+  @ApiBadRequestResponse({ type: ProblemResponse })
+  @ApiPayloadTooLargeResponse({ type: ProblemResponse })
+  @ApiUnprocessableEntityResponse({ type: ProblemResponse, description: 'Idempotency-Key reused with another body' })
+  @ApiServiceUnavailableResponse({ type: ProblemResponse, description: 'Kafka unavailable; see Retry-After' })
+  async create(
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SubmittedJob> {
+    const request = parseRequest(CreateJobRequest, body, 'body');
+    const command = SubmitJobCommand.create({
+      tenantId: DEFAULT_TENANT_ID,
+      type: request.type,
+      input: request.input,
+      priority: request.priority,
+      correlationId: correlationIdOf(res),
+      idempotencyKey,
+    });
+    const job = await this.submitJob.execute(command);
+    res.setHeader('Location', `/jobs/${job.id}`);
+    return job;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List jobs, newest first' })
+  @ApiOkResponse({ type: JobPageResponse })
+  @ApiBadRequestResponse({ type: ProblemResponse })
+  async list(@Query() query: Record<string, unknown>): Promise<JobPage> {
+    const parsed = parseRequest(ListJobsQuery, query, 'query');
+    const cursor = parsed.cursor === undefined ? undefined : decodeCursor(parsed.cursor);
+    if (cursor === null) throw new RequestValidationError([{ path: 'cursor', message: 'cursor is not valid' }]);
+    return this.jobs.listJobs({
+      tenantId: DEFAULT_TENANT_ID,
+      status: parsed.status,
+      type: parsed.type,
+      limit: parsed.limit === undefined ? 50 : Number(parsed.limit),
+      cursor,
+    });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A job with its status, result or error, and stages' })
+  @ApiOkResponse({ type: JobResponse })
+  @ApiNotFoundResponse({ type: ProblemResponse })
+  async get(@Param('id') id: string): Promise<JobView> {
+    const job = isUuid(id) ? await this.jobs.getJob(DEFAULT_TENANT_ID, id) : null;
+    if (!job) throw new JobNotFoundError(id);
+    return job;
+  }
+
+  @Get(':id/events')
+  @ApiOperation({ summary: 'The job’s events, in order' })
+  @ApiOkResponse({ type: [JobEventResponse] })
+  @ApiNotFoundResponse({ type: ProblemResponse })
+  async events(@Param('id') id: string): Promise<EventEnvelope[]> {
+    const events = isUuid(id) ? await this.jobs.getEvents(DEFAULT_TENANT_ID, id) : null;
+    if (!events) throw new JobNotFoundError(id);
+    return events;
+  }
+}

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { JOB_CATALOG, validatePlain, type JobPriority, type JobType } from '@app/contracts';
+import { RequestValidationError } from '../../../http/api-errors';
+
+const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/** A job submission that passed validation; an invalid one cannot be constructed. */
+export class SubmitJobCommand {
+  private constructor(
+    readonly tenantId: string,
+    readonly type: JobType,
+    readonly input: Record<string, unknown>,
+    readonly priority: JobPriority,
+    readonly correlationId: string,
+    readonly idempotencyKey: string | null,
+  ) {}
+
+  static create(fields: {
+    tenantId: string;
+    type: JobType;
+    input: Record<string, unknown>;
+    priority?: JobPriority;
+    correlationId: string;
+    idempotencyKey?: string;
+  }): SubmitJobCommand {
+    const descriptor = JOB_CATALOG[fields.type];
+    const input = validatePlain(descriptor.inputDto, fields.input, 'input');
+    if (!input.ok) throw new RequestValidationError(input.errors);
+    const key = fields.idempotencyKey;
+    if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+      throw new RequestValidationError([
+        { path: 'header.Idempotency-Key', message: 'must be 1-255 visible ASCII characters' },
+      ]);
+    }
+    return new SubmitJobCommand(
+      fields.tenantId,
+      fields.type,
+      fields.input,
+      fields.priority ?? 'normal',
+      fields.correlationId,
+      key ?? null,
+    );
+  }
+
+  /** Fingerprint of what the client asked for: same key + same fingerprint = the same job. */
+  requestHash(): string {
+    return createHash('sha256').update(canonicalJson({ type: this.type, input: this.input, priority: this.priority })).digest('hex');
+  }
+}
+
+/** JSON with object keys sorted, so key order in the client's body does not change the fingerprint. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { createLogger, NestPinoLogger, runService } from '@app/platform';
+import { bodyParserErrorHandler, jsonBodyParser } from './http/body-parsing';
+import { correlationIdMiddleware } from './http/correlation-id';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { requestLogging } from './http/request-logging';
+import { loadGatewayConfig } from './gateway.config';
+import { GatewayModule } from './gateway.module';
+
+runService('gateway', async () => {
+  const config = loadGatewayConfig();
+  const logger = createLogger('gateway', config.logLevel);
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config, logger), {
+    bodyParser: false,
+    logger: new NestPinoLogger(logger),
+  });
+  app.disable('x-powered-by');
+  app.use(correlationIdMiddleware, requestLogging(logger), jsonBodyParser(config.maxBodyBytes), bodyParserErrorHandler);
+  app.useGlobalFilters(new ProblemDetailsFilter(logger, config.retryAfterSeconds));
+  app.enableShutdownHooks();
+
+  const openApi = new DocumentBuilder()
+    .setTitle('event-jobs gateway')
+    .setDescription('Submit and follow jobs. Errors are application/problem+json (RFC 9457).')
+    .setVersion('0.1.0')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    jsonDocumentUrl: 'docs/openapi.json',
+  });
+
+  await app.listen(config.port, config.host);
+  logger.info({ url: `http://${config.host}:${config.port}` }, 'gateway listening');
+});

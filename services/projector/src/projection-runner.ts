@@ -1,0 +1,34 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { PROJECTED_TOPICS } from '@app/contracts';
+import type { KafkaRuntime, Logger } from '@app/platform';
+import type { ProjectorConfig } from './projector.config';
+import { ProjectionBatchHandler } from './projection-batch-handler';
+
+/** Starts the projector's consumer group over every event topic, from the beginning of the log. */
+export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly config: ProjectorConfig,
+    private readonly kafka: KafkaRuntime,
+    private readonly dataSource: DataSource,
+    private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.kafka.connect(PROJECTED_TOPICS);
+    const consumer = this.kafka.consumer({
+      groupId: this.config.groupId,
+      topics: [...PROJECTED_TOPICS],
+      fromBeginning: true,
+      handler: new ProjectionBatchHandler(this.dataSource, this.logger),
+      partitionsConsumedConcurrently: this.config.concurrency,
+      maxBatchSize: 1000,
+    });
+    await consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.kafka.close();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

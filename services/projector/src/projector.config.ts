@@ -1,0 +1,31 @@
+import {
+  EnvReader,
+  readDatabaseConfig,
+  readKafkaConfig,
+  readLogLevel,
+  type DatabaseConfig,
+  type KafkaConfig,
+  type LogLevel,
+} from '@app/platform';
+
+export interface ProjectorConfig {
+  logLevel: LogLevel;
+  kafka: KafkaConfig;
+  database: DatabaseConfig;
+  groupId: string;
+  /** Partitions folded at once; each batch is one Postgres transaction. */
+  concurrency: number;
+}
+
+export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfig {
+  const reader = new EnvReader(env);
+  const config: ProjectorConfig = {
+    logLevel: readLogLevel(reader),
+    kafka: readKafkaConfig(reader, 'projector'),
+    database: readDatabaseConfig(reader),
+    groupId: reader.string('PROJECTOR_GROUP_ID', { default: 'projector' }),
+    concurrency: reader.int('PROJECTOR_CONCURRENCY', { default: 4, min: 1, max: 64 }),
+  };
+  reader.done();
+  return config;
+}

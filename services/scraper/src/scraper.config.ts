@@ -1,0 +1,40 @@
+import {
+  EnvReader,
+  readKafkaConfig,
+  readLogLevel,
+  readStageConfig,
+  type KafkaConfig,
+  type LogLevel,
+  type StageRuntimeConfig,
+} from '@app/platform';
+
+export interface ScraperConfig {
+  logLevel: LogLevel;
+  kafka: KafkaConfig;
+  stage: StageRuntimeConfig;
+  groupId: string;
+  timeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  allowPrivateNetworks: boolean;
+  userAgent: string;
+}
+
+export function loadScraperConfig(env: NodeJS.ProcessEnv = process.env): ScraperConfig {
+  const reader = new EnvReader(env);
+  const timeoutMs = reader.int('SCRAPER_TIMEOUT_MS', { default: 15000, min: 100, max: 600000 });
+  const config: ScraperConfig = {
+    logLevel: readLogLevel(reader),
+    kafka: readKafkaConfig(reader, 'scraper'),
+    // The stage's hard limit sits above the fetch timeout, so a slow fetch ends as the fetcher's TIMEOUT.
+    stage: readStageConfig(reader, { concurrency: 64, timeLimitMs: timeoutMs + 5000 }),
+    groupId: reader.string('SCRAPER_GROUP_ID', { default: 'scraper' }),
+    timeoutMs,
+    maxBytes: reader.int('SCRAPER_MAX_BYTES', { default: 5 * 1024 * 1024, min: 1024, max: 1024 * 1024 * 1024 }),
+    maxRedirects: reader.int('SCRAPER_MAX_REDIRECTS', { default: 5, min: 0, max: 20 }),
+    allowPrivateNetworks: reader.bool('SCRAPER_ALLOW_PRIVATE_NETWORKS', { default: false }),
+    userAgent: reader.string('SCRAPER_USER_AGENT', { default: 'event-jobs-scraper/0.1 (+https://example.invalid/bot)' }),
+  };
+  reader.done();
+  return config;
+}
