@@ -1,3 +1,5 @@
+// class-transformer's @Type needs the Reflect metadata API before any DTO class is defined.
+import 'reflect-metadata';
 export * from './topics';
 export * from './event-id';
 export * from './field-error';

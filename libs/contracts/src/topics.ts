@@ -35,3 +35,13 @@ export const PROJECTED_TOPICS: readonly string[] = [Topics.JobsRequested, Topics
 
 /** Partitions per topic: enough for 12 consumers of one stage. */
 export const DEFAULT_PARTITIONS = 12;
+
+/** Every topic the platform needs, for a stage retry budget of `maxAttempts` (created up front by `npm start`). */
+export function allTopics(maxAttempts: number): string[] {
+  return [
+    Topics.JobsRequested,
+    Topics.ScrapeEvents,
+    Topics.DeadLetter,
+    ...retryTopics('scrape', maxAttempts),
+  ];
+}

@@ -49,7 +49,10 @@ const TERMINAL = `('SUCCEEDED','FAILED','CANCELLED')`;
  * the same values), which lets the gateway apply it right after Kafka acknowledged the request, so a
  * client's `GET /jobs/{id}` after `202` finds the job before the projector has caught up.
  */
-export async function foldJobRequested(manager: Pick<EntityManager, 'query'>, event: JobRequested): Promise<void> {
+export async function foldJobRequested(
+  manager: Pick<EntityManager, 'query'>,
+  event: JobRequested,
+): Promise<void> {
   const { data } = event;
   await manager.query(
     `INSERT INTO jobs (id, tenant_id, type, status, priority, input, correlation_id, idempotency_key, requested, created_at)
@@ -58,7 +61,16 @@ export async function foldJobRequested(manager: Pick<EntityManager, 'query'>, ev
        type = EXCLUDED.type, priority = EXCLUDED.priority, input = EXCLUDED.input,
        correlation_id = EXCLUDED.correlation_id, idempotency_key = EXCLUDED.idempotency_key,
        requested = true, created_at = EXCLUDED.created_at`,
-    [event.jobId, event.tenantId, data.jobType, data.priority, JSON.stringify(data.input), event.correlationId, data.idempotencyKey ?? null, event.occurredAt],
+    [
+      event.jobId,
+      event.tenantId,
+      data.jobType,
+      data.priority,
+      JSON.stringify(data.input),
+      event.correlationId,
+      data.idempotencyKey ?? null,
+      event.occurredAt,
+    ],
   );
 }
 
@@ -72,7 +84,17 @@ async function fold(manager: EntityManager, event: JobEvent): Promise<void> {
       const { data } = event;
       const startedAt = event.type === EventTypes.StageStarted ? event.occurredAt : null;
       await upsertRunning(manager, event, data.stage, data.attempt, startedAt);
-      await upsertStage(manager, event.jobId, data.stage, 'RUNNING', data.attempt, data.stageVersion, startedAt, null, null);
+      await upsertStage(
+        manager,
+        event.jobId,
+        data.stage,
+        'RUNNING',
+        data.attempt,
+        data.stageVersion,
+        startedAt,
+        null,
+        null,
+      );
       return;
     }
     case EventTypes.StageCompleted: {
@@ -83,7 +105,17 @@ async function fold(manager: EntityManager, event: JobEvent): Promise<void> {
          WHERE id = $1 AND status NOT IN ${TERMINAL}`,
         [event.jobId, JSON.stringify(data.result), event.occurredAt],
       );
-      await upsertStage(manager, event.jobId, data.stage, 'SUCCEEDED', data.attempt, data.stageVersion, null, event.occurredAt, null);
+      await upsertStage(
+        manager,
+        event.jobId,
+        data.stage,
+        'SUCCEEDED',
+        data.attempt,
+        data.stageVersion,
+        null,
+        event.occurredAt,
+        null,
+      );
       return;
     }
     case EventTypes.StageFailed: {
@@ -94,7 +126,17 @@ async function fold(manager: EntityManager, event: JobEvent): Promise<void> {
          WHERE id = $1 AND status NOT IN ${TERMINAL}`,
         [event.jobId, JSON.stringify(data.error), event.occurredAt],
       );
-      await upsertStage(manager, event.jobId, data.stage, 'FAILED', data.attempt, data.stageVersion, null, event.occurredAt, data.error);
+      await upsertStage(
+        manager,
+        event.jobId,
+        data.stage,
+        'FAILED',
+        data.attempt,
+        data.stageVersion,
+        null,
+        event.occurredAt,
+        data.error,
+      );
       return;
     }
     case EventTypes.StageRetryScheduled:
@@ -149,6 +191,15 @@ async function upsertStage(
          WHEN job_stages.started_at IS NULL THEN EXCLUDED.started_at
          ELSE LEAST(job_stages.started_at, EXCLUDED.started_at) END,
        finished_at = COALESCE(job_stages.finished_at, EXCLUDED.finished_at)`,
-    [jobId, stage, status, attempt, stageVersion, error === null ? null : JSON.stringify(error), startedAt, finishedAt],
+    [
+      jobId,
+      stage,
+      status,
+      attempt,
+      stageVersion,
+      error === null ? null : JSON.stringify(error),
+      startedAt,
+      finishedAt,
+    ],
   );
 }

@@ -104,7 +104,9 @@ export class JobQueries {
     return {
       items: page.map((row) => toView(row, stages.get(row.id) ?? [])),
       nextCursor:
-        rows.length > filter.limit && last ? encodeCursor({ createdAt: last.created_at.toISOString(), id: last.id }) : null,
+        rows.length > filter.limit && last
+          ? encodeCursor({ createdAt: last.created_at.toISOString(), id: last.id })
+          : null,
     };
   }
 

@@ -30,10 +30,16 @@ export function loadScraperConfig(env: NodeJS.ProcessEnv = process.env): Scraper
     stage: readStageConfig(reader, { concurrency: 64, timeLimitMs: timeoutMs + 5000 }),
     groupId: reader.string('SCRAPER_GROUP_ID', { default: 'scraper' }),
     timeoutMs,
-    maxBytes: reader.int('SCRAPER_MAX_BYTES', { default: 5 * 1024 * 1024, min: 1024, max: 1024 * 1024 * 1024 }),
+    maxBytes: reader.int('SCRAPER_MAX_BYTES', {
+      default: 5 * 1024 * 1024,
+      min: 1024,
+      max: 1024 * 1024 * 1024,
+    }),
     maxRedirects: reader.int('SCRAPER_MAX_REDIRECTS', { default: 5, min: 0, max: 20 }),
     allowPrivateNetworks: reader.bool('SCRAPER_ALLOW_PRIVATE_NETWORKS', { default: false }),
-    userAgent: reader.string('SCRAPER_USER_AGENT', { default: 'event-jobs-scraper/0.1 (+https://example.invalid/bot)' }),
+    userAgent: reader.string('SCRAPER_USER_AGENT', {
+      default: 'event-jobs-scraper/0.1 (+https://example.invalid/bot)',
+    }),
   };
   reader.done();
   return config;

@@ -16,7 +16,8 @@ export class InvalidEventError extends Error {
   }
 }
 
-export type DecodeOutcome = { ok: true; event: JobEvent } | { ok: false; reason: string; errors: FieldError[] };
+export type DecodeOutcome =
+  { ok: true; event: JobEvent } | { ok: false; reason: string; errors: FieldError[] };
 
 function isKnownType(type: string): type is EventType {
   return Object.prototype.hasOwnProperty.call(EVENT_DATA_SCHEMAS, type);
@@ -28,7 +29,11 @@ export function validateEvent(candidate: unknown): DecodeOutcome {
   if (!envelope.ok) return { ok: false, reason: 'invalid envelope', errors: envelope.errors };
   const { type, version, data } = envelope.value;
   if (!isKnownType(type)) {
-    return { ok: false, reason: 'unknown event type', errors: [{ path: 'type', message: `unknown type ${type}` }] };
+    return {
+      ok: false,
+      reason: 'unknown event type',
+      errors: [{ path: 'type', message: `unknown type ${type}` }],
+    };
   }
   if (version !== EVENT_VERSIONS[type]) {
     return {
@@ -68,7 +73,11 @@ function validateNestedPayload(type: EventType, data: Record<string, unknown>): 
 /** Parses and validates a Kafka message value. Never throws. */
 export function decodeEvent(value: Buffer | null): DecodeOutcome {
   if (value === null || value.length === 0) {
-    return { ok: false, reason: 'empty message', errors: [{ path: '(root)', message: 'message has no value' }] };
+    return {
+      ok: false,
+      reason: 'empty message',
+      errors: [{ path: '(root)', message: 'message has no value' }],
+    };
   }
   let parsed: unknown;
   try {
@@ -86,6 +95,7 @@ export function decodeEvent(value: Buffer | null): DecodeOutcome {
 /** Validates then serialises an event; a producer never writes an event that fails its schema. */
 export function encodeEvent(event: EventEnvelope): Buffer {
   const outcome = validateEvent(event);
-  if (!outcome.ok) throw new InvalidEventError(`refusing to publish ${event.type} ${event.id}`, outcome.errors);
+  if (!outcome.ok)
+    throw new InvalidEventError(`refusing to publish ${event.type} ${event.id}`, outcome.errors);
   return Buffer.from(JSON.stringify(event), 'utf8');
 }

@@ -79,12 +79,7 @@ export type StageRetryScheduled = EventEnvelope<
 >;
 
 export type JobEvent =
-  | JobRequested
-  | StageStarted
-  | StageAttemptFailed
-  | StageCompleted
-  | StageFailed
-  | StageRetryScheduled;
+  JobRequested | StageStarted | StageAttemptFailed | StageCompleted | StageFailed | StageRetryScheduled;
 
 /** Current schema version of each event type. */
 export const EVENT_VERSIONS: Readonly<Record<EventType, number>> = {

@@ -1,13 +1,4 @@
-import {
-  IsArray,
-  IsInt,
-  IsISO8601,
-  IsNumber,
-  IsOptional,
-  IsString,
-  Max,
-  Min,
-} from 'class-validator';
+import { IsArray, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
 import type { ScrapeResult } from './scrape';
 
 /** Schema of a scrape result carried by StageCompleted events (checked when produced and consumed). */

@@ -34,7 +34,9 @@ export class EnvReader {
     const value = this.raw(name);
     if (value === undefined) return this.missing(name, options);
     if (options.pattern && !options.pattern.test(value)) {
-      this.problems.push(`${name}=${JSON.stringify(value)} is invalid${options.hint ? `: ${options.hint}` : ''}`);
+      this.problems.push(
+        `${name}=${JSON.stringify(value)} is invalid${options.hint ? `: ${options.hint}` : ''}`,
+      );
     }
     return value;
   }

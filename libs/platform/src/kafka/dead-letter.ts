@@ -11,7 +11,12 @@ export interface DeadLetterEntry {
   detail: string;
   errors: FieldError[];
   source: { topic: string; partition: number; offset: string; group: string };
-  original: { key: string | null; value: string | null; valueEncoding: 'utf8' | 'base64'; headers: StringHeaders };
+  original: {
+    key: string | null;
+    value: string | null;
+    valueEncoding: 'utf8' | 'base64';
+    headers: StringHeaders;
+  };
   attempts: number | null;
   failedAt: string;
 }

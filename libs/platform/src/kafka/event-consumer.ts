@@ -75,6 +75,17 @@ export class EventConsumer {
   }
 
   async start(): Promise<void> {
+    // KafkaJS gives up on some errors (e.g. no group coordinator yet on a brand-new cluster) without
+    // restarting. A consumer that silently stopped would lose no data but do no work: exit instead, so
+    // the supervisor restarts the service and it rejoins the group from the committed offsets.
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || !this.running) return;
+      this.logger.fatal(
+        { err: payload.error, group: this.options.groupId },
+        'consumer crashed without restart; exiting',
+      );
+      process.exit(70);
+    });
     await this.consumer.connect();
     const prefix = this.options.topicPrefix ?? '';
     await this.consumer.subscribe({
@@ -111,7 +122,10 @@ export class EventConsumer {
       if (pending.length > 0) {
         await this.options.handler.handleBatch(
           pending.map((p) => p.consumed),
-          { heartbeat: () => payload.heartbeat(), isActive: () => this.running && payload.isRunning() && !payload.isStale() },
+          {
+            heartbeat: () => payload.heartbeat(),
+            isActive: () => this.running && payload.isRunning() && !payload.isStale(),
+          },
         );
       }
       if (lastOffset !== null) {
@@ -134,7 +148,14 @@ export class EventConsumer {
         );
         deadLetters.push(
           deadLetterMessage(
-            { topic, partition: batch.partition, offset: message.offset, key: message.key, value: message.value, headers },
+            {
+              topic,
+              partition: batch.partition,
+              offset: message.offset,
+              key: message.key,
+              value: message.value,
+              headers,
+            },
             this.options.groupId,
             'invalidMessage',
             decoded.reason,
@@ -150,7 +171,16 @@ export class EventConsumer {
         this.waitUntil(batch.topic, batch.partition, message.offset, due);
         return;
       }
-      pending.push({ consumed: { event: decoded.event, topic, partition: batch.partition, offset: message.offset, headers }, message });
+      pending.push({
+        consumed: {
+          event: decoded.event,
+          topic,
+          partition: batch.partition,
+          offset: message.offset,
+          headers,
+        },
+        message,
+      });
       lastOffset = message.offset;
       if (pending.length >= maxBatchSize) await flush();
     }
@@ -161,10 +191,13 @@ export class EventConsumer {
   private waitUntil(topic: string, partition: number, offset: string, due: number): void {
     this.consumer.pause([{ topic, partitions: [partition] }]);
     this.consumer.seek({ topic, partition, offset });
-    const timer = setTimeout(() => {
-      this.resumeTimers.delete(timer);
-      if (this.running) this.consumer.resume([{ topic, partitions: [partition] }]);
-    }, Math.max(0, due - Date.now()));
+    const timer = setTimeout(
+      () => {
+        this.resumeTimers.delete(timer);
+        if (this.running) this.consumer.resume([{ topic, partitions: [partition] }]);
+      },
+      Math.max(0, due - Date.now()),
+    );
     this.resumeTimers.add(timer);
   }
 }

@@ -1,4 +1,4 @@
-import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { encodeEvent, type EventEnvelope } from '@app/contracts';
 import type { KafkaConfig } from '../config/common-config';
 import type { Logger } from '../logging/logger';
@@ -44,6 +44,8 @@ export class EventPublisher {
   ) {
     this.producer = kafka.producer({
       idempotent: true,
+      // murmur2, like the Java client: a job's key maps to the same partition whichever client wrote it.
+      createPartitioner: Partitioners.DefaultPartitioner,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       transactionalId: options.transactionalId,
@@ -87,7 +89,10 @@ export class EventPublisher {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new KafkaUnavailableError(`Kafka did not acknowledge within ${this.config.sendTimeoutMs} ms`)),
+        () =>
+          reject(
+            new KafkaUnavailableError(`Kafka did not acknowledge within ${this.config.sendTimeoutMs} ms`),
+          ),
         this.config.sendTimeoutMs,
       );
     });
@@ -105,7 +110,10 @@ export class EventPublisher {
       const batch = this.queue;
       this.queue = [];
       try {
-        await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(batch, this.config.topicPrefix) });
+        await this.producer.sendBatch({
+          acks: -1,
+          topicMessages: groupByTopic(batch, this.config.topicPrefix),
+        });
         for (const pending of batch) pending.resolve();
       } catch (error) {
         this.logger.warn({ err: error }, 'publish failed');

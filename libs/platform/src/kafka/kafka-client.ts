@@ -7,6 +7,8 @@ function logCreatorFor(logger: Logger) {
   return () =>
     ({ level, log, namespace }: LogEntry): void => {
       const { message, ...extra } = log;
+      // We bound producer retries on purpose (callers get a timely error; ids make re-sends dedupe).
+      if (message.startsWith('Limiting retries for the idempotent producer')) return;
       const fields = { kafka: namespace, ...extra };
       if (level === logLevel.ERROR) logger.error(fields, message);
       else if (level === logLevel.WARN) logger.warn(fields, message);

@@ -51,6 +51,8 @@ export class KafkaRuntime {
 
   async close(): Promise<void> {
     await Promise.allSettled(this.consumers.map((consumer) => consumer.stop()));
-    await this.publisher.disconnect().catch((error: unknown) => this.logger.warn({ err: error }, 'producer close failed'));
+    await this.publisher
+      .disconnect()
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'producer close failed'));
   }
 }

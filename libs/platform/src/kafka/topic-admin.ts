@@ -5,25 +5,35 @@ import type { KafkaConfig } from '../config/common-config';
  * Creates the topics a service needs if they are missing. Event topics keep their data forever
  * (retention.ms=-1): the log is the source of truth and replay must be able to rebuild from offset 0.
  */
-export async function ensureTopics(kafka: Kafka, config: KafkaConfig, topics: readonly string[]): Promise<void> {
+export async function ensureTopics(
+  kafka: Kafka,
+  config: KafkaConfig,
+  topics: readonly string[],
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.map((topic) => config.topicPrefix + topic).filter((topic) => !existing.has(topic));
     if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({
-        topic,
-        numPartitions: config.partitions,
-        replicationFactor: config.replicationFactor,
-        configEntries: [
-          { name: 'retention.ms', value: '-1' },
-          { name: 'retention.bytes', value: '-1' },
-        ],
-      })),
-    });
+    await admin
+      .createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: config.partitions,
+          replicationFactor: config.replicationFactor,
+          configEntries: [
+            { name: 'retention.ms', value: '-1' },
+            { name: 'retention.bytes', value: '-1' },
+          ],
+        })),
+      })
+      .catch(async (error: unknown) => {
+        // Another service may have created them at the same moment; only a still-missing topic is an error.
+        const now = new Set(await admin.listTopics());
+        if (missing.some((topic) => !now.has(topic))) throw error;
+      });
   } finally {
     await admin.disconnect();
   }
@@ -46,5 +56,28 @@ export async function kafkaAnswers(kafka: Kafka, timeoutMs: number): Promise<boo
   } finally {
     clearTimeout(timer);
     void admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Waits until the group coordinator answers (on a brand-new cluster the offsets topic is created on
+ * first use), so consumers started next join their groups at once instead of crashing on start-up.
+ */
+export async function awaitGroupCoordinator(kafka: Kafka, timeoutMs: number): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      try {
+        await admin.describeGroups(['event-jobs-warm-up']);
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  } finally {
+    await admin.disconnect();
   }
 }

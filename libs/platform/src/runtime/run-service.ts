@@ -10,7 +10,9 @@ export function runService(name: string, start: () => Promise<void>): void {
       process.stderr.write(`${name}: ${error.message}\n`);
     } else {
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      process.stderr.write(`${JSON.stringify({ level: 'fatal', service: name, msg: 'start-up failed', err: detail })}\n`);
+      process.stderr.write(
+        `${JSON.stringify({ level: 'fatal', service: name, msg: 'start-up failed', err: detail })}\n`,
+      );
     }
     process.exit(1);
   });

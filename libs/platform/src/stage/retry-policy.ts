@@ -7,7 +7,11 @@ export interface RetryPolicy {
   jitter: number;
 }
 
-export function retryDelayMs(policy: RetryPolicy, failedAttempt: number, random: () => number = Math.random): number {
+export function retryDelayMs(
+  policy: RetryPolicy,
+  failedAttempt: number,
+  random: () => number = Math.random,
+): number {
   const exponential = policy.baseDelayMs * 2 ** (failedAttempt - 1);
   const spread = exponential * policy.jitter * (random() * 2 - 1);
   return Math.max(0, Math.round(exponential + spread));

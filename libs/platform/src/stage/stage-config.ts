@@ -9,7 +9,10 @@ export interface StageRuntimeConfig {
 }
 
 /** Settings every stage service shares (retry policy, concurrency, time limit). */
-export function readStageConfig(env: EnvReader, defaults: { concurrency: number; timeLimitMs: number }): StageRuntimeConfig {
+export function readStageConfig(
+  env: EnvReader,
+  defaults: { concurrency: number; timeLimitMs: number },
+): StageRuntimeConfig {
   return {
     retry: {
       maxAttempts: env.int('RETRY_MAX_ATTEMPTS', { default: 4, min: 1, max: 20 }),
@@ -17,7 +20,11 @@ export function readStageConfig(env: EnvReader, defaults: { concurrency: number;
       jitter: env.int('RETRY_JITTER_PERCENT', { default: 20, min: 0, max: 100 }) / 100,
     },
     concurrency: env.int('STAGE_CONCURRENCY', { default: defaults.concurrency, min: 1, max: 1000 }),
-    partitionsConsumedConcurrently: env.int('STAGE_PARTITIONS_CONCURRENTLY', { default: 3, min: 1, max: 100 }),
+    partitionsConsumedConcurrently: env.int('STAGE_PARTITIONS_CONCURRENTLY', {
+      default: 3,
+      min: 1,
+      max: 100,
+    }),
     timeLimitMs: env.int('STAGE_TIME_LIMIT_MS', { default: defaults.timeLimitMs, min: 100, max: 86_400_000 }),
   };
 }

@@ -21,7 +21,12 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly logger: Logger,
   ) {
     this.worker = new StageWorker(
-      { ...definition, retry: runtime.retry, concurrency: runtime.concurrency, timeLimitMs: runtime.timeLimitMs },
+      {
+        ...definition,
+        retry: runtime.retry,
+        concurrency: runtime.concurrency,
+        timeLimitMs: runtime.timeLimitMs,
+      },
       executor,
       kafka.publisher,
       logger,
@@ -30,7 +35,12 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
 
   async onApplicationBootstrap(): Promise<void> {
     const retries = retryTopics(this.definition.stage, this.runtime.retry.maxAttempts);
-    await this.kafka.connect([Topics.JobsRequested, this.definition.eventsTopic, Topics.DeadLetter, ...retries]);
+    await this.kafka.connect([
+      Topics.JobsRequested,
+      this.definition.eventsTopic,
+      Topics.DeadLetter,
+      ...retries,
+    ]);
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
       topics: [Topics.JobsRequested, ...retries],

@@ -74,7 +74,9 @@ export class StageWorker implements EventBatchHandler {
     });
   }
 
-  private workFor(event: JobEvent): { cause: JobRequested | StageRetryScheduled; request: JobRequestedData; attempt: number } | null {
+  private workFor(
+    event: JobEvent,
+  ): { cause: JobRequested | StageRetryScheduled; request: JobRequestedData; attempt: number } | null {
     if (event.type === EventTypes.JobRequested && event.data.jobType === this.definition.jobType) {
       return { cause: event, request: event.data, attempt: 1 };
     }
@@ -84,18 +86,28 @@ export class StageWorker implements EventBatchHandler {
     return null;
   }
 
-  private async run(cause: JobRequested | StageRetryScheduled, request: JobRequestedData, attempt: number): Promise<void> {
+  private async run(
+    cause: JobRequested | StageRetryScheduled,
+    request: JobRequestedData,
+    attempt: number,
+  ): Promise<void> {
     const { stage, stageVersion, eventsTopic } = this.definition;
     const log = jobLogger(this.logger, { jobId: cause.jobId, correlationId: cause.correlationId });
     const started = this.publisher.publish([
-      { topic: eventsTopic, event: causedEvent(cause, EventTypes.StageStarted, { stage, stageVersion, attempt }) },
+      {
+        topic: eventsTopic,
+        event: causedEvent(cause, EventTypes.StageStarted, { stage, stageVersion, attempt }),
+      },
     ]);
     // Don't leave a rejection unobserved while the work runs; it is awaited below.
     started.catch(() => undefined);
     const startedAt = Date.now();
     const outputs = await this.attempt(cause, request, attempt, log);
     await Promise.all([started, this.publisher.publish(outputs)]);
-    log.info({ stage, attempt, outcome: outputs[0]?.event.type, ms: Date.now() - startedAt }, 'attempt finished');
+    log.info(
+      { stage, attempt, outcome: outputs[0]?.event.type, ms: Date.now() - startedAt },
+      'attempt finished',
+    );
   }
 
   private async attempt(
@@ -108,23 +120,45 @@ export class StageWorker implements EventBatchHandler {
     const limit = AbortSignal.timeout(timeLimitMs);
     const signal = AbortSignal.any([limit, this.stopping.signal]);
     try {
-      const result = await abortable(this.executor.execute(request, { jobId: cause.jobId, attempt, signal, logger: log }), signal, () =>
-        limit.aborted
-          ? new StageFailure('TIMEOUT', `stage ${stage} exceeded its time limit of ${timeLimitMs} ms`, true)
-          : new Error('service stopping'),
+      const result = await abortable(
+        this.executor.execute(request, { jobId: cause.jobId, attempt, signal, logger: log }),
+        signal,
+        () =>
+          limit.aborted
+            ? new StageFailure('TIMEOUT', `stage ${stage} exceeded its time limit of ${timeLimitMs} ms`, true)
+            : new Error('service stopping'),
       );
-      return [{ topic: eventsTopic, event: causedEvent(cause, EventTypes.StageCompleted, { stage, stageVersion, attempt, result }) }];
+      return [
+        {
+          topic: eventsTopic,
+          event: causedEvent(cause, EventTypes.StageCompleted, { stage, stageVersion, attempt, result }),
+        },
+      ];
     } catch (thrown) {
       if (this.stopping.signal.aborted) throw thrown; // leave the offset uncommitted: redelivered after restart
       const error = toJobError(thrown);
       if (!error.retryable || attempt >= retry.maxAttempts) {
         log.warn({ stage, attempt, code: error.code }, 'job failed');
-        return [{ topic: eventsTopic, event: causedEvent(cause, EventTypes.StageFailed, { stage, stageVersion, attempt, error }) }];
+        return [
+          {
+            topic: eventsTopic,
+            event: causedEvent(cause, EventTypes.StageFailed, { stage, stageVersion, attempt, error }),
+          },
+        ];
       }
       const retryAt = new Date(Date.now() + retryDelayMs(retry, attempt)).toISOString();
       log.info({ stage, attempt, code: error.code, retryAt }, 'attempt failed, retry scheduled');
       return [
-        { topic: eventsTopic, event: causedEvent(cause, EventTypes.StageAttemptFailed, { stage, stageVersion, attempt, error, retryAt }) },
+        {
+          topic: eventsTopic,
+          event: causedEvent(cause, EventTypes.StageAttemptFailed, {
+            stage,
+            stageVersion,
+            attempt,
+            error,
+            retryAt,
+          }),
+        },
         {
           topic: retryTopic(stage, attempt),
           event: causedEvent(cause, EventTypes.StageRetryScheduled, {

@@ -1,0 +1,56 @@
+import * as path from 'node:path';
+import { ProcessSupervisor, repoRoot, runCommand, waitFor, type ManagedProcess } from '@app/stack';
+
+/** The platform's services and their compiled entry points (under dist/). */
+export const SERVICE_ENTRIES = {
+  gateway: 'services/gateway/src/main.js',
+  scraper: 'services/scraper/src/main.js',
+  projector: 'services/projector/src/main.js',
+} as const;
+
+export type ServiceName = keyof typeof SERVICE_ENTRIES;
+export const ALL_SERVICES = Object.keys(SERVICE_ENTRIES) as ServiceName[];
+
+export function distPath(relative: string): string {
+  return path.join(repoRoot(), 'dist', relative);
+}
+
+/** Applies pending read-model migrations (the projector's `migrate` entry) and waits for it. */
+export async function migrateDatabase(env: NodeJS.ProcessEnv): Promise<void> {
+  const result = await runCommand(process.execPath, [distPath('services/projector/src/migrate.js')], {
+    env,
+    check: false,
+    timeoutMs: 60_000,
+  });
+  if (result.code !== 0) throw new Error(`migrations failed:\n${result.stderr || result.stdout}`);
+}
+
+/** Starts one replica of a service under the supervisor (name `service` or `service-N`). */
+export function startService(
+  supervisor: ProcessSupervisor,
+  service: ServiceName,
+  env: NodeJS.ProcessEnv,
+  replica?: number,
+): ManagedProcess {
+  return supervisor.spawn({
+    name: replica === undefined ? service : `${service}-${replica}`,
+    command: process.execPath,
+    args: ['--enable-source-maps', distPath(SERVICE_ENTRIES[service])],
+    env,
+  });
+}
+
+/** Resolves once `GET /health/ready` answers 200. */
+export async function waitForGatewayReady(
+  baseUrl: string,
+  timeoutMs: number,
+  abort?: () => string | undefined,
+): Promise<void> {
+  await waitFor(
+    async () => {
+      const response = await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(3000) });
+      return response.status === 200 ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 200, what: `gateway ready at ${baseUrl}`, abort },
+  );
+}
