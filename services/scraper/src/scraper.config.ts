@@ -17,6 +17,8 @@ export interface ScraperConfig {
   maxBytes: number;
   maxRedirects: number;
   allowPrivateNetworks: boolean;
+  /** Exact addresses exempt from the SSRF guard (e.g. a local test site), while it stays on for all else. */
+  allowedAddresses: string[];
   userAgent: string;
 }
 
@@ -37,6 +39,7 @@ export function loadScraperConfig(env: NodeJS.ProcessEnv = process.env): Scraper
     }),
     maxRedirects: reader.int('SCRAPER_MAX_REDIRECTS', { default: 5, min: 0, max: 20 }),
     allowPrivateNetworks: reader.bool('SCRAPER_ALLOW_PRIVATE_NETWORKS', { default: false }),
+    allowedAddresses: reader.list('SCRAPER_ALLOWED_ADDRESSES', { default: [] }),
     userAgent: reader.string('SCRAPER_USER_AGENT', {
       default: 'event-jobs-scraper/0.1 (+https://example.invalid/bot)',
     }),

@@ -24,6 +24,7 @@ export class ScraperModule {
               maxBytes: config.maxBytes,
               maxRedirects: config.maxRedirects,
               allowPrivateNetworks: config.allowPrivateNetworks,
+              allowedAddresses: config.allowedAddresses,
               userAgent: config.userAgent,
             }),
         },

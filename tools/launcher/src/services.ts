@@ -31,12 +31,14 @@ export function startService(
   service: ServiceName,
   env: NodeJS.ProcessEnv,
   replica?: number,
+  logFile?: string,
 ): ManagedProcess {
   return supervisor.spawn({
     name: replica === undefined ? service : `${service}-${replica}`,
     command: process.execPath,
     args: ['--enable-source-maps', distPath(SERVICE_ENTRIES[service])],
     env,
+    logFile,
   });
 }
 

@@ -14,7 +14,8 @@ export async function prepareKafka(env: NodeJS.ProcessEnv): Promise<string[]> {
   const config = readKafkaConfig(reader, 'launcher');
   const maxAttempts = reader.int('RETRY_MAX_ATTEMPTS', { default: 4, min: 1, max: 20 });
   reader.done();
-  const kafka = createKafkaClient(config, createLogger('launcher', 'warn'));
+  // Errors while the cluster is still electing its group coordinator are expected here, so only fatal ones print.
+  const kafka = createKafkaClient(config, createLogger('launcher', 'fatal'));
   const topics = allTopics(maxAttempts);
   await ensureTopics(kafka, config, topics);
   await awaitGroupCoordinator(kafka, 60_000);

@@ -1,0 +1,333 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { findFreePort } from '../../tools/stack/src';
+import { ApiClient } from '../support/api-client';
+import { SystemUnderTest } from '../support/system-under-test';
+import { TestSite } from '../support/test-site';
+import { eventually } from '../support/wait';
+
+/**
+ * The spine end to end: gateway -> Kafka -> scraper -> projector -> Postgres, as real processes
+ * against the harness's real Kafka and PostgreSQL, scraping a local site of our own.
+ */
+describe('scrape pipeline (end to end)', () => {
+  const site = new TestSite();
+  let system: SystemUnderTest;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    await site.start();
+    system = await SystemUnderTest.start({
+      env: {
+        // The SSRF guard stays on; only the local test site's address is exempt.
+        SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
+        SCRAPER_TIMEOUT_MS: '1500',
+        SCRAPER_MAX_BYTES: String(1024 * 1024),
+        RETRY_MAX_ATTEMPTS: '4',
+        RETRY_BASE_DELAY_MS: '100',
+      },
+    });
+    api = new ApiClient(system.baseUrl);
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+    await site.stop();
+  });
+
+  it('scrapes a real-world-shaped page into exactly the specified result', async () => {
+    const accepted = await api.submit({ type: 'scrape', input: { url: `${site.baseUrl}/article` } });
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toEqual({ id: expect.any(String), type: 'scrape', status: 'PENDING', createdAt: expect.any(String) });
+    expect(accepted.headers.get('location')).toBe(`/jobs/${accepted.body.id as string}`);
+
+    const job = await api.terminal(accepted.body.id as string);
+    expect(job.status).toBe('SUCCEEDED');
+    expect(job.attempts).toBe(1);
+    expect(job.error).toBeNull();
+    const base = site.baseUrl;
+    expect(job.result).toEqual({
+      url: `${base}/article`,
+      finalUrl: `${base}/article`,
+      statusCode: 200,
+      contentType: 'text/html; charset=utf-8',
+      title: 'The Quick Brown Fox',
+      description: 'All about foxes.',
+      canonical: `${base}/article?ref=canonical`,
+      lang: 'en-GB',
+      h1: ['Foxes and hounds', 'Second'],
+      links: [`${base}/a`, `${base}/b.html`, 'http://other.example/c', 'https://secure.example/d?q=1', `${base}/e`],
+      bytes: expect.any(Number),
+      fetchedAt: expect.any(String),
+      durationMs: expect.any(Number),
+    });
+    expect(job.stages).toEqual([
+      expect.objectContaining({ stage: 'scrape', status: 'SUCCEEDED', attempts: 1, stageVersion: 'scraper@1' }),
+    ]);
+    expect(job.startedAt).not.toBeNull();
+    expect(job.finishedAt).not.toBeNull();
+  });
+
+  it.each([
+    ['/redirect/3', { finalUrl: '/article', title: 'The Quick Brown Fox' }],
+    ['/legacy', { title: 'Café – “Prix” 5€', h1: ['Crème brûlée'] }],
+    ['/legacy-meta', { title: 'L’été' }],
+    ['/malformed', { title: 'Broken <b>page', h1: ['OneTwo'] }],
+    ['/no-title', { title: null, h1: [], links: [] }],
+  ])('scrapes %s', async (path, expected) => {
+    const job = await api.terminal(await api.submitScrape(`${site.baseUrl}${path}`));
+    expect(job.status).toBe('SUCCEEDED');
+    const result = job.result as Record<string, unknown>;
+    for (const [field, value] of Object.entries(expected)) {
+      expect(result[field]).toEqual(field === 'finalUrl' ? `${site.baseUrl}${value as string}` : value);
+    }
+  });
+
+  it('resolves links against <base href>', async () => {
+    const job = await api.terminal(await api.submitScrape(`${site.baseUrl}/base`));
+    const b = site.baseUrl;
+    expect((job.result as { links: string[] }).links).toEqual([
+      `${b}/docs/guide/intro.html`,
+      `${b}/docs/api/`,
+      `${b}/root`,
+      `${b}/docs/guide/?q=2`,
+    ]);
+  });
+
+  it.each([
+    ['/missing', 'HTTP_404', 1],
+    ['/json', 'UNSUPPORTED_CONTENT_TYPE', 1],
+    ['/large', 'RESPONSE_TOO_LARGE', 1],
+    ['/redirect/7', 'TOO_MANY_REDIRECTS', 1],
+    ['/down/x', 'HTTP_503', 4],
+    ['/slow/x', 'TIMEOUT', 4],
+  ])('%s ends FAILED with %s after %i attempt(s)', async (path, code, attempts) => {
+    const job = await api.terminal(await api.submitScrape(`${site.baseUrl}${path}`));
+    expect(job.status).toBe('FAILED');
+    expect(job.error).toEqual({ code, message: expect.any(String), retryable: attempts > 1 });
+    expect(job.attempts).toBe(attempts);
+    expect(job.result).toBeNull();
+  });
+
+  it('fetches a 4xx page once (not retried)', async () => {
+    await api.terminal(await api.submitScrape(`${site.baseUrl}/missing`));
+    const before = site.hitCount('/missing');
+    await api.terminal(await api.submitScrape(`${site.baseUrl}/missing`));
+    expect(site.hitCount('/missing') - before).toBe(1);
+  });
+
+  it('retries a flaky 503 and succeeds, with attempts showing it', async () => {
+    const id = await api.submitScrape(`${site.baseUrl}/flaky/one`);
+    const job = await api.terminal(id);
+    expect(job.status).toBe('SUCCEEDED');
+    expect(job.attempts).toBe(3);
+    expect(site.hitCount('/flaky/one')).toBe(3);
+    const events = (await api.request<{ type: string }[]>('GET', `/jobs/${id}/events`)).body.map((e) => e.type);
+    expect(events).toEqual([
+      'JobRequested',
+      'StageStarted',
+      'StageAttemptFailed',
+      'StageStarted',
+      'StageAttemptFailed',
+      'StageStarted',
+      'StageCompleted',
+    ]);
+  });
+
+  it('fails with NETWORK_ERROR when nothing listens', async () => {
+    const closedPort = await findFreePort();
+    const job = await api.terminal(await api.submitScrape(`http://127.0.0.1:${closedPort}/`));
+    expect(job.status).toBe('FAILED');
+    expect((job.error as { code: string }).code).toBe('NETWORK_ERROR');
+    expect(job.attempts).toBe(4);
+  });
+
+  it.each(['http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/', 'http://[::1]/', 'http://0.0.0.0/'])(
+    'refuses %s with BLOCKED_ADDRESS (SSRF guard)',
+    async (url) => {
+      const job = await api.terminal(await api.submitScrape(url));
+      expect(job.status).toBe('FAILED');
+      expect(job.error).toEqual({ code: 'BLOCKED_ADDRESS', message: expect.any(String), retryable: false });
+      expect(job.attempts).toBe(1);
+    },
+  );
+
+  it('runs a job once for the same Idempotency-Key and body, and refuses another body', async () => {
+    const body = { type: 'scrape', input: { url: `${site.baseUrl}/flaky/idem` }, priority: 'high' };
+    const first = await api.submit(body, { 'Idempotency-Key': 'key-1' });
+    const again = await api.submit({ priority: 'high', input: { url: `${site.baseUrl}/flaky/idem` }, type: 'scrape' }, {
+      'Idempotency-Key': 'key-1',
+    });
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(202);
+    expect(again.body.id).toBe(first.body.id);
+    await api.terminal(first.body.id as string);
+    const third = await api.submit(body, { 'Idempotency-Key': 'key-1' });
+    expect(third.body).toMatchObject({ id: first.body.id, status: 'SUCCEEDED' });
+    expect(site.hitCount('/flaky/idem')).toBe(3); // 503, 503, 200: one job's attempts, not two jobs
+
+    const other = await api.submit({ type: 'scrape', input: { url: `${site.baseUrl}/article` } }, { 'Idempotency-Key': 'key-1' });
+    expect(other.status).toBe(422);
+    expect(other.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('keeps a sane X-Request-ID as the correlation id, on the response, the job and every event', async () => {
+    const accepted = await api.submit({ type: 'scrape', input: { url: `${site.baseUrl}/article` } }, { 'X-Request-ID': 'req-42:a.b' });
+    expect(accepted.headers.get('x-request-id')).toBe('req-42:a.b');
+    const id = accepted.body.id as string;
+    const job = await api.terminal(id);
+    expect(job.correlationId).toBe('req-42:a.b');
+    const events = (await api.request<{ correlationId: string; jobId: string }[]>('GET', `/jobs/${id}/events`)).body;
+    expect(events.length).toBeGreaterThanOrEqual(3);
+    for (const event of events) expect(event).toMatchObject({ correlationId: 'req-42:a.b', jobId: id });
+
+    const insane = await api.submit({ type: 'scrape', input: { url: `${site.baseUrl}/article` } }, { 'X-Request-ID': 'bad id with spaces' });
+    const generated = insane.headers.get('x-request-id') ?? '';
+    expect(generated).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await api.job(insane.body.id as string)).correlationId).toBe(generated);
+  });
+
+  it('writes events with key = job id, the JSON envelope and the correlation header', async () => {
+    const id = await api.submitScrape(`${site.baseUrl}/article`, { 'X-Request-ID': 'on-the-wire' });
+    await api.terminal(id);
+    const kafka = new Kafka({ brokers: [process.env.KAFKA_BROKERS as string], logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `${system.topicPrefix}wire-check` });
+    const seen: { topic: string; key: string; value: Record<string, unknown>; correlation: string }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topics: [`${system.topicPrefix}jobs.requested`, `${system.topicPrefix}scrape.events`], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        if (message.key?.toString() !== id) return;
+        seen.push({
+          topic,
+          key: message.key.toString(),
+          value: JSON.parse(message.value?.toString() ?? 'null'),
+          correlation: message.headers?.['x-correlation-id']?.toString() ?? '',
+        });
+      },
+    });
+    try {
+      await eventually('the job’s messages on both topics', async () => (seen.length >= 3 ? true : undefined));
+    } finally {
+      await consumer.disconnect();
+    }
+    for (const message of seen) {
+      expect(message.key).toBe(id);
+      expect(message.correlation).toBe('on-the-wire');
+      expect(Object.keys(message.value).sort()).toEqual(
+        ['causationId', 'correlationId', 'data', 'id', 'jobId', 'occurredAt', 'tenantId', 'type', 'version'],
+      );
+    }
+    expect(seen.map((m) => m.value.type)).toEqual(expect.arrayContaining(['JobRequested', 'StageStarted', 'StageCompleted']));
+  });
+
+  it('lists jobs newest first with filters and an opaque cursor', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) ids.push(await api.submitScrape(`${site.baseUrl}/missing?n=${i}`));
+    await Promise.all(ids.map((id) => api.terminal(id)));
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `/jobs?status=FAILED&type=scrape&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = await api.request<{ items: { id: string; status: string }[]; nextCursor: string | null }>('GET', query);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      for (const item of page.body.items) expect(item.status).toBe('FAILED');
+      seen.push(...page.body.items.map((item) => item.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    // Newest first: our five appear in reverse submission order.
+    const ours = seen.filter((id) => ids.includes(id));
+    expect(ours).toEqual([...ids].reverse());
+    const defaults = await api.request<{ items: unknown[] }>('GET', '/jobs');
+    expect(defaults.body.items.length).toBeLessThanOrEqual(50);
+  });
+
+  it('answers 404 problem+json for unknown jobs', async () => {
+    for (const path of ['/jobs/00000000-0000-4000-8000-000000000000', '/jobs/not-a-uuid', '/jobs/00000000-0000-4000-8000-000000000000/events']) {
+      const response = await api.request('GET', path);
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(response.body).toMatchObject({ status: 404, title: 'Not Found' });
+    }
+  });
+
+  it('answers a hundred malformed requests with 4xx problem+json and keeps serving', async () => {
+    const url = `${site.baseUrl}/article`;
+    const bodies: { raw?: string | Buffer; json?: unknown; headers?: Record<string, string> }[] = [
+      { raw: '{' },
+      { raw: 'null' },
+      { raw: '[]' },
+      { raw: '"scrape"' },
+      { raw: '42' },
+      { raw: '' },
+      { raw: '{"type":"scrape","input":{"url":"' + url + '"}', headers: { 'content-type': 'application/json' } },
+      { raw: Buffer.alloc(2 * 1024 * 1024, 0x20) },
+      { raw: `{"type":"scrape","input":{"url":"${'a'.repeat(1024 * 1024 + 10)}"}}` },
+      { raw: '<xml/>', headers: { 'content-type': 'application/xml' } },
+      { json: {} },
+      { json: { type: 'scrape' } },
+      { json: { input: { url } } },
+      { json: { type: 'nope', input: { url } } },
+      { json: { type: 'scrape', input: { url }, extra: true } },
+      { json: { type: 'scrape', input: { url, extra: 1 } } },
+      { json: { type: 'scrape', input: { url }, priority: 'urgent' } },
+      { json: { type: 'scrape', input: {} } },
+      { json: { type: 'scrape', input: 'http://x' } },
+      { json: { type: 'scrape', input: null } },
+      { json: { type: 'scrape', input: [url] } },
+      { json: { type: 'scrape', input: { url: 42 } } },
+      { json: { type: 'scrape', input: { url: null } } },
+      { json: { type: 'scrape', input: { url: '' } } },
+      { json: { type: 'scrape', input: { url: 'ftp://example.com/file' } } },
+      { json: { type: 'scrape', input: { url: 'javascript:alert(1)' } } },
+      { json: { type: 'scrape', input: { url: 'file:///etc/passwd' } } },
+      { json: { type: 'scrape', input: { url: 'data:text/html,hi' } } },
+      { json: { type: 'scrape', input: { url: 'mailto:a@b.c' } } },
+      { json: { type: 'scrape', input: { url: '/relative/path' } } },
+      { json: { type: 'scrape', input: { url: 'http://' } } },
+      { json: { type: 'scrape', input: { url: `https://example.com/${'x'.repeat(3000)}` } } },
+      { json: { type: 42, input: { url } } },
+      { json: { type: ['scrape'], input: { url } } },
+      { json: { type: 'scrape', input: { url }, priority: 1 } },
+      { json: { type: 'scrape', input: { url: { href: url } } } },
+      { json: { type: 'scrape', input: { url } }, headers: { 'Idempotency-Key': 'x'.repeat(256) } },
+      { json: { type: 'scrape', input: { url } }, headers: { 'Idempotency-Key': 'has space' } },
+      { raw: '{"type":"scrape","input":{"url":"' + url + '"},"constructor":{"prototype":{"x":1}}}', headers: { 'content-type': 'application/json' } },
+    ];
+    let sent = 0;
+    while (sent < 100) {
+      const spec = bodies[sent % bodies.length];
+      const response =
+        spec.json !== undefined
+          ? await api.request('POST', '/jobs', { json: spec.json, headers: spec.headers })
+          : await api.request('POST', '/jobs', {
+              rawBody: spec.raw,
+              headers: { 'content-type': 'application/json', ...spec.headers },
+            });
+      expect([sent, response.status]).toEqual([sent, expect.any(Number)]);
+      if (response.status < 400 || response.status >= 500) {
+        throw new Error(`request #${sent} (${JSON.stringify(spec).slice(0, 200)}) answered ${response.status}`);
+      }
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(response.body).toMatchObject({ status: response.status, title: expect.any(String), detail: expect.any(String) });
+      sent += 1;
+    }
+    for (const query of ['limit=0', 'limit=201', 'limit=abc', 'status=DONE', 'type=x', 'cursor=garbage', 'unknown=1']) {
+      const response = await api.request('GET', `/jobs?${query}`);
+      expect([query, response.status]).toEqual([query, 400]);
+    }
+    const field = await api.submit({ type: 'scrape', input: { url: 'ftp://x' } });
+    expect(field.body.errors).toEqual([{ path: 'input.url', message: expect.stringContaining('http') }]);
+    expect((await api.request('GET', '/health/ready')).status).toBe(200);
+    const job = await api.terminal(await api.submitScrape(url));
+    expect(job.status).toBe('SUCCEEDED');
+  });
+
+  it('reports ready and live', async () => {
+    expect((await api.request('GET', '/health/live')).status).toBe(200);
+    const ready = await api.request('GET', '/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ok', checks: { kafka: 'up', postgres: 'up' } });
+  });
+});

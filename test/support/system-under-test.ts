@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { findFreePort, ProcessSupervisor } from '../../tools/stack/src';
+import { ALL_SERVICES, migrateDatabase, startService, waitForGatewayReady, type ServiceName } from '../../tools/launcher/src/services';
+import { prepareKafka } from '../../tools/launcher/src/topics';
+
+export interface SystemOptions {
+  /** Extra environment for every service (e.g. SCRAPER_TIMEOUT_MS). */
+  env?: Record<string, string>;
+  services?: ServiceName[];
+}
+
+/**
+ * The built services (dist/) running as real processes against the harness's Kafka and PostgreSQL,
+ * isolated from other test files by a topic/group prefix and a database of their own.
+ */
+export class SystemUnderTest {
+  readonly supervisor: ProcessSupervisor;
+  private constructor(
+    readonly baseUrl: string,
+    readonly env: NodeJS.ProcessEnv,
+    readonly topicPrefix: string,
+    readonly databaseUrl: string,
+    readonly logFile: string,
+  ) {
+    this.supervisor = new ProcessSupervisor({ output: null });
+  }
+
+  static async start(options: SystemOptions = {}): Promise<SystemUnderTest> {
+    const brokers = requireEnv('KAFKA_BROKERS');
+    const adminUrl = requireEnv('DATABASE_URL');
+    const suffix = randomBytes(4).toString('hex');
+    const database = `e2e_${suffix}`;
+    const admin = new Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    const databaseUrl = withDatabase(adminUrl, database);
+    const port = await findFreePort();
+    const topicPrefix = `e2e-${suffix}.`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      KAFKA_BROKERS: brokers,
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+      DATABASE_URL: databaseUrl,
+      GATEWAY_PORT: String(port),
+      LOG_LEVEL: 'info',
+      ...options.env,
+    };
+    const logFile = path.join(os.tmpdir(), `event-jobs-${topicPrefix}log`);
+    const system = new SystemUnderTest(`http://127.0.0.1:${port}`, env, topicPrefix, databaseUrl, logFile);
+    await Promise.all([prepareKafka(env), migrateDatabase(env)]);
+    for (const service of options.services ?? ALL_SERVICES) system.startService(service);
+    await waitForGatewayReady(system.baseUrl, 60_000, () => system.deadService());
+    return system;
+  }
+
+  startService(service: ServiceName, replica?: number): void {
+    fs.appendFileSync(this.logFile, `--- starting ${service}${replica ?? ''}\n`);
+    startService(this.supervisor, service, this.env, replica, this.logFile);
+  }
+
+  /** A reason to stop waiting when a service died on start-up. */
+  private deadService(): string | undefined {
+    for (const name of this.supervisor.names()) {
+      const managed = this.supervisor.get(name);
+      if (managed && !managed.running) return `${name} exited:\n${managed.recentOutput.toString()}`;
+    }
+    return undefined;
+  }
+
+  async stop(): Promise<void> {
+    await this.supervisor.stopAll(10_000);
+  }
+}
+
+function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run through jest (test/harness/global-setup.ts starts the stack)`);
+  return value;
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
