@@ -11,6 +11,11 @@ export interface SystemOptions {
   /** Extra environment for every service (e.g. SCRAPER_TIMEOUT_MS). */
   env?: Record<string, string>;
   services?: ServiceName[];
+  /** Defaults: the harness's KAFKA_BROKERS and DATABASE_URL. */
+  kafkaBrokers?: string;
+  adminDatabaseUrl?: string;
+  /** Reuse a database and topic prefix (a restart of the same system); default: fresh ones. */
+  isolation?: { database: string; topicPrefix: string };
 }
 
 /**
@@ -23,6 +28,7 @@ export class SystemUnderTest {
     readonly baseUrl: string,
     readonly env: NodeJS.ProcessEnv,
     readonly topicPrefix: string,
+    readonly database: string,
     readonly databaseUrl: string,
     readonly logFile: string,
   ) {
@@ -30,17 +36,18 @@ export class SystemUnderTest {
   }
 
   static async start(options: SystemOptions = {}): Promise<SystemUnderTest> {
-    const brokers = requireEnv('KAFKA_BROKERS');
-    const adminUrl = requireEnv('DATABASE_URL');
+    const brokers = options.kafkaBrokers ?? requireEnv('KAFKA_BROKERS');
+    const adminUrl = options.adminDatabaseUrl ?? requireEnv('DATABASE_URL');
     const suffix = randomBytes(4).toString('hex');
-    const database = `e2e_${suffix}`;
-    const admin = new Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
+    const { database, topicPrefix } = options.isolation ?? { database: `e2e_${suffix}`, topicPrefix: `e2e-${suffix}.` };
+    if (!options.isolation) {
+      const admin = new Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${database}`);
+      await admin.end();
+    }
     const databaseUrl = withDatabase(adminUrl, database);
     const port = await findFreePort();
-    const topicPrefix = `e2e-${suffix}.`;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       KAFKA_BROKERS: brokers,
@@ -51,7 +58,7 @@ export class SystemUnderTest {
       ...options.env,
     };
     const logFile = path.join(os.tmpdir(), `event-jobs-${topicPrefix}log`);
-    const system = new SystemUnderTest(`http://127.0.0.1:${port}`, env, topicPrefix, databaseUrl, logFile);
+    const system = new SystemUnderTest(`http://127.0.0.1:${port}`, env, topicPrefix, database, databaseUrl, logFile);
     await Promise.all([prepareKafka(env), migrateDatabase(env)]);
     for (const service of options.services ?? ALL_SERVICES) system.startService(service);
     await waitForGatewayReady(system.baseUrl, 60_000, () => system.deadService());
