@@ -10,7 +10,7 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -27,7 +27,11 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     logLevel: readLogLevel(reader),
     kafka: readKafkaConfig(reader, 'gateway'),
     database: readDatabaseConfig(reader),
-    maxBodyBytes: reader.int('MAX_JSON_BODY_BYTES', { default: 1024 * 1024, min: 1024, max: 64 * 1024 * 1024 }),
+    maxBodyBytes: reader.int('MAX_JSON_BODY_BYTES', {
+      default: 1024 * 1024,
+      min: 1024,
+      max: 64 * 1024 * 1024,
+    }),
     retryAfterSeconds: reader.int('RETRY_AFTER_SECONDS', { default: 5, min: 1, max: 3600 }),
   };
   reader.done();

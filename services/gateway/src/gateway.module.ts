@@ -1,4 +1,10 @@
-import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Topics } from '@app/contracts';
 import { KafkaRuntime, type Logger } from '@app/platform';
@@ -35,8 +41,15 @@ export class GatewayModule {
       providers: [
         { provide: KafkaRuntime, useFactory: () => new KafkaRuntime(config.kafka, logger) },
         // The pool is created lazily-tolerant: if Postgres is down at start, reads answer 503 until it is back.
-        { provide: DataSource, useFactory: async () => createDataSource(config.database, 'gateway').initialize() },
-        { provide: JobQueries, useFactory: (dataSource: DataSource) => new JobQueries(dataSource), inject: [DataSource] },
+        {
+          provide: DataSource,
+          useFactory: async () => createDataSource(config.database, 'gateway').initialize(),
+        },
+        {
+          provide: JobQueries,
+          useFactory: (dataSource: DataSource) => new JobQueries(dataSource),
+          inject: [DataSource],
+        },
         {
           provide: IdempotencyKeyRepository,
           useFactory: (dataSource: DataSource) => new IdempotencyKeyRepository(dataSource),
@@ -44,8 +57,12 @@ export class GatewayModule {
         },
         {
           provide: SubmitJobUseCase,
-          useFactory: (kafka: KafkaRuntime, keys: IdempotencyKeyRepository, jobs: JobQueries, dataSource: DataSource) =>
-            new SubmitJobUseCase(kafka.publisher, keys, jobs, dataSource, logger),
+          useFactory: (
+            kafka: KafkaRuntime,
+            keys: IdempotencyKeyRepository,
+            jobs: JobQueries,
+            dataSource: DataSource,
+          ) => new SubmitJobUseCase(kafka.publisher, keys, jobs, dataSource, logger),
           inject: [KafkaRuntime, IdempotencyKeyRepository, JobQueries, DataSource],
         },
         GatewayConnections,

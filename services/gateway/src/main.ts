@@ -18,7 +18,12 @@ runService('gateway', async () => {
     logger: new NestPinoLogger(logger),
   });
   app.disable('x-powered-by');
-  app.use(correlationIdMiddleware, requestLogging(logger), jsonBodyParser(config.maxBodyBytes), bodyParserErrorHandler);
+  app.use(
+    correlationIdMiddleware,
+    requestLogging(logger),
+    jsonBodyParser(config.maxBodyBytes),
+    bodyParserErrorHandler,
+  );
   app.useGlobalFilters(new ProblemDetailsFilter(logger, config.retryAfterSeconds));
   app.enableShutdownHooks();
 

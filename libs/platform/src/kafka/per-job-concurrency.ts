@@ -34,5 +34,5 @@ export async function forEachJobConcurrently(
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, queues.length) }, () => worker()));
-  if (firstError !== null) throw firstError;
+  if (firstError !== null) throw firstError instanceof Error ? firstError : new Error(String(firstError));
 }

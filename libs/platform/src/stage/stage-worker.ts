@@ -7,6 +7,7 @@ import {
   type JobType,
   type JobRequested,
   type StageRetryScheduled,
+  validateEvent,
 } from '@app/contracts';
 import type { BatchContext, ConsumedEvent, EventBatchHandler } from '../kafka/event-consumer';
 import type { EventPublisher, OutgoingEvent } from '../kafka/event-publisher';
@@ -128,12 +129,15 @@ export class StageWorker implements EventBatchHandler {
             ? new StageFailure('TIMEOUT', `stage ${stage} exceeded its time limit of ${timeLimitMs} ms`, true)
             : new Error('service stopping'),
       );
-      return [
-        {
-          topic: eventsTopic,
-          event: causedEvent(cause, EventTypes.StageCompleted, { stage, stageVersion, attempt, result }),
-        },
-      ];
+      const completed = causedEvent(cause, EventTypes.StageCompleted, { stage, stageVersion, attempt, result });
+      // A result that fails its schema would make the publish throw and the batch be redelivered, run
+      // again (deterministic work: same bad result) and block the partition forever. Fail the job instead.
+      const check = validateEvent(completed);
+      if (!check.ok) {
+        const problems = check.errors.map((e) => `${e.path} ${e.message}`).join('; ');
+        throw new StageFailure('INVALID_RESULT', `stage ${stage} produced an invalid result: ${problems}`, false);
+      }
+      return [{ topic: eventsTopic, event: completed }];
     } catch (thrown) {
       if (this.stopping.signal.aborted) throw thrown; // leave the offset uncommitted: redelivered after restart
       const error = toJobError(thrown);
@@ -187,7 +191,7 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal, reason: () => Error
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       },
     );
   });

@@ -45,7 +45,9 @@ export class HealthController {
       timer = setTimeout(() => resolve(false), timeoutMs);
     });
     try {
-      return await Promise.race([this.dataSource.query('SELECT 1').then(() => true), timeout]).catch(() => false);
+      return await Promise.race([this.dataSource.query('SELECT 1').then(() => true), timeout]).catch(
+        () => false,
+      );
     } finally {
       clearTimeout(timer);
     }

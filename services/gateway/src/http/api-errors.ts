@@ -30,7 +30,10 @@ export class IdempotentRequestInProgressError extends Error {
 
 /** A dependency (Kafka, Postgres) did not answer; the client should retry later. */
 export class DependencyUnavailableError extends Error {
-  constructor(readonly dependency: string, cause?: unknown) {
+  constructor(
+    readonly dependency: string,
+    cause?: unknown,
+  ) {
     super(`${dependency} is unavailable`, { cause });
   }
 }

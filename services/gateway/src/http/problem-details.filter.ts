@@ -29,13 +29,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return sendProblem(res, problem(400, error.message, { instance, errors: error.errors }));
     }
     if (error instanceof JobNotFoundError) return sendProblem(res, problem(404, error.message, { instance }));
-    if (error instanceof IdempotencyKeyReusedError) return sendProblem(res, problem(422, error.message, { instance }));
+    if (error instanceof IdempotencyKeyReusedError)
+      return sendProblem(res, problem(422, error.message, { instance }));
     if (error instanceof IdempotentRequestInProgressError) {
       return sendProblem(res, problem(409, error.message, { instance }), { 'Retry-After': '1' });
     }
     if (error instanceof KafkaUnavailableError) {
       this.logger.warn({ err: error.message, path: instance }, 'Kafka unavailable');
-      return sendProblem(res, problem(503, 'The event log (Kafka) is unavailable; retry later', { instance }), retryAfter);
+      return sendProblem(
+        res,
+        problem(503, 'The event log (Kafka) is unavailable; retry later', { instance }),
+        retryAfter,
+      );
     }
     if (error instanceof DependencyUnavailableError) {
       this.logger.warn({ dependency: error.dependency, path: instance }, 'dependency unavailable');
@@ -46,14 +51,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const body = error.getResponse();
       const detail =
         typeof body === 'object' && body !== null && 'message' in body
-          ? String((body as { message: unknown }).message)
+          ? String((body).message)
           : error.message;
       const extra: Partial<Problem> = { instance };
       return sendProblem(res, problem(status, detail, extra));
     }
     if (isDatabaseUnavailable(error)) {
       this.logger.warn({ err: (error as Error).message, path: instance }, 'Postgres unavailable');
-      return sendProblem(res, problem(503, 'The read models (PostgreSQL) are unavailable; retry later', { instance }), retryAfter);
+      return sendProblem(
+        res,
+        problem(503, 'The read models (PostgreSQL) are unavailable; retry later', { instance }),
+        retryAfter,
+      );
     }
     this.logger.error({ err: error, path: instance }, 'unhandled error');
     return sendProblem(res, problem(500, 'An unexpected error occurred', { instance }));
@@ -64,7 +73,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (code.startsWith('08') || code === '57P01' || code === '57P03' || code === 'ECONNREFUSED')) {
+  if (
+    typeof code === 'string' &&
+    (code.startsWith('08') || code === '57P01' || code === '57P03' || code === 'ECONNREFUSED')
+  ) {
     return true;
   }
   return /ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect|the database system is/i.test(

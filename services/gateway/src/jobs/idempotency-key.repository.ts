@@ -20,7 +20,12 @@ export class IdempotencyKeyRepository {
   ) {}
 
   /** Returns null when this call now owns the key, else the existing record. */
-  async claim(tenantId: string, key: string, requestHash: string, jobId: string): Promise<IdempotencyRecord | null> {
+  async claim(
+    tenantId: string,
+    key: string,
+    requestHash: string,
+    jobId: string,
+  ): Promise<IdempotencyRecord | null> {
     const claimed: unknown[] = await this.dataSource.query(
       `INSERT INTO idempotency_keys (tenant_id, key, request_hash, job_id, state) VALUES ($1, $2, $3, $4, 'pending')
        ON CONFLICT (tenant_id, key) DO UPDATE SET created_at = now()
@@ -42,10 +47,10 @@ export class IdempotencyKeyRepository {
   }
 
   async markPublished(tenantId: string, key: string): Promise<void> {
-    await this.dataSource.query(`UPDATE idempotency_keys SET state = 'published' WHERE tenant_id = $1 AND key = $2`, [
-      tenantId,
-      key,
-    ]);
+    await this.dataSource.query(
+      `UPDATE idempotency_keys SET state = 'published' WHERE tenant_id = $1 AND key = $2`,
+      [tenantId, key],
+    );
   }
 
   /** Gives the key back after a failed publish, so the client's retry can succeed. */

@@ -18,13 +18,23 @@ import { JobNotFoundError, RequestValidationError } from '../http/api-errors';
 import { correlationIdOf } from '../http/correlation-id';
 import { isUuid, parseRequest } from '../http/parse-request';
 import { CreateJobRequest } from './dto/create-job.request';
-import { JobAcceptedResponse, JobEventResponse, JobPageResponse, JobResponse, ProblemResponse } from './dto/job.responses';
+import {
+  JobAcceptedResponse,
+  JobEventResponse,
+  JobPageResponse,
+  JobResponse,
+  ProblemResponse,
+} from './dto/job.responses';
 import { ListJobsQuery } from './dto/list-jobs.query';
 import { SubmitJobCommand } from './usecases/submit-job/submit-job.command';
 import { SubmitJobUseCase, type SubmittedJob } from './usecases/submit-job/submit-job.usecase';
 
 @ApiTags('jobs')
-@ApiHeader({ name: 'X-Request-ID', required: false, description: 'Correlation id, echoed; generated when absent or invalid' })
+@ApiHeader({
+  name: 'X-Request-ID',
+  required: false,
+  description: 'Correlation id, echoed; generated when absent or invalid',
+})
 @Controller('jobs')
 export class JobsController {
   constructor(
@@ -34,12 +44,22 @@ export class JobsController {
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Submit a job', description: 'Answers 202 only after Kafka acknowledged the request event.' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-255 chars; same key and body -> same job' })
+  @ApiOperation({
+    summary: 'Submit a job',
+    description: 'Answers 202 only after Kafka acknowledged the request event.',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '1-255 chars; same key and body -> same job',
+  })
   @ApiAcceptedResponse({ type: JobAcceptedResponse, headers: { Location: { description: '/jobs/{id}' } } })
   @ApiBadRequestResponse({ type: ProblemResponse })
   @ApiPayloadTooLargeResponse({ type: ProblemResponse })
-  @ApiUnprocessableEntityResponse({ type: ProblemResponse, description: 'Idempotency-Key reused with another body' })
+  @ApiUnprocessableEntityResponse({
+    type: ProblemResponse,
+    description: 'Idempotency-Key reused with another body',
+  })
   @ApiServiceUnavailableResponse({ type: ProblemResponse, description: 'Kafka unavailable; see Retry-After' })
   async create(
     @Body() body: unknown,
@@ -67,7 +87,8 @@ export class JobsController {
   async list(@Query() query: Record<string, unknown>): Promise<JobPage> {
     const parsed = parseRequest(ListJobsQuery, query, 'query');
     const cursor = parsed.cursor === undefined ? undefined : decodeCursor(parsed.cursor);
-    if (cursor === null) throw new RequestValidationError([{ path: 'cursor', message: 'cursor is not valid' }]);
+    if (cursor === null)
+      throw new RequestValidationError([{ path: 'cursor', message: 'cursor is not valid' }]);
     return this.jobs.listJobs({
       tenantId: DEFAULT_TENANT_ID,
       status: parsed.status,

@@ -10,7 +10,8 @@ export class CreateJobRequest {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'Job input; its schema depends on `type` (scrape: `{ url }`, an absolute http(s) URL <= 2048 chars).',
+    description:
+      'Job input; its schema depends on `type` (scrape: `{ url }`, an absolute http(s) URL <= 2048 chars).',
     example: { url: 'https://example.com/' },
   })
   @IsObject()

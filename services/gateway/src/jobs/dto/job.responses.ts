@@ -47,7 +47,10 @@ export class JobResponse extends JobAcceptedResponse {
 
 export class JobPageResponse {
   @ApiProperty({ type: [JobResponse] }) items!: JobResponse[];
-  @ApiPropertyOptional({ nullable: true, description: 'Pass as `cursor` for the next page; null on the last' })
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last',
+  })
   nextCursor!: string | null;
 }
 
@@ -69,7 +72,11 @@ export class ProblemResponse {
   @ApiProperty({ example: 400 }) status!: number;
   @ApiProperty() detail!: string;
   @ApiPropertyOptional() instance?: string;
-  @ApiPropertyOptional({ description: 'Field errors: [{ path, message }]', type: 'array', items: { type: 'object' } })
+  @ApiPropertyOptional({
+    description: 'Field errors: [{ path, message }]',
+    type: 'array',
+    items: { type: 'object' },
+  })
   errors?: { path: string; message: string }[];
   @ApiPropertyOptional() correlationId?: string;
 }

@@ -44,7 +44,9 @@ export class SubmitJobCommand {
 
   /** Fingerprint of what the client asked for: same key + same fingerprint = the same job. */
   requestHash(): string {
-    return createHash('sha256').update(canonicalJson({ type: this.type, input: this.input, priority: this.priority })).digest('hex');
+    return createHash('sha256')
+      .update(canonicalJson({ type: this.type, input: this.input, priority: this.priority }))
+      .digest('hex');
   }
 }
 

@@ -41,7 +41,14 @@ export class SubmitJobUseCase {
     const jobId = jobIdForIdempotencyKey(command.tenantId, key);
     const hash = command.requestHash();
     const existing = await this.idempotencyKeys.claim(command.tenantId, key, hash, jobId);
-    if (existing) return this.replay(command, existing.requestHash === hash, existing.state, existing.jobId, existing.createdAt);
+    if (existing)
+      return this.replay(
+        command,
+        existing.requestHash === hash,
+        existing.state,
+        existing.jobId,
+        existing.createdAt,
+      );
     try {
       const job = await this.publish(command, jobId);
       await this.idempotencyKeys.markPublished(command.tenantId, key);
