@@ -48,14 +48,24 @@ export function encodeCursor(cursor: JobCursor): string {
   return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id]), 'utf8').toString('base64url');
 }
 
-/** Returns null when the text is not a cursor we issued. */
+const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** UTC ISO-8601 as issued (up to microseconds, PostgreSQL's precision). */
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+/**
+ * Returns null when the text is not a cursor we issued. Strict on purpose: whatever passes goes into
+ * `::timestamptz` / `::uuid` casts, and a value PostgreSQL cannot cast would be a server error, not a 400.
+ */
 export function decodeCursor(text: string): JobCursor | null {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     if (!Array.isArray(parsed) || parsed.length !== 2) return null;
     const [createdAt, id] = parsed as unknown[];
-    if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) return null;
-    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+    if (typeof createdAt !== 'string' || !CURSOR_TIME.test(createdAt)) return null;
+    // Rejects impossible dates (2025-02-30) that Date.parse rolls over but PostgreSQL refuses.
+    const ms = Date.parse(createdAt);
+    if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 19) !== createdAt.slice(0, 19)) return null;
+    if (typeof id !== 'string' || !CURSOR_ID.test(id)) return null;
     return { createdAt, id };
   } catch {
     return null;

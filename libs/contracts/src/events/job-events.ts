@@ -48,8 +48,9 @@ class StageEventData {
 
 export class StageStartedData extends StageEventData {}
 
+// @IsObject on nested fields: @ValidateNested alone accepts a missing field (undefined) and an array.
 export class StageAttemptFailedData extends StageEventData {
-  @ValidateNested() @Type(() => JobErrorDto) error!: JobErrorDto;
+  @IsObject() @ValidateNested() @Type(() => JobErrorDto) error!: JobErrorDto;
   @IsISO8601({ strict: true }) retryAt!: string;
 }
 
@@ -59,13 +60,13 @@ export class StageCompletedData extends StageEventData {
 }
 
 export class StageFailedData extends StageEventData {
-  @ValidateNested() @Type(() => JobErrorDto) error!: JobErrorDto;
+  @IsObject() @ValidateNested() @Type(() => JobErrorDto) error!: JobErrorDto;
 }
 
 /** On a retry topic: run `attempt` of the stage for this job once `notBefore` has passed. */
 export class StageRetryScheduledData extends StageEventData {
   @IsISO8601({ strict: true }) notBefore!: string;
-  @ValidateNested() @Type(() => JobRequestedData) request!: JobRequestedData;
+  @IsObject() @ValidateNested() @Type(() => JobRequestedData) request!: JobRequestedData;
 }
 
 export type JobRequested = EventEnvelope<typeof EventTypes.JobRequested, JobRequestedData>;

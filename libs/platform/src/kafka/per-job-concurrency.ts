@@ -18,21 +18,22 @@ export async function forEachJobConcurrently(
   }
   const queues = [...byJob.values()];
   let next = 0;
-  let firstError: unknown = null;
+  // A holder object: TypeScript does not see assignments made inside the worker closures.
+  const failure: { first?: Error } = {};
   const worker = async (): Promise<void> => {
     while (next < queues.length) {
       const queue = queues[next++];
       for (const consumed of queue) {
-        if (firstError !== null) return;
+        if (failure.first) return;
         try {
           await work(consumed);
         } catch (error) {
-          firstError ??= error;
+          failure.first ??= error instanceof Error ? error : new Error('job work failed', { cause: error });
           return;
         }
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, queues.length) }, () => worker()));
-  if (firstError !== null) throw firstError instanceof Error ? firstError : new Error(String(firstError));
+  if (failure.first) throw failure.first;
 }

@@ -24,7 +24,9 @@ function isDeliberateFailure(error: unknown): error is Error & { code: string; r
 /** Maps what an executor threw to the JobError recorded on the job. Unknown errors may be transient. */
 export function toJobError(error: unknown): JobError {
   if (isDeliberateFailure(error)) {
-    return { code: error.code, message: error.message.slice(0, 2000), retryable: error.retryable };
+    // Kept within the JobError schema (code 1-100 chars), or the failure event could not be published.
+    const code = error.code.slice(0, 100) || 'INTERNAL_ERROR';
+    return { code, message: error.message.slice(0, 2000), retryable: error.retryable };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'INTERNAL_ERROR', message: message.slice(0, 2000), retryable: true };

@@ -1,6 +1,6 @@
 export { RISK_LIMITS } from './risk-input';
 export type { RiskInput, RiskPositionInput } from './risk-input';
-export { findReturnsProblems, returnsPath } from './risk-input-rules';
+export { findReturnsProblems, returnsPath, summariseProblems } from './risk-input-rules';
 export { RISK_METHODS } from './risk-result';
 export type { RiskErrorCode, RiskMethod, RiskPositionResult, RiskResult } from './risk-result';
 export {

@@ -6,6 +6,9 @@ import { RISK_LIMITS } from './risk-input';
  * defensively, e.g. for events replayed from before validation existed.
  */
 
+/** At most this many problems are spelled out in one message. */
+const MAX_REPORTED_PROBLEMS = 10;
+
 export function hasOwn(object: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(object, key);
 }
@@ -107,4 +110,11 @@ export function findReturnsProblems(returns: unknown, positions: unknown): strin
     }
   }
   return problems;
+}
+
+/** Joins problems into one message, spelling out at most the first ten. */
+export function summariseProblems(problems: string[]): string {
+  const shown = problems.slice(0, MAX_REPORTED_PROBLEMS).join('; ');
+  const hidden = problems.length - MAX_REPORTED_PROBLEMS;
+  return hidden > 0 ? `${shown}; and ${hidden} more problem(s)` : shown;
 }

@@ -50,7 +50,9 @@ describe('RiskInputDto', () => {
     expect(await errorsOf(validBody({ method: 'parametric' }))).toEqual({});
     expect(await errorsOf(validBody({ method: 'monte_carlo' }))).toEqual({});
     expect(
-      await errorsOf(validBody({ method: 'monte_carlo', simulations: 1_000_000, seed: Number.MAX_SAFE_INTEGER })),
+      await errorsOf(
+        validBody({ method: 'monte_carlo', simulations: 1_000_000, seed: Number.MAX_SAFE_INTEGER }),
+      ),
     ).toEqual({});
     expect(await errorsOf(validBody({ method: 'monte_carlo', simulations: 1000, seed: 0 }))).toEqual({});
   });
@@ -69,7 +71,9 @@ describe('RiskInputDto', () => {
   it('names a missing series', async () => {
     const errors = await errorsOf(validBody({ returns: { AAPL: series(OBSERVATIONS) } }));
     expect(Object.keys(errors)).toEqual(['returns']);
-    expect(errors.returns[0]).toContain("returns.MSFT is missing: every position's symbol needs a return series");
+    expect(errors.returns[0]).toContain(
+      "returns.MSFT is missing: every position's symbol needs a return series",
+    );
   });
 
   it('names the series whose length differs from the others', async () => {
@@ -137,7 +141,9 @@ describe('RiskInputDto', () => {
 
   it.each([1, 0.5, 0.3, 1.5, Number.NaN, '0.99', null])('rejects confidence %p', async (confidence) => {
     const errors = await errorsOf(validBody({ confidence }));
-    expect(errors).toEqual({ confidence: ['confidence must be a number strictly between 0.5 and 1, e.g. 0.99'] });
+    expect(errors).toEqual({
+      confidence: ['confidence must be a number strictly between 0.5 and 1, e.g. 0.99'],
+    });
   });
 
   it.each([0, 261, 1.5, -1, '10'])('rejects horizonDays %p', async (horizonDays) => {
@@ -152,11 +158,14 @@ describe('RiskInputDto', () => {
     });
   });
 
-  it.each([1e9, 999, 1_000_001, 5000.5, null])('rejects simulations %p for monte_carlo', async (simulations) => {
-    const errors = await errorsOf(validBody({ method: 'monte_carlo', simulations }));
-    expect(Object.keys(errors)).toEqual(['simulations']);
-    expect(errors.simulations).toContain('simulations must be an integer between 1000 and 1000000');
-  });
+  it.each([1e9, 999, 1_000_001, 5000.5, null])(
+    'rejects simulations %p for monte_carlo',
+    async (simulations) => {
+      const errors = await errorsOf(validBody({ method: 'monte_carlo', simulations }));
+      expect(Object.keys(errors)).toEqual(['simulations']);
+      expect(errors.simulations).toContain('simulations must be an integer between 1000 and 1000000');
+    },
+  );
 
   it.each([-1, 1.5, 2 ** 53, '42', null])('rejects seed %p', async (seed) => {
     const errors = await errorsOf(validBody({ method: 'monte_carlo', seed }));
@@ -209,7 +218,9 @@ describe('RiskInputDto', () => {
 
   it('rejects a non-object position', async () => {
     const errors = await errorsOf(validBody({ positions: [42], returns: {} }));
-    expect(errors).toEqual({ 'positions.0': ['each value in nested property positions must be either object or array'] });
+    expect(errors).toEqual({
+      'positions.0': ['each value in nested property positions must be either object or array'],
+    });
   });
 
   it('does not resolve symbols through the prototype chain', async () => {

@@ -24,7 +24,7 @@ import {
 } from 'class-validator';
 
 import { RISK_LIMITS, type RiskInput, type RiskPositionInput } from './risk-input';
-import { findReturnsProblems } from './risk-input-rules';
+import { findReturnsProblems, summariseProblems } from './risk-input-rules';
 import { RISK_METHODS, type RiskMethod } from './risk-result';
 
 /*
@@ -39,8 +39,6 @@ import { RISK_METHODS, type RiskMethod } from './risk-result';
 
 const FINITE = { allowNaN: false, allowInfinity: false } as const;
 const MONTE_CARLO: RiskMethod = 'monte_carlo';
-/** At most this many cross-field problems are spelled out in one message. */
-const MAX_REPORTED_PROBLEMS = 10;
 const HORIZON_MESSAGE = `horizonDays must be an integer between ${RISK_LIMITS.minHorizonDays} and ${RISK_LIMITS.maxHorizonDays}`;
 const SIMULATIONS_MESSAGE = `simulations must be an integer between ${RISK_LIMITS.minSimulations} and ${RISK_LIMITS.maxSimulations}`;
 const SEED_MESSAGE = `seed must be an integer between ${RISK_LIMITS.minSeed} and ${RISK_LIMITS.maxSeed}`;
@@ -66,12 +64,6 @@ function IsStrictlyBetween(
   );
 }
 
-function summarise(problems: string[]): string {
-  const shown = problems.slice(0, MAX_REPORTED_PROBLEMS).join('; ');
-  const hidden = problems.length - MAX_REPORTED_PROBLEMS;
-  return hidden > 0 ? `${shown}; and ${hidden} more problem(s)` : shown;
-}
-
 /** Cross-field rule on `returns`: one finite, equal-length (>= 30) series per position symbol, nothing else. */
 @ValidatorConstraint({ name: 'returnsMatchPositions', async: false })
 export class ReturnsMatchPositionsConstraint implements ValidatorConstraintInterface {
@@ -80,7 +72,7 @@ export class ReturnsMatchPositionsConstraint implements ValidatorConstraintInter
   }
 
   defaultMessage(args: ValidationArguments): string {
-    return summarise(findReturnsProblems(args.value, (args.object as Partial<RiskInput>).positions));
+    return summariseProblems(findReturnsProblems(args.value, (args.object as Partial<RiskInput>).positions));
   }
 }
 
