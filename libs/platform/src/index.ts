@@ -16,3 +16,4 @@ export * from './stage/retry-policy';
 export * from './stage/stage-worker';
 export * from './stage/stage-config';
 export * from './stage/stage-host';
+export * from './telemetry/tracing';

@@ -7,6 +7,8 @@ export interface ProjectableEvent {
   topic: string;
   partition: number;
   offset: string;
+  /** Trace id from the message's traceparent header (the job's trace, for JobRequested). */
+  traceId?: string | null;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function applyEvents(manager: EntityManager, events: ProjectableEve
   const toFold = events
     .filter((e) => fresh.delete(e.event.id))
     .sort((a, b) => (a.event.jobId < b.event.jobId ? -1 : a.event.jobId > b.event.jobId ? 1 : 0));
-  for (const { event } of toFold) await fold(manager, event);
+  for (const { event, traceId } of toFold) await fold(manager, event, traceId ?? null);
   return toFold.length;
 }
 
@@ -52,15 +54,17 @@ const TERMINAL = `('SUCCEEDED','FAILED','CANCELLED')`;
 export async function foldJobRequested(
   manager: Pick<EntityManager, 'query'>,
   event: JobRequested,
+  traceId: string | null = null,
 ): Promise<void> {
   const { data } = event;
   await manager.query(
-    `INSERT INTO jobs (id, tenant_id, type, status, priority, input, correlation_id, idempotency_key, requested, created_at)
-     VALUES ($1, $2, $3, 'PENDING', $4, $5, $6, $7, true, $8)
+    `INSERT INTO jobs (id, tenant_id, type, status, priority, input, correlation_id, idempotency_key, requested, created_at, trace_id)
+     VALUES ($1, $2, $3, 'PENDING', $4, $5, $6, $7, true, $8, $9)
      ON CONFLICT (id) DO UPDATE SET
        type = EXCLUDED.type, priority = EXCLUDED.priority, input = EXCLUDED.input,
        correlation_id = EXCLUDED.correlation_id, idempotency_key = EXCLUDED.idempotency_key,
-       requested = true, created_at = EXCLUDED.created_at`,
+       requested = true, created_at = EXCLUDED.created_at,
+       trace_id = COALESCE(EXCLUDED.trace_id, jobs.trace_id)`,
     [
       event.jobId,
       event.tenantId,
@@ -70,14 +74,15 @@ export async function foldJobRequested(
       event.correlationId,
       data.idempotencyKey ?? null,
       event.occurredAt,
+      traceId,
     ],
   );
 }
 
-async function fold(manager: EntityManager, event: JobEvent): Promise<void> {
+async function fold(manager: EntityManager, event: JobEvent, traceId: string | null): Promise<void> {
   switch (event.type) {
     case EventTypes.JobRequested:
-      await foldJobRequested(manager, event);
+      await foldJobRequested(manager, event, traceId);
       return;
     case EventTypes.StageStarted:
     case EventTypes.StageAttemptFailed: {

@@ -1,3 +1,4 @@
+import './telemetry';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { createLogger, NestPinoLogger, runService } from '@app/platform';

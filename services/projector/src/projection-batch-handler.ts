@@ -1,5 +1,15 @@
 import type { DataSource } from 'typeorm';
-import type { BatchContext, ConsumedEvent, EventBatchHandler, Logger } from '@app/platform';
+import {
+  endSpans,
+  jobAttributes,
+  SpanKind,
+  startSpans,
+  traceIdOf,
+  type BatchContext,
+  type ConsumedEvent,
+  type EventBatchHandler,
+  type Logger,
+} from '@app/platform';
 import { applyEvents } from '@app/read-models';
 
 /** Folds one partition's batch into Postgres in one transaction; offsets are committed after it. */
@@ -10,7 +20,25 @@ export class ProjectionBatchHandler implements EventBatchHandler {
   ) {}
 
   async handleBatch(events: ConsumedEvent[], _context: BatchContext): Promise<void> {
-    const applied = await this.dataSource.transaction((manager) => applyEvents(manager, events));
-    this.logger.debug({ received: events.length, applied }, 'batch projected');
+    // One "apply" span per event, child of the event's producer span (so each job stays one trace),
+    // covering the batch's transaction.
+    const spans = startSpans(
+      'projector apply',
+      events.map((consumed) => ({ parent: consumed.traceContext, attributes: jobAttributes(consumed.event) })),
+      SpanKind.CONSUMER,
+    );
+    try {
+      const applied = await this.dataSource.transaction((manager) =>
+        applyEvents(
+          manager,
+          events.map((consumed) => ({ ...consumed, traceId: traceIdOf(consumed.headers) })),
+        ),
+      );
+      endSpans(spans);
+      this.logger.debug({ received: events.length, applied }, 'batch projected');
+    } catch (error) {
+      endSpans(spans, error);
+      throw error;
+    }
   }
 }

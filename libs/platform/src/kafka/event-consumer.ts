@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger';
 import { deadLetterMessage } from './dead-letter';
 import type { EventPublisher } from './event-publisher';
 import { decodeHeaders, type StringHeaders } from './message-headers';
+import { extractContext, type Context } from '../telemetry/tracing';
 
 /** A validated event with where it came from. */
 export interface ConsumedEvent<E extends JobEvent = JobEvent> {
@@ -12,6 +13,8 @@ export interface ConsumedEvent<E extends JobEvent = JobEvent> {
   partition: number;
   offset: string;
   headers: StringHeaders;
+  /** Trace context of the producer (from the traceparent header): parent of the processing span. */
+  traceContext?: Context;
 }
 
 export interface BatchContext {
@@ -130,7 +133,16 @@ export class EventConsumer {
       }
       if (lastOffset !== null) {
         payload.resolveOffset(lastOffset);
-        await payload.commitOffsetsIfNecessary();
+        // Explicit offsets: with autoCommit off and no interval/threshold, KafkaJS's argument-less
+        // commitOffsetsIfNecessary() never commits, and every restart would reprocess the whole log.
+        await payload.commitOffsetsIfNecessary({
+          topics: [
+            {
+              topic: batch.topic,
+              partitions: [{ partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() }],
+            },
+          ],
+        });
       }
       pending = [];
       deadLetters = [];
@@ -178,6 +190,7 @@ export class EventConsumer {
           partition: batch.partition,
           offset: message.offset,
           headers,
+          traceContext: extractContext(headers),
         },
         message,
       });

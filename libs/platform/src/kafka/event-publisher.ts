@@ -4,6 +4,8 @@ import type { KafkaConfig } from '../config/common-config';
 import type { Logger } from '../logging/logger';
 import { eventHeaders, type StringHeaders } from './message-headers';
 import { KafkaUnavailableError } from './kafka-unavailable.error';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { injectContext, jobAttributes, SpanKind, tracer } from '../telemetry/tracing';
 
 export interface OutgoingEvent {
   topic: string;
@@ -65,13 +67,31 @@ export class EventPublisher {
 
   /** Validates and publishes events (key = job id); resolves once Kafka acknowledged all of them. */
   async publish(events: OutgoingEvent[]): Promise<void> {
-    const messages = events.map(({ topic, event, headers }) => ({
-      topic,
-      key: event.jobId,
-      value: encodeEvent(event),
-      headers: eventHeaders(event, headers),
-    }));
-    await this.publishRaw(messages);
+    // One producer span per event, child of the caller's span; its context rides in the headers, so the
+    // consumer's span continues the same trace (the group-commit send runs outside the caller's context).
+    const spans = events.map(({ topic, event }) =>
+      tracer.startSpan(`publish ${topic}`, {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          ...jobAttributes(event),
+          'messaging.system': 'kafka',
+          'messaging.destination.name': topic,
+        },
+      }),
+    );
+    const messages = events.map(({ topic, event, headers }, i) => {
+      const all = eventHeaders(event, headers);
+      injectContext(trace.setSpan(context.active(), spans[i]), all);
+      return { topic, key: event.jobId, value: encodeEvent(event), headers: all };
+    });
+    try {
+      await this.publishRaw(messages);
+    } catch (error) {
+      for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: 'not acknowledged' });
+      throw error;
+    } finally {
+      for (const span of spans) span.end();
+    }
   }
 
   /** Publishes prepared messages as they are (dead letters keep the original bytes). */

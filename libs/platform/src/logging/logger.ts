@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
 import type { LogLevel } from '../config/common-config';
+import { activeTraceIds } from '../telemetry/tracing';
 
 export type { Logger } from 'pino';
 
@@ -11,6 +12,8 @@ export function createLogger(service: string, level: LogLevel = 'info'): Logger 
     base: { service, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    // Lines written inside a span (a request, a job's processing) carry its trace and span ids.
+    mixin: () => activeTraceIds(),
   });
 }
 

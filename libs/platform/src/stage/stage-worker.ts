@@ -14,6 +14,7 @@ import type { EventPublisher, OutgoingEvent } from '../kafka/event-publisher';
 import { forEachJobConcurrently } from '../kafka/per-job-concurrency';
 import { jobLogger, type Logger } from '../logging/logger';
 import { retryDelayMs, type RetryPolicy } from './retry-policy';
+import { inSpan, jobAttributes, SpanKind } from '../telemetry/tracing';
 import { StageFailure, toJobError } from './stage-failure';
 
 export interface StageExecutionContext {
@@ -68,9 +69,24 @@ export class StageWorker implements EventBatchHandler {
   }
 
   async handleBatch(events: ConsumedEvent[], context: BatchContext): Promise<void> {
-    await forEachJobConcurrently(events, this.definition.concurrency, async ({ event }) => {
-      const work = this.workFor(event);
-      if (work) await this.run(work.cause, work.request, work.attempt);
+    await forEachJobConcurrently(events, this.definition.concurrency, async (consumed) => {
+      const work = this.workFor(consumed.event);
+      if (work) {
+        // The processing span continues the trace of the message (request or retry): one trace per job.
+        await inSpan(
+          `${this.definition.stage} process`,
+          {
+            kind: SpanKind.CONSUMER,
+            parent: consumed.traceContext,
+            attributes: {
+              ...jobAttributes(work.cause),
+              'stage.name': this.definition.stage,
+              'stage.attempt': work.attempt,
+            },
+          },
+          () => this.run(work.cause, work.request, work.attempt),
+        );
+      }
       await context.heartbeat();
     });
   }
@@ -129,13 +145,22 @@ export class StageWorker implements EventBatchHandler {
             ? new StageFailure('TIMEOUT', `stage ${stage} exceeded its time limit of ${timeLimitMs} ms`, true)
             : new Error('service stopping'),
       );
-      const completed = causedEvent(cause, EventTypes.StageCompleted, { stage, stageVersion, attempt, result });
+      const completed = causedEvent(cause, EventTypes.StageCompleted, {
+        stage,
+        stageVersion,
+        attempt,
+        result,
+      });
       // A result that fails its schema would make the publish throw and the batch be redelivered, run
       // again (deterministic work: same bad result) and block the partition forever. Fail the job instead.
       const check = validateEvent(completed);
       if (!check.ok) {
         const problems = check.errors.map((e) => `${e.path} ${e.message}`).join('; ');
-        throw new StageFailure('INVALID_RESULT', `stage ${stage} produced an invalid result: ${problems}`, false);
+        throw new StageFailure(
+          'INVALID_RESULT',
+          `stage ${stage} produced an invalid result: ${problems}`,
+          false,
+        );
       }
       return [{ topic: eventsTopic, event: completed }];
     } catch (thrown) {

@@ -8,7 +8,7 @@ import {
   Topics,
   type JobRequested,
 } from '@app/contracts';
-import { jobLogger, type EventPublisher, type Logger } from '@app/platform';
+import { activeTraceIds, jobLogger, type EventPublisher, type Logger } from '@app/platform';
 import { foldJobRequested, type JobQueries } from '@app/read-models';
 import { IdempotencyKeyReusedError, IdempotentRequestInProgressError } from '../../../http/api-errors';
 import type { IdempotencyKeyRepository } from '../../idempotency-key.repository';
@@ -95,7 +95,7 @@ export class SubmitJobUseCase {
     const log = jobLogger(this.logger, { jobId, correlationId: command.correlationId });
     log.info({ type: command.type, priority: command.priority }, 'job accepted');
     // Read-your-writes: the log already has the request; showing it now spares clients a 404 race.
-    await foldJobRequested(this.dataSource, event).catch((error: unknown) =>
+    await foldJobRequested(this.dataSource, event, activeTraceIds().traceId ?? null).catch((error: unknown) =>
       log.warn({ err: error }, 'could not pre-apply the request to the read model; the projector will'),
     );
     return { id: jobId, type: command.type, status: 'PENDING', createdAt: event.occurredAt };
