@@ -324,6 +324,21 @@ describe('scrape pipeline (end to end)', () => {
     expect(job.status).toBe('SUCCEEDED');
   });
 
+  it('moves the Prometheus counters when a job runs', async () => {
+    const counter = (text: string, name: string, labels: string): number => {
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.split(',').every((label) => l.includes(label)));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const before = (await api.request<string>('GET', '/metrics')).body;
+    await api.terminal(await api.submitScrape(`${site.baseUrl}/article`));
+    const after = await api.request<string>('GET', '/metrics');
+    expect(after.headers.get('content-type')).toContain('text/plain');
+    expect(counter(after.body, 'jobs_accepted_total', 'type="scrape"')).toBe(counter(before, 'jobs_accepted_total', 'type="scrape"') + 1);
+    expect(counter(after.body, 'http_requests_total', 'route="/jobs",status="202"')).toBeGreaterThan(
+      counter(before, 'http_requests_total', 'route="/jobs",status="202"'),
+    );
+  });
+
   it('reports ready and live', async () => {
     expect((await api.request('GET', '/health/live')).status).toBe(200);
     const ready = await api.request('GET', '/health/ready');

@@ -55,6 +55,7 @@ export class SystemUnderTest {
       DATABASE_URL: databaseUrl,
       GATEWAY_PORT: String(port),
       LOG_LEVEL: 'info',
+      OPS_PORT: '0',
       ...options.env,
     };
     const logFile = path.join(os.tmpdir(), `event-jobs-${topicPrefix}log`);

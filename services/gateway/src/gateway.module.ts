@@ -7,10 +7,9 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Topics } from '@app/contracts';
-import { KafkaRuntime, type Logger } from '@app/platform';
+import { KafkaRuntime, OpsModule, PlatformMetrics, type Logger } from '@app/platform';
 import { createDataSource, JobQueries } from '@app/read-models';
 import type { GatewayConfig } from './gateway.config';
-import { HealthController } from './health/health.controller';
 import { IdempotencyKeyRepository } from './jobs/idempotency-key.repository';
 import { JobsController } from './jobs/jobs.controller';
 import { SubmitJobUseCase } from './jobs/usecases/submit-job/submit-job.usecase';
@@ -34,36 +33,36 @@ class GatewayConnections implements OnApplicationBootstrap, OnApplicationShutdow
 
 @Module({})
 export class GatewayModule {
-  static register(config: GatewayConfig, logger: Logger): DynamicModule {
+  static register(config: GatewayConfig, logger: Logger, metrics: PlatformMetrics): DynamicModule {
+    const kafka = new KafkaRuntime(config.kafka, logger, metrics);
+    const dataSource = createDataSource(config.database, 'gateway');
     return {
       module: GatewayModule,
-      controllers: [JobsController, HealthController],
+      imports: [
+        OpsModule.register({
+          metrics,
+          probes: [
+            { name: 'kafka', check: () => kafka.ready(2000) },
+            { name: 'postgres', check: async () => (await dataSource.query('SELECT 1'), true) },
+          ],
+        }),
+      ],
+      controllers: [JobsController],
       providers: [
-        { provide: KafkaRuntime, useFactory: () => new KafkaRuntime(config.kafka, logger) },
-        // The pool is created lazily-tolerant: if Postgres is down at start, reads answer 503 until it is back.
-        {
-          provide: DataSource,
-          useFactory: async () => createDataSource(config.database, 'gateway').initialize(),
-        },
-        {
-          provide: JobQueries,
-          useFactory: (dataSource: DataSource) => new JobQueries(dataSource),
-          inject: [DataSource],
-        },
+        { provide: KafkaRuntime, useValue: kafka },
+        { provide: PlatformMetrics, useValue: metrics },
+        { provide: DataSource, useFactory: async () => dataSource.initialize() },
+        { provide: JobQueries, useFactory: (ds: DataSource) => new JobQueries(ds), inject: [DataSource] },
         {
           provide: IdempotencyKeyRepository,
-          useFactory: (dataSource: DataSource) => new IdempotencyKeyRepository(dataSource),
+          useFactory: (ds: DataSource) => new IdempotencyKeyRepository(ds),
           inject: [DataSource],
         },
         {
           provide: SubmitJobUseCase,
-          useFactory: (
-            kafka: KafkaRuntime,
-            keys: IdempotencyKeyRepository,
-            jobs: JobQueries,
-            dataSource: DataSource,
-          ) => new SubmitJobUseCase(kafka.publisher, keys, jobs, dataSource, logger),
-          inject: [KafkaRuntime, IdempotencyKeyRepository, JobQueries, DataSource],
+          useFactory: (keys: IdempotencyKeyRepository, jobs: JobQueries, ds: DataSource) =>
+            new SubmitJobUseCase(kafka.publisher, keys, jobs, ds, logger, metrics),
+          inject: [IdempotencyKeyRepository, JobQueries, DataSource],
         },
         GatewayConnections,
       ],

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { createLogger, NestPinoLogger, runService } from '@app/platform';
+import { createLogger, NestPinoLogger, PlatformMetrics, runService } from '@app/platform';
 import { bodyParserErrorHandler, jsonBodyParser } from './http/body-parsing';
 import { correlationIdMiddleware } from './http/correlation-id';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
@@ -14,14 +14,15 @@ import { GatewayModule } from './gateway.module';
 runService('gateway', async () => {
   const config = loadGatewayConfig();
   const logger = createLogger('gateway', config.logLevel);
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config, logger), {
+  const metrics = new PlatformMetrics('gateway');
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config, logger, metrics), {
     bodyParser: false,
     logger: new NestPinoLogger(logger),
   });
   app.disable('x-powered-by');
   app.use(
     correlationIdMiddleware,
-    requestLogging(logger),
+    requestLogging(logger, metrics),
     jsonBodyParser(config.maxBodyBytes),
     bodyParserErrorHandler,
   );

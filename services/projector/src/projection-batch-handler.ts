@@ -9,6 +9,7 @@ import {
   type ConsumedEvent,
   type EventBatchHandler,
   type Logger,
+  type PlatformMetrics,
 } from '@app/platform';
 import { applyEvents } from '@app/read-models';
 
@@ -17,6 +18,7 @@ export class ProjectionBatchHandler implements EventBatchHandler {
   constructor(
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
+    private readonly metrics: PlatformMetrics,
   ) {}
 
   async handleBatch(events: ConsumedEvent[], _context: BatchContext): Promise<void> {
@@ -35,6 +37,7 @@ export class ProjectionBatchHandler implements EventBatchHandler {
         ),
       );
       endSpans(spans);
+      this.metrics.eventsProjected.inc(applied);
       this.logger.debug({ received: events.length, applied }, 'batch projected');
     } catch (error) {
       endSpans(spans, error);

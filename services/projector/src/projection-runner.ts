@@ -1,7 +1,7 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { PROJECTED_TOPICS } from '@app/contracts';
-import type { KafkaRuntime, Logger } from '@app/platform';
+import type { KafkaRuntime, Logger, PlatformMetrics } from '@app/platform';
 import type { ProjectorConfig } from './projector.config';
 import { ProjectionBatchHandler } from './projection-batch-handler';
 
@@ -12,6 +12,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     private readonly kafka: KafkaRuntime,
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
+    private readonly metrics: PlatformMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -20,7 +21,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       groupId: this.config.groupId,
       topics: [...PROJECTED_TOPICS],
       fromBeginning: true,
-      handler: new ProjectionBatchHandler(this.dataSource, this.logger),
+      handler: new ProjectionBatchHandler(this.dataSource, this.logger, this.metrics),
       partitionsConsumedConcurrently: this.config.concurrency,
       maxBatchSize: 1000,
     });

@@ -3,6 +3,8 @@ import {
   readDatabaseConfig,
   readKafkaConfig,
   readLogLevel,
+  readOpsHttpConfig,
+  type OpsHttpConfig,
   type DatabaseConfig,
   type KafkaConfig,
   type LogLevel,
@@ -10,6 +12,7 @@ import {
 
 export interface ProjectorConfig {
   logLevel: LogLevel;
+  ops: OpsHttpConfig;
   kafka: KafkaConfig;
   database: DatabaseConfig;
   groupId: string;
@@ -21,6 +24,7 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
   const reader = new EnvReader(env);
   const config: ProjectorConfig = {
     logLevel: readLogLevel(reader),
+    ops: readOpsHttpConfig(reader, 3002),
     kafka: readKafkaConfig(reader, 'projector'),
     database: readDatabaseConfig(reader),
     groupId: reader.string('PROJECTOR_GROUP_ID', { default: 'projector' }),

@@ -1,31 +1,31 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { KafkaRuntime, type Logger } from '@app/platform';
+import { KafkaRuntime, OpsModule, PlatformMetrics, type Logger } from '@app/platform';
 import { createDataSource } from '@app/read-models';
 import type { ProjectorConfig } from './projector.config';
 import { ProjectionRunner } from './projection-runner';
 
-export const LOGGER = Symbol('LOGGER');
-export const CONFIG = Symbol('CONFIG');
-
 @Module({})
 export class ProjectorModule {
   static register(config: ProjectorConfig, logger: Logger): DynamicModule {
+    const metrics = new PlatformMetrics('projector');
+    const kafka = new KafkaRuntime(config.kafka, logger, metrics);
+    const dataSource = createDataSource(config.database, 'projector');
     return {
       module: ProjectorModule,
+      imports: [
+        OpsModule.register({
+          metrics,
+          probes: [
+            { name: 'kafka', check: () => kafka.ready(2000) },
+            { name: 'postgres', check: async () => (await dataSource.query('SELECT 1'), true) },
+          ],
+          refresh: () => kafka.refreshLagMetrics(),
+        }),
+      ],
       providers: [
-        { provide: CONFIG, useValue: config },
-        { provide: LOGGER, useValue: logger },
-        { provide: KafkaRuntime, useFactory: () => new KafkaRuntime(config.kafka, logger) },
-        {
-          provide: DataSource,
-          useFactory: async () => createDataSource(config.database, 'projector').initialize(),
-        },
         {
           provide: ProjectionRunner,
-          useFactory: (kafka: KafkaRuntime, dataSource: DataSource) =>
-            new ProjectionRunner(config, kafka, dataSource, logger),
-          inject: [KafkaRuntime, DataSource],
+          useFactory: async () => new ProjectionRunner(config, kafka, await dataSource.initialize(), logger, metrics),
         },
       ],
     };

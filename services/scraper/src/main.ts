@@ -1,16 +1,12 @@
 import './telemetry';
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { createLogger, NestPinoLogger, runService } from '@app/platform';
+import { createLogger, runService, startWorkerApp } from '@app/platform';
 import { loadScraperConfig } from './scraper.config';
 import { ScraperModule } from './scraper.module';
 
 runService('scraper', async () => {
   const config = loadScraperConfig();
   const logger = createLogger('scraper', config.logLevel);
-  const app = await NestFactory.createApplicationContext(ScraperModule.register(config, logger), {
-    logger: new NestPinoLogger(logger),
-  });
-  app.enableShutdownHooks();
-  logger.info({ allowPrivateNetworks: config.allowPrivateNetworks }, 'scraper running');
+  await startWorkerApp(ScraperModule.register(config, logger), config.ops, logger);
+  logger.info({ allowPrivateNetworks: config.allowPrivateNetworks, allowedAddresses: config.allowedAddresses }, 'scraper configured');
 });

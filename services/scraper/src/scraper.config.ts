@@ -2,7 +2,9 @@ import {
   EnvReader,
   readKafkaConfig,
   readLogLevel,
+  readOpsHttpConfig,
   readStageConfig,
+  type OpsHttpConfig,
   type KafkaConfig,
   type LogLevel,
   type StageRuntimeConfig,
@@ -10,6 +12,7 @@ import {
 
 export interface ScraperConfig {
   logLevel: LogLevel;
+  ops: OpsHttpConfig;
   kafka: KafkaConfig;
   stage: StageRuntimeConfig;
   groupId: string;
@@ -27,6 +30,7 @@ export function loadScraperConfig(env: NodeJS.ProcessEnv = process.env): Scraper
   const timeoutMs = reader.int('SCRAPER_TIMEOUT_MS', { default: 15000, min: 100, max: 600000 });
   const config: ScraperConfig = {
     logLevel: readLogLevel(reader),
+    ops: readOpsHttpConfig(reader, 3001),
     kafka: readKafkaConfig(reader, 'scraper'),
     // The stage's hard limit sits above the fetch timeout, so a slow fetch ends as the fetcher's TIMEOUT.
     stage: readStageConfig(reader, { concurrency: 64, timeLimitMs: timeoutMs + 5000 }),

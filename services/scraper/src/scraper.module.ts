@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { JOB_CATALOG } from '@app/contracts';
-import { KafkaRuntime, StageHost, type Logger } from '@app/platform';
+import { KafkaRuntime, OpsModule, PlatformMetrics, StageHost, type Logger } from '@app/platform';
 import { PageScraper } from './extraction/page-scraper';
 import { PageFetcher } from './fetching/page-fetcher';
 import { ScrapeExecutor } from './scrape-executor';
@@ -12,25 +12,29 @@ export const SCRAPER_STAGE_VERSION = 'scraper@1';
 @Module({})
 export class ScraperModule {
   static register(config: ScraperConfig, logger: Logger): DynamicModule {
+    const metrics = new PlatformMetrics('scraper');
+    const kafka = new KafkaRuntime(config.kafka, logger, metrics);
+    const fetcher = new PageFetcher({
+      timeoutMs: config.timeoutMs,
+      maxBytes: config.maxBytes,
+      maxRedirects: config.maxRedirects,
+      allowPrivateNetworks: config.allowPrivateNetworks,
+      allowedAddresses: config.allowedAddresses,
+      userAgent: config.userAgent,
+    });
     return {
       module: ScraperModule,
+      imports: [
+        OpsModule.register({
+          metrics,
+          probes: [{ name: 'kafka', check: () => kafka.ready(2000) }],
+          refresh: () => kafka.refreshLagMetrics(),
+        }),
+      ],
       providers: [
-        { provide: KafkaRuntime, useFactory: () => new KafkaRuntime(config.kafka, logger) },
-        {
-          provide: PageFetcher,
-          useFactory: () =>
-            new PageFetcher({
-              timeoutMs: config.timeoutMs,
-              maxBytes: config.maxBytes,
-              maxRedirects: config.maxRedirects,
-              allowPrivateNetworks: config.allowPrivateNetworks,
-              allowedAddresses: config.allowedAddresses,
-              userAgent: config.userAgent,
-            }),
-        },
         {
           provide: StageHost,
-          useFactory: (kafka: KafkaRuntime, fetcher: PageFetcher) =>
+          useFactory: () =>
             new StageHost(
               {
                 stage: JOB_CATALOG.scrape.stage,
@@ -43,8 +47,8 @@ export class ScraperModule {
               new ScrapeExecutor(new PageScraper(fetcher)),
               kafka,
               logger,
+              () => fetcher.close(),
             ),
-          inject: [KafkaRuntime, PageFetcher],
         },
       ],
     };

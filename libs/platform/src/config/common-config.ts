@@ -49,3 +49,17 @@ export function readLogLevel(env: EnvReader): LogLevel {
     default: 'info',
   });
 }
+
+export interface OpsHttpConfig {
+  host: string;
+  /** 0 lets the OS choose (several replicas on one host). */
+  port: number;
+}
+
+/** The small HTTP server of a worker service: `/health/live`, `/health/ready`, `/metrics`. */
+export function readOpsHttpConfig(env: EnvReader, defaultPort: number): OpsHttpConfig {
+  return {
+    host: env.string('OPS_HOST', { default: '127.0.0.1' }),
+    port: env.int('OPS_PORT', { default: defaultPort, min: 0, max: 65535 }),
+  };
+}

@@ -5,6 +5,7 @@ import { deadLetterMessage } from './dead-letter';
 import type { EventPublisher } from './event-publisher';
 import { decodeHeaders, type StringHeaders } from './message-headers';
 import { extractContext, type Context } from '../telemetry/tracing';
+import type { PlatformMetrics } from '../metrics/platform-metrics';
 
 /** A validated event with where it came from. */
 export interface ConsumedEvent<E extends JobEvent = JobEvent> {
@@ -45,6 +46,7 @@ export interface EventConsumerOptions {
   sessionTimeoutMs?: number;
   /** KAFKA_TOPIC_PREFIX: subscriptions use prefixed names; handlers and dead letters see logical ones. */
   topicPrefix?: string;
+  metrics?: PlatformMetrics;
 }
 
 /**
@@ -121,7 +123,10 @@ export class EventConsumer {
     let lastOffset: string | null = null;
 
     const flush = async (): Promise<void> => {
-      if (deadLetters.length > 0) await this.options.deadLetters.publishRaw(deadLetters);
+      if (deadLetters.length > 0) {
+        await this.options.deadLetters.publishRaw(deadLetters);
+        this.options.metrics?.deadLetters.inc({ group: this.options.groupId, reason: 'invalidMessage' }, deadLetters.length);
+      }
       if (pending.length > 0) {
         await this.options.handler.handleBatch(
           pending.map((p) => p.consumed),

@@ -5,6 +5,8 @@ import { EventConsumer, type EventConsumerOptions } from './event-consumer';
 import { EventPublisher } from './event-publisher';
 import { createKafkaClient } from './kafka-client';
 import { ensureTopics, kafkaAnswers } from './topic-admin';
+import { LagReader } from './consumer-lag';
+import type { PlatformMetrics } from '../metrics/platform-metrics';
 
 /**
  * A service's Kafka connection: one client, one idempotent publisher, the consumers it runs, and
@@ -15,13 +17,17 @@ export class KafkaRuntime {
   readonly kafka: Kafka;
   readonly publisher: EventPublisher;
   private readonly consumers: EventConsumer[] = [];
+  private readonly subscriptions: { groupId: string; topics: string[] }[] = [];
+  private readonly lag: LagReader;
 
   constructor(
     private readonly config: KafkaConfig,
     private readonly logger: Logger,
+    readonly metrics?: PlatformMetrics,
   ) {
     this.kafka = createKafkaClient(config, logger);
     this.publisher = new EventPublisher(this.kafka, config, logger);
+    this.lag = new LagReader(this.kafka);
   }
 
   /** Creates missing topics and connects the publisher. */
@@ -38,11 +44,25 @@ export class KafkaRuntime {
         groupId: this.config.topicPrefix + options.groupId,
         deadLetters: this.publisher,
         topicPrefix: this.config.topicPrefix,
+        metrics: this.metrics,
       },
       this.logger,
     );
     this.consumers.push(consumer);
+    this.subscriptions.push({ groupId: options.groupId, topics: options.topics });
     return consumer;
+  }
+
+  /** Sets the consumer-lag gauge of every group this process consumes in (read at `/metrics`). */
+  async refreshLagMetrics(): Promise<void> {
+    if (!this.metrics) return;
+    const prefix = this.config.topicPrefix;
+    for (const { groupId, topics } of this.subscriptions) {
+      const partitions = await this.lag.read(prefix + groupId, topics.map((topic) => prefix + topic));
+      const byTopic = new Map<string, number>();
+      for (const p of partitions) byTopic.set(p.topic, (byTopic.get(p.topic) ?? 0) + p.lag);
+      for (const [topic, lag] of byTopic) this.metrics.consumerLag.set({ group: groupId, topic: topic.slice(prefix.length) }, lag);
+    }
   }
 
   ready(timeoutMs = 2000): Promise<boolean> {
@@ -51,6 +71,7 @@ export class KafkaRuntime {
 
   async close(): Promise<void> {
     await Promise.allSettled(this.consumers.map((consumer) => consumer.stop()));
+    await this.lag.close().catch(() => undefined);
     await this.publisher
       .disconnect()
       .catch((error: unknown) => this.logger.warn({ err: error }, 'producer close failed'));

@@ -19,6 +19,8 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
     executor: StageExecutor,
     private readonly kafka: KafkaRuntime,
     private readonly logger: Logger,
+    /** Releases the executor's own resources (connection pools, worker threads) on shutdown. */
+    private readonly closeExecutor: () => Promise<void> = () => Promise.resolve(),
   ) {
     this.worker = new StageWorker(
       {
@@ -30,6 +32,7 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
       executor,
       kafka.publisher,
       logger,
+      kafka.metrics,
     );
   }
 
@@ -57,5 +60,6 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
   async onApplicationShutdown(): Promise<void> {
     this.worker.stop();
     await this.kafka.close();
+    await this.closeExecutor().catch((error: unknown) => this.logger.warn({ err: error }, 'executor close failed'));
   }
 }

@@ -15,6 +15,7 @@ import { forEachJobConcurrently } from '../kafka/per-job-concurrency';
 import { jobLogger, type Logger } from '../logging/logger';
 import { retryDelayMs, type RetryPolicy } from './retry-policy';
 import { inSpan, jobAttributes, SpanKind } from '../telemetry/tracing';
+import type { PlatformMetrics } from '../metrics/platform-metrics';
 import { StageFailure, toJobError } from './stage-failure';
 
 export interface StageExecutionContext {
@@ -57,6 +58,7 @@ export class StageWorker implements EventBatchHandler {
     private readonly executor: StageExecutor,
     private readonly publisher: EventPublisher,
     private readonly logger: Logger,
+    private readonly metrics?: PlatformMetrics,
   ) {}
 
   /** Retry topics' messages become due at `notBefore`; the consumer waits for them. */
@@ -121,10 +123,11 @@ export class StageWorker implements EventBatchHandler {
     const startedAt = Date.now();
     const outputs = await this.attempt(cause, request, attempt, log);
     await Promise.all([started, this.publisher.publish(outputs)]);
-    log.info(
-      { stage, attempt, outcome: outputs[0]?.event.type, ms: Date.now() - startedAt },
-      'attempt finished',
-    );
+    const outcome = outcomeOf(outputs[0]?.event.type);
+    this.metrics?.stageDuration.observe({ stage, outcome }, (Date.now() - startedAt) / 1000);
+    if (outcome === 'retry') this.metrics?.retries.inc({ stage });
+    else this.metrics?.jobsFinished.inc({ type: this.definition.jobType, outcome });
+    log.info({ stage, attempt, outcome, ms: Date.now() - startedAt }, 'attempt finished');
   }
 
   private async attempt(
@@ -201,6 +204,12 @@ export class StageWorker implements EventBatchHandler {
       ];
     }
   }
+}
+
+function outcomeOf(type: string | undefined): 'succeeded' | 'failed' | 'retry' {
+  if (type === EventTypes.StageCompleted) return 'succeeded';
+  if (type === EventTypes.StageAttemptFailed) return 'retry';
+  return 'failed';
 }
 
 /** Settles with the work, or rejects as soon as the signal fires (the executor should stop too). */

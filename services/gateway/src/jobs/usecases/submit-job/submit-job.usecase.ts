@@ -8,7 +8,13 @@ import {
   Topics,
   type JobRequested,
 } from '@app/contracts';
-import { activeTraceIds, jobLogger, type EventPublisher, type Logger } from '@app/platform';
+import {
+  activeTraceIds,
+  jobLogger,
+  type EventPublisher,
+  type Logger,
+  type PlatformMetrics,
+} from '@app/platform';
 import { foldJobRequested, type JobQueries } from '@app/read-models';
 import { IdempotencyKeyReusedError, IdempotentRequestInProgressError } from '../../../http/api-errors';
 import type { IdempotencyKeyRepository } from '../../idempotency-key.repository';
@@ -33,6 +39,7 @@ export class SubmitJobUseCase {
     private readonly jobs: JobQueries,
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
+    private readonly metrics: PlatformMetrics,
   ) {}
 
   async execute(command: SubmitJobCommand): Promise<SubmittedJob> {
@@ -94,6 +101,7 @@ export class SubmitJobUseCase {
     await this.publisher.publish([{ topic: Topics.JobsRequested, event }]);
     const log = jobLogger(this.logger, { jobId, correlationId: command.correlationId });
     log.info({ type: command.type, priority: command.priority }, 'job accepted');
+    this.metrics.jobsAccepted.inc({ type: command.type });
     // Read-your-writes: the log already has the request; showing it now spares clients a 404 race.
     await foldJobRequested(this.dataSource, event, activeTraceIds().traceId ?? null).catch((error: unknown) =>
       log.warn({ err: error }, 'could not pre-apply the request to the read model; the projector will'),

@@ -1,0 +1,292 @@
+import pino from 'pino';
+import {
+  deriveEventId,
+  encodeEvent,
+  EventTypes,
+  type JobEvent,
+  type JobRequestedData,
+  type StageRetryScheduled,
+} from '@app/contracts';
+import {
+  jobRequested,
+  scrapeResult,
+  stageRetryScheduled,
+} from '../../../contracts/src/testing/event-fixtures';
+import type { BatchContext, ConsumedEvent } from '../kafka/event-consumer';
+import type { EventPublisher, OutgoingEvent } from '../kafka/event-publisher';
+import { StageFailure } from './stage-failure';
+import {
+  StageWorker,
+  type StageDefinition,
+  type StageExecutionContext,
+  type StageExecutor,
+} from './stage-worker';
+
+const logger = pino({ level: 'silent' });
+
+const definition: StageDefinition = {
+  stage: 'scrape',
+  stageVersion: '1.2.3',
+  jobType: 'scrape',
+  eventsTopic: 'scrape.events',
+  retry: { maxAttempts: 3, baseDelayMs: 60_000, jitter: 0 },
+  concurrency: 4,
+  timeLimitMs: 60_000,
+};
+
+/** Records what would be published; validates like the real publisher (encodeEvent throws on bad events). */
+class FakePublisher {
+  readonly published: OutgoingEvent[] = [];
+  failWith: Error | null = null;
+
+  async publish(events: OutgoingEvent[]): Promise<void> {
+    for (const { event } of events) encodeEvent(event);
+    if (this.failWith) throw this.failWith;
+    this.published.push(...events);
+  }
+
+  get events(): JobEvent[] {
+    return this.published.map((o) => o.event as JobEvent);
+  }
+}
+
+class FakeExecutor implements StageExecutor {
+  readonly calls: { request: JobRequestedData; context: StageExecutionContext }[] = [];
+  constructor(
+    private readonly behaviour: (context: StageExecutionContext) => Promise<Record<string, unknown>>,
+  ) {}
+
+  execute(request: JobRequestedData, context: StageExecutionContext): Promise<Record<string, unknown>> {
+    this.calls.push({ request, context });
+    return this.behaviour(context);
+  }
+}
+
+const context: BatchContext = { heartbeat: async () => undefined, isActive: () => true };
+
+let offset = 0;
+const consumed = (event: JobEvent, topic = 'jobs.requested'): ConsumedEvent => ({
+  event,
+  topic,
+  partition: 0,
+  offset: String(offset++),
+  headers: {},
+});
+
+function setup(
+  behaviour: (context: StageExecutionContext) => Promise<Record<string, unknown>>,
+  overrides: Partial<StageDefinition> = {},
+) {
+  const publisher = new FakePublisher();
+  const executor = new FakeExecutor(behaviour);
+  const worker = new StageWorker(
+    { ...definition, ...overrides },
+    executor,
+    publisher as unknown as EventPublisher,
+    logger,
+  );
+  return { publisher, executor, worker };
+}
+
+const succeed = async (): Promise<Record<string, unknown>> => ({ ...scrapeResult() });
+const failWith = (error: unknown) => async (): Promise<Record<string, unknown>> => {
+  throw error;
+};
+
+describe('StageWorker', () => {
+  it('on success publishes StageStarted then StageCompleted on the events topic', async () => {
+    const { publisher, executor, worker } = setup(succeed);
+    const request = jobRequested();
+    await worker.handleBatch([consumed(request)], context);
+
+    expect(executor.calls).toHaveLength(1);
+    expect(executor.calls[0].request).toEqual(request.data);
+    expect(executor.calls[0].context).toMatchObject({ jobId: request.jobId, attempt: 1 });
+    expect(publisher.published.map((o) => [o.topic, o.event.type])).toEqual([
+      ['scrape.events', 'StageStarted'],
+      ['scrape.events', 'StageCompleted'],
+    ]);
+    const [started, completed] = publisher.events;
+    expect(started).toMatchObject({
+      id: deriveEventId(request.id, EventTypes.StageStarted),
+      jobId: request.jobId,
+      causationId: request.id,
+      correlationId: request.correlationId,
+      data: { stage: 'scrape', stageVersion: '1.2.3', attempt: 1 },
+    });
+    expect(completed).toMatchObject({
+      id: deriveEventId(request.id, EventTypes.StageCompleted),
+      causationId: request.id,
+      data: { stage: 'scrape', stageVersion: '1.2.3', attempt: 1, result: scrapeResult() },
+    });
+  });
+
+  it('on a retryable failure with attempts left publishes StageAttemptFailed and a StageRetryScheduled', async () => {
+    const { publisher, worker } = setup(failWith(new StageFailure('NETWORK_ERROR', 'reset', true)));
+    const request = jobRequested();
+    const before = Date.now();
+    await worker.handleBatch([consumed(request)], context);
+
+    expect(publisher.published.map((o) => [o.topic, o.event.type])).toEqual([
+      ['scrape.events', 'StageStarted'],
+      ['scrape.events', 'StageAttemptFailed'],
+      ['scrape.retry.1', 'StageRetryScheduled'],
+    ]);
+    const attemptFailed = publisher.events[1];
+    const retry = publisher.events[2] as StageRetryScheduled;
+    expect(attemptFailed).toMatchObject({
+      data: { attempt: 1, error: { code: 'NETWORK_ERROR', message: 'reset', retryable: true } },
+    });
+    expect(retry.data).toMatchObject({ stage: 'scrape', attempt: 2, request: request.data });
+    expect(Date.parse(retry.data.notBefore)).toBeGreaterThan(before);
+    expect(attemptFailed.type === 'StageAttemptFailed' && attemptFailed.data.retryAt).toBe(
+      retry.data.notBefore,
+    );
+    expect(StageWorker.dueAt(retry)).toBe(Date.parse(retry.data.notBefore));
+  });
+
+  it('runs a due StageRetryScheduled as its attempt and schedules the next tier on failure', async () => {
+    const { publisher, executor, worker } = setup(failWith(new Error('flaky')));
+    const request = jobRequested();
+    const retry = stageRetryScheduled(request, request, 2);
+    await worker.handleBatch([consumed(retry, 'scrape.retry.1')], context);
+
+    expect(executor.calls[0].context.attempt).toBe(2);
+    expect(executor.calls[0].request).toEqual(request.data);
+    expect(publisher.published.map((o) => [o.topic, o.event.type])).toEqual([
+      ['scrape.events', 'StageStarted'],
+      ['scrape.events', 'StageAttemptFailed'],
+      ['scrape.retry.2', 'StageRetryScheduled'],
+    ]);
+    expect(publisher.events[0]).toMatchObject({ causationId: retry.id, data: { attempt: 2 } });
+    expect(publisher.events[1]).toMatchObject({ data: { attempt: 2, error: { code: 'INTERNAL_ERROR' } } });
+    expect(publisher.events[2]).toMatchObject({ data: { attempt: 3 } });
+  });
+
+  it('publishes StageFailed for a non-retryable failure', async () => {
+    const { publisher, worker } = setup(failWith(new StageFailure('HTTP_404', 'not found', false)));
+    await worker.handleBatch([consumed(jobRequested())], context);
+    expect(publisher.published.map((o) => [o.topic, o.event.type])).toEqual([
+      ['scrape.events', 'StageStarted'],
+      ['scrape.events', 'StageFailed'],
+    ]);
+    expect(publisher.events[1]).toMatchObject({
+      data: { attempt: 1, error: { code: 'HTTP_404', message: 'not found', retryable: false } },
+    });
+  });
+
+  it('publishes StageFailed for a retryable failure on the last attempt', async () => {
+    const { publisher, worker } = setup(failWith(new StageFailure('NETWORK_ERROR', 'reset', true)));
+    const request = jobRequested();
+    const lastTry = stageRetryScheduled(request, request, definition.retry.maxAttempts);
+    await worker.handleBatch([consumed(lastTry, 'scrape.retry.2')], context);
+    expect(publisher.published.map((o) => [o.topic, o.event.type])).toEqual([
+      ['scrape.events', 'StageStarted'],
+      ['scrape.events', 'StageFailed'],
+    ]);
+    expect(publisher.events[1]).toMatchObject({
+      data: { attempt: 3, error: { code: 'NETWORK_ERROR', retryable: true } },
+    });
+  });
+
+  it('fails an attempt that exceeds the time limit with TIMEOUT and aborts the executor’s signal', async () => {
+    let aborted = false;
+    const { publisher, worker } = setup(
+      (ctx) =>
+        new Promise((_, reject) => {
+          ctx.signal.addEventListener('abort', () => {
+            aborted = true;
+            reject(new Error('aborted by signal'));
+          });
+        }),
+      { timeLimitMs: 100, retry: { ...definition.retry, maxAttempts: 1 } },
+    );
+    await worker.handleBatch([consumed(jobRequested())], context);
+    expect(aborted).toBe(true);
+    expect(publisher.events.map((e) => e.type)).toEqual(['StageStarted', 'StageFailed']);
+    expect(publisher.events[1]).toMatchObject({ data: { error: { code: 'TIMEOUT', retryable: true } } });
+  });
+
+  it('reports TIMEOUT even when the executor ignores the signal, and retries it', async () => {
+    const { publisher, worker } = setup(() => new Promise(() => undefined), { timeLimitMs: 100 });
+    await worker.handleBatch([consumed(jobRequested())], context);
+    expect(publisher.events.map((e) => e.type)).toEqual([
+      'StageStarted',
+      'StageAttemptFailed',
+      'StageRetryScheduled',
+    ]);
+    expect(publisher.events[1]).toMatchObject({ data: { error: { code: 'TIMEOUT' } } });
+  });
+
+  it('produces the same output ids for the same input (redelivery dedupes)', async () => {
+    const request = jobRequested();
+    const ids = async (behaviour: () => Promise<Record<string, unknown>>): Promise<string[]> => {
+      const { publisher, worker } = setup(behaviour);
+      await worker.handleBatch([consumed(request)], context);
+      return publisher.events.map((e) => e.id);
+    };
+    expect(await ids(succeed)).toEqual(await ids(succeed));
+    const failing = failWith(new StageFailure('NETWORK_ERROR', 'reset', true));
+    const first = await ids(failing);
+    expect(await ids(failing)).toEqual(first);
+    expect(new Set(first).size).toBe(first.length);
+  });
+
+  it('ignores events that are not work for this stage', async () => {
+    const { publisher, executor, worker } = setup(succeed);
+    const request = jobRequested();
+    const otherStage = stageRetryScheduled(request, request, 2);
+    (otherStage.data as { stage: string }).stage = 'ocr';
+    await worker.handleBatch([consumed(otherStage, 'ocr.retry.1')], context);
+    expect(executor.calls).toHaveLength(0);
+    expect(publisher.published).toHaveLength(0);
+  });
+
+  it('rejects the batch when the outputs are not acknowledged (so its offsets stay uncommitted)', async () => {
+    const { publisher, worker } = setup(succeed);
+    publisher.failWith = new Error('Kafka down');
+    await expect(worker.handleBatch([consumed(jobRequested())], context)).rejects.toThrow('Kafka down');
+  });
+
+  it('rejects the batch, publishing no outcome, when the service stops mid-attempt', async () => {
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const { publisher, worker } = setup(() => {
+      started();
+      return new Promise(() => undefined);
+    });
+    const batch = worker.handleBatch([consumed(jobRequested())], context);
+    await running;
+    worker.stop();
+    await expect(batch).rejects.toThrow('service stopping');
+    expect(publisher.events.map((e) => e.type)).toEqual(['StageStarted']);
+  });
+
+  it('fails a job whose executor returns a result that fails the result schema, instead of looping', async () => {
+    const { publisher, worker } = setup(async () => ({ ...scrapeResult(), statusCode: 42 }));
+    await worker.handleBatch([consumed(jobRequested())], context);
+    expect(publisher.events.map((e) => e.type)).toEqual(['StageStarted', 'StageFailed']);
+    expect(publisher.events[1]).toMatchObject({
+      data: { error: { code: 'INVALID_RESULT', retryable: false } },
+    });
+  });
+
+  it('publishes a valid StageFailed even for a failure code outside the schema', async () => {
+    const { publisher, worker } = setup(failWith(new StageFailure('', 'no code', false)));
+    await worker.handleBatch([consumed(jobRequested())], context);
+    expect(publisher.events.map((e) => e.type)).toEqual(['StageStarted', 'StageFailed']);
+  });
+
+  it('heartbeats for every event handled', async () => {
+    const { worker } = setup(succeed);
+    const heartbeat = jest.fn(async () => undefined);
+    const a = jobRequested({ jobId: '00000000-0000-4000-8000-00000000000a' });
+    const b = jobRequested({ jobId: '00000000-0000-4000-8000-00000000000b' });
+    await worker.handleBatch([consumed(a), consumed(b)], { heartbeat, isActive: () => true });
+    expect(heartbeat).toHaveBeenCalledTimes(2);
+  });
+
+  it('dueAt is null for events other than StageRetryScheduled', () => {
+    expect(StageWorker.dueAt(jobRequested())).toBeNull();
+  });
+});
