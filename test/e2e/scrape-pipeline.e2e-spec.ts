@@ -293,7 +293,8 @@ describe('scrape pipeline (end to end)', () => {
       { json: { type: 'scrape', input: { url: { href: url } } } },
       { json: { type: 'scrape', input: { url } }, headers: { 'Idempotency-Key': 'x'.repeat(256) } },
       { json: { type: 'scrape', input: { url } }, headers: { 'Idempotency-Key': 'has space' } },
-      { raw: '{"type":"scrape","input":{"url":"' + url + '"},"constructor":{"prototype":{"x":1}}}', headers: { 'content-type': 'application/json' } },
+      { raw: '{"type":"scrape","input":{"url":"' + url + '"},"constructor":{"prototype":{"x":1}}}' },
+      { raw: '{"type":"scrape","input":{"url":"' + url + '","__proto__":{"admin":true}}}' },
     ];
     let sent = 0;
     while (sent < 100) {
