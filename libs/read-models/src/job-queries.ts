@@ -104,8 +104,11 @@ export class JobQueries {
       where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(filter.limit + 1);
-    const rows: JobRow[] = await this.dataSource.query(
-      `SELECT * FROM jobs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+    // The cursor keeps created_at at PostgreSQL's microsecond precision: a JS Date (milliseconds) would
+    // round it down, and the next page would skip rows created within the same millisecond.
+    const rows: (JobRow & { cursor_created_at: string })[] = await this.dataSource.query(
+      `SELECT *, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_created_at
+       FROM jobs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
       params,
     );
     const page = rows.slice(0, filter.limit);
@@ -115,7 +118,7 @@ export class JobQueries {
       items: page.map((row) => toView(row, stages.get(row.id) ?? [])),
       nextCursor:
         rows.length > filter.limit && last
-          ? encodeCursor({ createdAt: last.created_at.toISOString(), id: last.id })
+          ? encodeCursor({ createdAt: last.cursor_created_at, id: last.id })
           : null,
     };
   }

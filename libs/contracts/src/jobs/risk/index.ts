@@ -9,3 +9,4 @@ export {
   RiskInputDto,
   RiskPositionDto,
 } from './risk-input.dto';
+export { RiskPositionResultDto, RiskResultDto } from './risk-result.dto';

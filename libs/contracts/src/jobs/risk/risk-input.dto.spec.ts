@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 
+import { validatePlain } from '../../validation';
 import { RiskInputDto } from './risk-input.dto';
 
 const OBSERVATIONS = 250;
@@ -234,5 +235,23 @@ describe('RiskInputDto', () => {
     const positions = Array.from({ length: 15 }, (_, i) => ({ symbol: `S${i}`, quantity: 1, price: 1 }));
     const errors = await errorsOf(validBody({ positions, returns: {} }));
     expect(errors.returns[0]).toMatch(/returns\.S9 is missing.*; and 5 more problem\(s\)$/);
+  });
+
+  it('works with the platform validator (validateSync, strict options) and yields addressed field errors', () => {
+    const body = validBody({ returns: { AAPL: series(OBSERVATIONS), MSFT: series(100) } });
+    (body.positions as Record<string, unknown>[])[0].price = 0;
+    const outcome = validatePlain(RiskInputDto, body, 'input');
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) {
+      expect(outcome.errors).toEqual([
+        { path: 'input.positions.0.price', message: 'price must be a finite number greater than 0' },
+        {
+          path: 'input.returns',
+          message:
+            'returns.MSFT must have 250 values like the other series (has 100); all series must have equal length',
+        },
+      ]);
+    }
+    expect(validatePlain(RiskInputDto, validBody({ method: 'monte_carlo', seed: 1 }), 'input').ok).toBe(true);
   });
 });

@@ -1,0 +1,435 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { JobEvent, JobRequested, JobType } from '@app/contracts';
+import {
+  jobRequested,
+  scrapeResult,
+  stageAttemptFailed,
+  stageCompleted,
+  stageFailed,
+  stageRetryScheduled,
+  stageStarted,
+} from '../../contracts/src/testing/event-fixtures';
+import { createDataSource, runMigrations } from './database';
+import { applyEvents, foldJobRequested, type ProjectableEvent } from './job-projection';
+import { decodeCursor, JobQueries } from './job-queries';
+import type { JobView } from './job-views';
+
+/**
+ * The read-model folds and queries against a real PostgreSQL (the harness's), in a database of this
+ * file's own, created and migrated here and dropped afterwards.
+ */
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run through jest so that test/harness/global-setup runs`);
+  return value;
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+const database = `read_models_${randomBytes(4).toString('hex')}`;
+const adminUrl = requiredEnv('DATABASE_URL');
+let dataSource: DataSource;
+let queries: JobQueries;
+
+/** Log positions: each topic's offsets grow in publishing order, like Kafka's. */
+const offsets = new Map<string, number>();
+function positioned(event: JobEvent): ProjectableEvent {
+  const topic = event.type === 'JobRequested' ? 'jobs.requested' : 'scrape.events';
+  const offset = offsets.get(topic) ?? 0;
+  offsets.set(topic, offset + 1);
+  return { event, topic, partition: 0, offset: String(offset) };
+}
+
+const apply = (events: ProjectableEvent[]): Promise<number> =>
+  dataSource.transaction((manager) => applyEvents(manager, events));
+
+/** A tenant of its own per test keeps the tests independent inside the shared database. */
+const newTenant = (): string => `t-${randomUUID().slice(0, 8)}`;
+
+interface Timeline {
+  tenantId: string;
+  request: JobRequested;
+  at: (ms: number) => string;
+}
+
+/** A job requested at `base` (ISO), with stage events at `base + ms`. */
+function timeline(tenantId = newTenant(), base = '2025-03-01T10:00:00.000Z', jobId = randomUUID()): Timeline {
+  const start = Date.parse(base);
+  return {
+    tenantId,
+    request: jobRequested({ jobId, tenantId, occurredAt: base }),
+    at: (ms) => new Date(start + ms).toISOString(),
+  };
+}
+
+async function counts(jobId: string): Promise<{ events: number; stages: number; jobs: number }> {
+  const [row]: { events: string; stages: string; jobs: string }[] = await dataSource.query(
+    `SELECT (SELECT count(*) FROM job_events WHERE job_id = $1) AS events,
+            (SELECT count(*) FROM job_stages WHERE job_id = $1) AS stages,
+            (SELECT count(*) FROM jobs WHERE id = $1) AS jobs`,
+    [jobId],
+  );
+  return { events: Number(row.events), stages: Number(row.stages), jobs: Number(row.jobs) };
+}
+
+beforeAll(async () => {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${database}`);
+  } finally {
+    await admin.end();
+  }
+  dataSource = createDataSource(
+    { url: withDatabase(adminUrl, database), poolSize: 4 },
+    'read-models-int-spec',
+  );
+  await dataSource.initialize();
+  await runMigrations(dataSource);
+  queries = new JobQueries(dataSource);
+});
+
+afterAll(async () => {
+  if (dataSource?.isInitialized) await dataSource.destroy();
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+  } finally {
+    await admin.end();
+  }
+});
+
+describe('migrations', () => {
+  it('are already applied: running them again applies nothing', async () => {
+    expect(await runMigrations(dataSource)).toEqual([]);
+  });
+});
+
+describe('applyEvents', () => {
+  it('applies the same events only once (rows and attempts unchanged on redelivery)', async () => {
+    const { tenantId, request, at } = timeline();
+    const failedOnce = stageAttemptFailed(request, 1, at(20));
+    const retry = stageRetryScheduled(request, request, 2, at(20));
+    const events = [
+      positioned(request),
+      positioned(stageStarted(request, 1, at(10))),
+      positioned(failedOnce),
+      positioned(stageStarted(retry, 2, at(30))),
+      positioned(stageCompleted(retry, 2, at(40))),
+    ];
+    expect(await apply(events)).toBe(5);
+    const before = await queries.getJob(tenantId, request.jobId);
+    const rowsBefore = await counts(request.jobId);
+
+    expect(await apply(events)).toBe(0);
+    // A redelivered batch that also contains a duplicate within itself.
+    expect(await apply([events[1], events[1], events[4]])).toBe(0);
+
+    expect(await counts(request.jobId)).toEqual(rowsBefore);
+    expect(rowsBefore).toEqual({ events: 5, stages: 1, jobs: 1 });
+    const after = await queries.getJob(tenantId, request.jobId);
+    expect(after).toEqual(before);
+    expect(after).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+  });
+
+  it('applies a duplicate inside one batch once', async () => {
+    const { request, at } = timeline();
+    const started = positioned(stageStarted(request, 1, at(10)));
+    expect(await apply([positioned(request), started, started])).toBe(2);
+    expect(await counts(request.jobId)).toEqual({ events: 2, stages: 1, jobs: 1 });
+  });
+
+  it('ends SUCCEEDED with the input once a request arrives after its stage events', async () => {
+    const { tenantId, request, at } = timeline();
+    await apply([
+      positioned(stageStarted(request, 1, at(10))),
+      positioned(stageCompleted(request, 1, at(20))),
+    ]);
+    // Not visible before its request arrived.
+    expect(await queries.getJob(tenantId, request.jobId)).toBeNull();
+    expect((await queries.listJobs({ tenantId, limit: 10 })).items).toEqual([]);
+
+    await apply([positioned(request)]);
+    const job = await queries.getJob(tenantId, request.jobId);
+    expect(job).toMatchObject({
+      id: request.jobId,
+      type: 'scrape',
+      status: 'SUCCEEDED',
+      priority: 'normal',
+      input: { url: 'https://example.com/page' },
+      result: scrapeResult(),
+      error: null,
+      attempts: 1,
+      correlationId: request.correlationId,
+      createdAt: request.occurredAt,
+      startedAt: at(10),
+      finishedAt: at(20),
+    });
+    expect(job?.stages).toEqual([
+      {
+        stage: 'scrape',
+        status: 'SUCCEEDED',
+        attempts: 1,
+        stageVersion: '1',
+        error: null,
+        startedAt: at(10),
+        finishedAt: at(20),
+      },
+    ]);
+  });
+
+  it('does not move a terminal status back (StageStarted after StageCompleted)', async () => {
+    const { tenantId, request, at } = timeline();
+    await apply([positioned(request), positioned(stageCompleted(request, 1, at(20)))]);
+    await apply([positioned(stageStarted(request, 1, at(10)))]);
+    const job = await queries.getJob(tenantId, request.jobId);
+    expect(job).toMatchObject({
+      status: 'SUCCEEDED',
+      result: scrapeResult(),
+      finishedAt: at(20),
+      startedAt: at(10),
+    });
+    expect(job?.stages[0]).toMatchObject({ status: 'SUCCEEDED', finishedAt: at(20) });
+  });
+
+  it('keeps FAILED and its error when later events arrive', async () => {
+    const { tenantId, request, at } = timeline();
+    const error = { code: 'HTTP_404', message: 'not found', retryable: false };
+    await apply([positioned(request), positioned(stageFailed(request, 1, at(30), error))]);
+    await apply([
+      positioned(stageStarted(request, 1, at(10))),
+      positioned(stageAttemptFailed(request, 1, at(20))),
+    ]);
+    const job = await queries.getJob(tenantId, request.jobId);
+    expect(job).toMatchObject({ status: 'FAILED', error, result: null, finishedAt: at(30) });
+    expect(job?.stages[0]).toMatchObject({ status: 'FAILED', error, finishedAt: at(30) });
+  });
+
+  it('does not let a late StageCompleted overwrite FAILED', async () => {
+    const { tenantId, request, at } = timeline();
+    const error = { code: 'TIMEOUT', message: 'too slow', retryable: true };
+    await apply([positioned(request), positioned(stageFailed(request, 1, at(30), error))]);
+    await apply([positioned(stageCompleted(request, 1, at(40)))]);
+    expect(await queries.getJob(tenantId, request.jobId)).toMatchObject({
+      status: 'FAILED',
+      error,
+      result: null,
+    });
+  });
+
+  it('counts attempts as the highest attempt seen, in any arrival order', async () => {
+    const { tenantId, request, at } = timeline();
+    const retry2 = stageRetryScheduled(request, request, 2, at(15));
+    const retry3 = stageRetryScheduled(retry2, request, 3, at(35));
+    await apply([positioned(stageStarted(retry3, 3, at(40)))]);
+    await apply([
+      positioned(stageStarted(request, 1, at(10))),
+      positioned(stageAttemptFailed(retry2, 2, at(30))),
+    ]);
+    await apply([positioned(request), positioned(stageStarted(retry2, 2, at(20)))]);
+    const job = await queries.getJob(tenantId, request.jobId);
+    expect(job).toMatchObject({ status: 'RUNNING', attempts: 3, startedAt: at(10) });
+    expect(job?.stages[0]).toMatchObject({ status: 'RUNNING', attempts: 3 });
+  });
+
+  it('moves PENDING to RUNNING on StageStarted', async () => {
+    const { tenantId, request, at } = timeline();
+    await apply([positioned(request)]);
+    expect(await queries.getJob(tenantId, request.jobId)).toMatchObject({
+      status: 'PENDING',
+      attempts: 0,
+      stages: [],
+    });
+    await apply([positioned(stageStarted(request, 1, at(10)))]);
+    expect(await queries.getJob(tenantId, request.jobId)).toMatchObject({ status: 'RUNNING', attempts: 1 });
+  });
+
+  it('is not affected by a request the gateway pre-applied (foldJobRequested) before the projector', async () => {
+    const { tenantId, request, at } = timeline();
+    await foldJobRequested(dataSource, request);
+    await apply([positioned(stageCompleted(request, 1, at(10)))]);
+    await apply([positioned(request)]);
+    expect(await queries.getJob(tenantId, request.jobId)).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
+    expect(await counts(request.jobId)).toEqual({ events: 2, stages: 1, jobs: 1 });
+  });
+
+  it('returns 0 for an empty batch', async () => {
+    expect(await apply([])).toBe(0);
+  });
+});
+
+describe('JobQueries', () => {
+  it('getJob returns null for an unknown id and for another tenant’s job', async () => {
+    const { tenantId, request } = timeline();
+    await apply([positioned(request)]);
+    expect(await queries.getJob(tenantId, randomUUID())).toBeNull();
+    expect(await queries.getJob(newTenant(), request.jobId)).toBeNull();
+    expect(await queries.getEvents(tenantId, randomUUID())).toBeNull();
+    expect(await queries.getEvents(newTenant(), request.jobId)).toBeNull();
+  });
+
+  describe('listJobs', () => {
+    const tenantId = newTenant();
+    /** Nine jobs, newest first by construction: distinct times, plus two sharing one (tie -> id DESC). */
+    let newestFirst: string[] = [];
+    const states = new Map<string, string>();
+
+    beforeAll(async () => {
+      const events: ProjectableEvent[] = [];
+      const jobs: { id: string; createdAt: string }[] = [];
+      for (let i = 0; i < 9; i += 1) {
+        const createdAt = new Date(
+          Date.parse('2025-04-01T00:00:00.000Z') + Math.min(i, 7) * 1000,
+        ).toISOString();
+        const { request, at } = timeline(tenantId, createdAt);
+        jobs.push({ id: request.jobId, createdAt });
+        events.push(positioned(request));
+        if (i % 3 === 1) {
+          events.push(positioned(stageCompleted(request, 1, at(100))));
+          states.set(request.jobId, 'SUCCEEDED');
+        } else if (i % 3 === 2) {
+          events.push(positioned(stageFailed(request, 1, at(100))));
+          states.set(request.jobId, 'FAILED');
+        } else {
+          states.set(request.jobId, 'PENDING');
+        }
+      }
+      await apply(events);
+      newestFirst = jobs
+        .sort((a, b) =>
+          a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? 1 : -1) : a.id < b.id ? 1 : -1,
+        )
+        .map((job) => job.id);
+    });
+
+    it('lists newest first (ties by id), limited, with a cursor when there is more', async () => {
+      const page = await queries.listJobs({ tenantId, limit: 4 });
+      expect(page.items.map((job) => job.id)).toEqual(newestFirst.slice(0, 4));
+      expect(page.nextCursor).not.toBeNull();
+      expect(decodeCursor(page.nextCursor!)).toMatchObject({ id: newestFirst[3] });
+    });
+
+    it('pages through every job exactly once with the cursor', async () => {
+      for (const limit of [1, 2, 4, 9]) {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        let pages = 0;
+        do {
+          const page: Awaited<ReturnType<JobQueries['listJobs']>> = await queries.listJobs({
+            tenantId,
+            limit,
+            cursor: cursor === null ? undefined : decodeCursor(cursor)!,
+          });
+          expect(page.items.length).toBeLessThanOrEqual(limit);
+          seen.push(...page.items.map((job) => job.id));
+          cursor = page.nextCursor;
+          pages += 1;
+        } while (cursor !== null && pages < 20);
+        expect(seen).toEqual(newestFirst);
+        expect(pages).toBe(Math.ceil(9 / limit));
+      }
+    });
+
+    it('filters by status', async () => {
+      for (const status of ['PENDING', 'SUCCEEDED', 'FAILED'] as const) {
+        const page = await queries.listJobs({ tenantId, status, limit: 50 });
+        expect(page.items.map((job) => job.id)).toEqual(
+          newestFirst.filter((id) => states.get(id) === status),
+        );
+        expect(page.items.every((job: JobView) => job.status === status)).toBe(true);
+        expect(page.nextCursor).toBeNull();
+      }
+      expect((await queries.listJobs({ tenantId, status: 'CANCELLED', limit: 50 })).items).toEqual([]);
+    });
+
+    it('filters by type, and combines filters with the cursor', async () => {
+      const other = jobRequested({ jobId: randomUUID(), tenantId, occurredAt: '2025-04-02T00:00:00.000Z' });
+      const otherType = { ...other, data: { ...other.data, jobType: 'risk' as JobType } };
+      // Another job type (its events are not validated by the fold) must not show under type=scrape.
+      await foldJobRequested(dataSource, otherType);
+      const scrape = await queries.listJobs({ tenantId, type: 'scrape', limit: 50 });
+      expect(scrape.items.map((job) => job.id)).toEqual(newestFirst);
+      const risk = await queries.listJobs({ tenantId, type: 'risk' as JobType, limit: 50 });
+      expect(risk.items.map((job) => job.id)).toEqual([other.jobId]);
+
+      const failed = newestFirst.filter((id) => states.get(id) === 'FAILED');
+      const first = await queries.listJobs({ tenantId, type: 'scrape', status: 'FAILED', limit: 2 });
+      const second = await queries.listJobs({
+        tenantId,
+        type: 'scrape',
+        status: 'FAILED',
+        limit: 2,
+        cursor: decodeCursor(first.nextCursor!)!,
+      });
+      expect([...first.items, ...second.items].map((job) => job.id)).toEqual(failed);
+      expect(second.nextCursor).toBeNull();
+    });
+
+    it('pages without gaps when creation times have sub-millisecond precision', async () => {
+      const precise = newTenant();
+      const times = [
+        '2025-05-01T00:00:00.123900Z',
+        '2025-05-01T00:00:00.123456Z',
+        '2025-05-01T00:00:00.123100Z',
+      ];
+      const ids = times.map(() => randomUUID());
+      await apply(
+        times.map((occurredAt, i) =>
+          positioned(jobRequested({ jobId: ids[i], tenantId: precise, occurredAt })),
+        ),
+      );
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let pages = 0; pages < 5; pages += 1) {
+        const page: Awaited<ReturnType<JobQueries['listJobs']>> = await queries.listJobs({
+          tenantId: precise,
+          limit: 1,
+          cursor: cursor === null ? undefined : decodeCursor(cursor)!,
+        });
+        seen.push(...page.items.map((job) => job.id));
+        cursor = page.nextCursor;
+        if (cursor === null) break;
+      }
+      expect(seen).toEqual(ids);
+    });
+  });
+
+  describe('getEvents', () => {
+    it('returns the request first, then the stage events in log order, whatever the arrival order', async () => {
+      const { tenantId, request, at } = timeline();
+      const retry = stageRetryScheduled(request, request, 2, at(20));
+      const history = [
+        stageStarted(request, 1, at(10)),
+        stageAttemptFailed(request, 1, at(20)),
+        stageStarted(retry, 2, at(30)),
+        stageCompleted(retry, 2, at(40)),
+      ];
+      const stagePositions = history.map(positioned);
+      const requestPosition = positioned(request);
+      // Arrival: stage events first (cross-topic order is not guaranteed), and shuffled across batches.
+      await apply([stagePositions[2], stagePositions[0]]);
+      await apply([stagePositions[3], requestPosition, stagePositions[1]]);
+      const events = await queries.getEvents(tenantId, request.jobId);
+      expect(events).toEqual([request, ...history]);
+    });
+
+    it('orders same-millisecond events: the request first, then by log offset', async () => {
+      const { tenantId, request } = timeline(newTenant(), '2025-03-02T10:00:00.000Z');
+      const sameTime = request.occurredAt;
+      const started = stageStarted(request, 1, sameTime);
+      const completed = stageCompleted(request, 1, sameTime);
+      const positions = [positioned(started), positioned(completed)];
+      await apply([positions[1], positions[0]]);
+      await apply([positioned(request)]);
+      expect(await queries.getEvents(tenantId, request.jobId)).toEqual([request, started, completed]);
+    });
+  });
+});
