@@ -22,14 +22,22 @@ describe('restart and Kafka outage (end to end)', () => {
     stack = new LocalStack();
     endpoints = await stack.start({ dataDir, freePorts: true, fast: true, ...ports });
   };
-  const env = { SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1', RETRY_BASE_DELAY_MS: '100', KAFKA_SEND_TIMEOUT_MS: '3000' };
+  const env = {
+    SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
+    RETRY_BASE_DELAY_MS: '100',
+    KAFKA_SEND_TIMEOUT_MS: '3000',
+  };
 
   beforeAll(async () => {
     await site.start();
     dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'event-jobs-restart-'));
     await fs.promises.chmod(dataDir, 0o755);
     await startStack();
-    system = await SystemUnderTest.start({ kafkaBrokers: endpoints.kafkaBrokers, adminDatabaseUrl: endpoints.databaseUrl, env });
+    system = await SystemUnderTest.start({
+      kafkaBrokers: endpoints.kafkaBrokers,
+      adminDatabaseUrl: endpoints.databaseUrl,
+      env,
+    });
   });
 
   afterAll(async () => {
@@ -48,9 +56,14 @@ describe('restart and Kafka outage (end to end)', () => {
     ];
     const before = await Promise.all(ids.map((id) => api.terminal(id)));
     const listBefore = (await api.request('GET', '/jobs')).body;
-    const eventsBefore = await Promise.all(ids.map(async (id) => (await api.request('GET', `/jobs/${id}/events`)).body));
+    const eventsBefore = await Promise.all(
+      ids.map(async (id) => (await api.request('GET', `/jobs/${id}/events`)).body),
+    );
 
-    const ports = { kafkaPort: Number(endpoints.kafkaBrokers.split(':')[1]), postgresPort: Number(new URL(endpoints.databaseUrl).port) };
+    const ports = {
+      kafkaPort: Number(endpoints.kafkaBrokers.split(':')[1]),
+      postgresPort: Number(new URL(endpoints.databaseUrl).port),
+    };
     await system.stop();
     await stack.stop();
     await startStack(ports);
@@ -64,7 +77,9 @@ describe('restart and Kafka outage (end to end)', () => {
 
     expect(await Promise.all(ids.map((id) => api.job(id)))).toEqual(before);
     expect((await api.request('GET', '/jobs')).body).toEqual(listBefore);
-    expect(await Promise.all(ids.map(async (id) => (await api.request('GET', `/jobs/${id}/events`)).body))).toEqual(eventsBefore);
+    expect(
+      await Promise.all(ids.map(async (id) => (await api.request('GET', `/jobs/${id}/events`)).body)),
+    ).toEqual(eventsBefore);
     // And the restarted system still works.
     expect((await api.terminal(await api.submitScrape(`${site.baseUrl}/article`))).status).toBe('SUCCEEDED');
   });

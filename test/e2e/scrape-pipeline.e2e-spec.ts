@@ -37,7 +37,12 @@ describe('scrape pipeline (end to end)', () => {
   it('scrapes a real-world-shaped page into exactly the specified result', async () => {
     const accepted = await api.submit({ type: 'scrape', input: { url: `${site.baseUrl}/article` } });
     expect(accepted.status).toBe(202);
-    expect(accepted.body).toEqual({ id: expect.any(String), type: 'scrape', status: 'PENDING', createdAt: expect.any(String) });
+    expect(accepted.body).toEqual({
+      id: expect.any(String),
+      type: 'scrape',
+      status: 'PENDING',
+      createdAt: expect.any(String),
+    });
     expect(accepted.headers.get('location')).toBe(`/jobs/${accepted.body.id as string}`);
 
     const job = await api.terminal(accepted.body.id as string);
@@ -55,13 +60,24 @@ describe('scrape pipeline (end to end)', () => {
       canonical: `${base}/article?ref=canonical`,
       lang: 'en-GB',
       h1: ['Foxes and hounds', 'Second'],
-      links: [`${base}/a`, `${base}/b.html`, 'http://other.example/c', 'https://secure.example/d?q=1', `${base}/e`],
+      links: [
+        `${base}/a`,
+        `${base}/b.html`,
+        'http://other.example/c',
+        'https://secure.example/d?q=1',
+        `${base}/e`,
+      ],
       bytes: expect.any(Number),
       fetchedAt: expect.any(String),
       durationMs: expect.any(Number),
     });
     expect(job.stages).toEqual([
-      expect.objectContaining({ stage: 'scrape', status: 'SUCCEEDED', attempts: 1, stageVersion: 'scraper@1' }),
+      expect.objectContaining({
+        stage: 'scrape',
+        status: 'SUCCEEDED',
+        attempts: 1,
+        stageVersion: 'scraper@1',
+      }),
     ]);
     expect(job.startedAt).not.toBeNull();
     expect(job.finishedAt).not.toBeNull();
@@ -121,7 +137,9 @@ describe('scrape pipeline (end to end)', () => {
     expect(job.status).toBe('SUCCEEDED');
     expect(job.attempts).toBe(3);
     expect(site.hitCount('/flaky/one')).toBe(3);
-    const events = (await api.request<{ type: string }[]>('GET', `/jobs/${id}/events`)).body.map((e) => e.type);
+    const events = (await api.request<{ type: string }[]>('GET', `/jobs/${id}/events`)).body.map(
+      (e) => e.type,
+    );
     expect(events).toEqual([
       'JobRequested',
       'StageStarted',
@@ -141,22 +159,27 @@ describe('scrape pipeline (end to end)', () => {
     expect(job.attempts).toBe(4);
   });
 
-  it.each(['http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/', 'http://[::1]/', 'http://0.0.0.0/'])(
-    'refuses %s with BLOCKED_ADDRESS (SSRF guard)',
-    async (url) => {
-      const job = await api.terminal(await api.submitScrape(url));
-      expect(job.status).toBe('FAILED');
-      expect(job.error).toEqual({ code: 'BLOCKED_ADDRESS', message: expect.any(String), retryable: false });
-      expect(job.attempts).toBe(1);
-    },
-  );
+  it.each([
+    'http://169.254.169.254/latest/meta-data/',
+    'http://10.0.0.1/',
+    'http://[::1]/',
+    'http://0.0.0.0/',
+  ])('refuses %s with BLOCKED_ADDRESS (SSRF guard)', async (url) => {
+    const job = await api.terminal(await api.submitScrape(url));
+    expect(job.status).toBe('FAILED');
+    expect(job.error).toEqual({ code: 'BLOCKED_ADDRESS', message: expect.any(String), retryable: false });
+    expect(job.attempts).toBe(1);
+  });
 
   it('runs a job once for the same Idempotency-Key and body, and refuses another body', async () => {
     const body = { type: 'scrape', input: { url: `${site.baseUrl}/flaky/idem` }, priority: 'high' };
     const first = await api.submit(body, { 'Idempotency-Key': 'key-1' });
-    const again = await api.submit({ priority: 'high', input: { url: `${site.baseUrl}/flaky/idem` }, type: 'scrape' }, {
-      'Idempotency-Key': 'key-1',
-    });
+    const again = await api.submit(
+      { priority: 'high', input: { url: `${site.baseUrl}/flaky/idem` }, type: 'scrape' },
+      {
+        'Idempotency-Key': 'key-1',
+      },
+    );
     expect(first.status).toBe(202);
     expect(again.status).toBe(202);
     expect(again.body.id).toBe(first.body.id);
@@ -165,22 +188,33 @@ describe('scrape pipeline (end to end)', () => {
     expect(third.body).toMatchObject({ id: first.body.id, status: 'SUCCEEDED' });
     expect(site.hitCount('/flaky/idem')).toBe(3); // 503, 503, 200: one job's attempts, not two jobs
 
-    const other = await api.submit({ type: 'scrape', input: { url: `${site.baseUrl}/article` } }, { 'Idempotency-Key': 'key-1' });
+    const other = await api.submit(
+      { type: 'scrape', input: { url: `${site.baseUrl}/article` } },
+      { 'Idempotency-Key': 'key-1' },
+    );
     expect(other.status).toBe(422);
     expect(other.headers.get('content-type')).toContain('application/problem+json');
   });
 
   it('keeps a sane X-Request-ID as the correlation id, on the response, the job and every event', async () => {
-    const accepted = await api.submit({ type: 'scrape', input: { url: `${site.baseUrl}/article` } }, { 'X-Request-ID': 'req-42:a.b' });
+    const accepted = await api.submit(
+      { type: 'scrape', input: { url: `${site.baseUrl}/article` } },
+      { 'X-Request-ID': 'req-42:a.b' },
+    );
     expect(accepted.headers.get('x-request-id')).toBe('req-42:a.b');
     const id = accepted.body.id as string;
     const job = await api.terminal(id);
     expect(job.correlationId).toBe('req-42:a.b');
-    const events = (await api.request<{ correlationId: string; jobId: string }[]>('GET', `/jobs/${id}/events`)).body;
+    const events = (
+      await api.request<{ correlationId: string; jobId: string }[]>('GET', `/jobs/${id}/events`)
+    ).body;
     expect(events.length).toBeGreaterThanOrEqual(3);
     for (const event of events) expect(event).toMatchObject({ correlationId: 'req-42:a.b', jobId: id });
 
-    const insane = await api.submit({ type: 'scrape', input: { url: `${site.baseUrl}/article` } }, { 'X-Request-ID': 'bad id with spaces' });
+    const insane = await api.submit(
+      { type: 'scrape', input: { url: `${site.baseUrl}/article` } },
+      { 'X-Request-ID': 'bad id with spaces' },
+    );
     const generated = insane.headers.get('x-request-id') ?? '';
     expect(generated).toMatch(/^[0-9a-f-]{36}$/);
     expect((await api.job(insane.body.id as string)).correlationId).toBe(generated);
@@ -193,7 +227,10 @@ describe('scrape pipeline (end to end)', () => {
     const consumer = kafka.consumer({ groupId: `${system.topicPrefix}wire-check` });
     const seen: { topic: string; key: string; value: Record<string, unknown>; correlation: string }[] = [];
     await consumer.connect();
-    await consumer.subscribe({ topics: [`${system.topicPrefix}jobs.requested`, `${system.topicPrefix}scrape.events`], fromBeginning: true });
+    await consumer.subscribe({
+      topics: [`${system.topicPrefix}jobs.requested`, `${system.topicPrefix}scrape.events`],
+      fromBeginning: true,
+    });
     await consumer.run({
       eachMessage: async ({ topic, message }) => {
         if (message.key?.toString() !== id) return;
@@ -206,18 +243,30 @@ describe('scrape pipeline (end to end)', () => {
       },
     });
     try {
-      await eventually('the job’s messages on both topics', async () => (seen.length >= 3 ? true : undefined));
+      await eventually('the job’s messages on both topics', async () =>
+        seen.length >= 3 ? true : undefined,
+      );
     } finally {
       await consumer.disconnect();
     }
     for (const message of seen) {
       expect(message.key).toBe(id);
       expect(message.correlation).toBe('on-the-wire');
-      expect(Object.keys(message.value).sort()).toEqual(
-        ['causationId', 'correlationId', 'data', 'id', 'jobId', 'occurredAt', 'tenantId', 'type', 'version'],
-      );
+      expect(Object.keys(message.value).sort()).toEqual([
+        'causationId',
+        'correlationId',
+        'data',
+        'id',
+        'jobId',
+        'occurredAt',
+        'tenantId',
+        'type',
+        'version',
+      ]);
     }
-    expect(seen.map((m) => m.value.type)).toEqual(expect.arrayContaining(['JobRequested', 'StageStarted', 'StageCompleted']));
+    expect(seen.map((m) => m.value.type)).toEqual(
+      expect.arrayContaining(['JobRequested', 'StageStarted', 'StageCompleted']),
+    );
   });
 
   it('lists jobs newest first with filters and an opaque cursor', async () => {
@@ -228,7 +277,10 @@ describe('scrape pipeline (end to end)', () => {
     let cursor: string | null = null;
     do {
       const query: string = `/jobs?status=FAILED&type=scrape&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const page = await api.request<{ items: { id: string; status: string }[]; nextCursor: string | null }>('GET', query);
+      const page = await api.request<{ items: { id: string; status: string }[]; nextCursor: string | null }>(
+        'GET',
+        query,
+      );
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       for (const item of page.body.items) expect(item.status).toBe('FAILED');
@@ -244,7 +296,11 @@ describe('scrape pipeline (end to end)', () => {
   });
 
   it('answers 404 problem+json for unknown jobs', async () => {
-    for (const path of ['/jobs/00000000-0000-4000-8000-000000000000', '/jobs/not-a-uuid', '/jobs/00000000-0000-4000-8000-000000000000/events']) {
+    for (const path of [
+      '/jobs/00000000-0000-4000-8000-000000000000',
+      '/jobs/not-a-uuid',
+      '/jobs/00000000-0000-4000-8000-000000000000/events',
+    ]) {
       const response = await api.request('GET', path);
       expect(response.status).toBe(404);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
@@ -261,7 +317,10 @@ describe('scrape pipeline (end to end)', () => {
       { raw: '"scrape"' },
       { raw: '42' },
       { raw: '' },
-      { raw: '{"type":"scrape","input":{"url":"' + url + '"}', headers: { 'content-type': 'application/json' } },
+      {
+        raw: '{"type":"scrape","input":{"url":"' + url + '"}',
+        headers: { 'content-type': 'application/json' },
+      },
       { raw: Buffer.alloc(2 * 1024 * 1024, 0x20) },
       { raw: `{"type":"scrape","input":{"url":"${'a'.repeat(1024 * 1024 + 10)}"}}` },
       { raw: '<xml/>', headers: { 'content-type': 'application/xml' } },
@@ -308,13 +367,27 @@ describe('scrape pipeline (end to end)', () => {
             });
       expect([sent, response.status]).toEqual([sent, expect.any(Number)]);
       if (response.status < 400 || response.status >= 500) {
-        throw new Error(`request #${sent} (${JSON.stringify(spec).slice(0, 200)}) answered ${response.status}`);
+        throw new Error(
+          `request #${sent} (${JSON.stringify(spec).slice(0, 200)}) answered ${response.status}`,
+        );
       }
       expect(response.headers.get('content-type')).toContain('application/problem+json');
-      expect(response.body).toMatchObject({ status: response.status, title: expect.any(String), detail: expect.any(String) });
+      expect(response.body).toMatchObject({
+        status: response.status,
+        title: expect.any(String),
+        detail: expect.any(String),
+      });
       sent += 1;
     }
-    for (const query of ['limit=0', 'limit=201', 'limit=abc', 'status=DONE', 'type=x', 'cursor=garbage', 'unknown=1']) {
+    for (const query of [
+      'limit=0',
+      'limit=201',
+      'limit=abc',
+      'status=DONE',
+      'type=x',
+      'cursor=garbage',
+      'unknown=1',
+    ]) {
       const response = await api.request('GET', `/jobs?${query}`);
       expect([query, response.status]).toEqual([query, 400]);
     }
@@ -327,14 +400,18 @@ describe('scrape pipeline (end to end)', () => {
 
   it('moves the Prometheus counters when a job runs', async () => {
     const counter = (text: string, name: string, labels: string): number => {
-      const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.split(',').every((label) => l.includes(label)));
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`${name}{`) && labels.split(',').every((label) => l.includes(label)));
       return line ? Number(line.split(' ').pop()) : 0;
     };
     const before = (await api.request<string>('GET', '/metrics')).body;
     await api.terminal(await api.submitScrape(`${site.baseUrl}/article`));
     const after = await api.request<string>('GET', '/metrics');
     expect(after.headers.get('content-type')).toContain('text/plain');
-    expect(counter(after.body, 'jobs_accepted_total', 'type="scrape"')).toBe(counter(before, 'jobs_accepted_total', 'type="scrape"') + 1);
+    expect(counter(after.body, 'jobs_accepted_total', 'type="scrape"')).toBe(
+      counter(before, 'jobs_accepted_total', 'type="scrape"') + 1,
+    );
     expect(counter(after.body, 'http_requests_total', 'route="/jobs",status="202"')).toBeGreaterThan(
       counter(before, 'http_requests_total', 'route="/jobs",status="202"'),
     );

@@ -23,7 +23,12 @@ export class ApiClient {
     } else if (options.rawBody !== undefined) {
       body = options.rawBody;
     }
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(15_000) });
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(15_000),
+    });
     const text = await response.text();
     let parsed: unknown = text;
     try {
@@ -40,7 +45,8 @@ export class ApiClient {
 
   async submitScrape(url: string, headers: Record<string, string> = {}): Promise<string> {
     const response = await this.submit({ type: 'scrape', input: { url } }, headers);
-    if (response.status !== 202) throw new Error(`submit failed: ${response.status} ${JSON.stringify(response.body)}`);
+    if (response.status !== 202)
+      throw new Error(`submit failed: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body.id as string;
   }
 

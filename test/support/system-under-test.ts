@@ -4,7 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { findFreePort, ProcessSupervisor } from '../../tools/stack/src';
-import { ALL_SERVICES, migrateDatabase, startService, waitForGatewayReady, type ServiceName } from '../../tools/launcher/src/services';
+import {
+  ALL_SERVICES,
+  migrateDatabase,
+  startService,
+  waitForGatewayReady,
+  type ServiceName,
+} from '../../tools/launcher/src/services';
 import { prepareKafka } from '../../tools/launcher/src/topics';
 
 export interface SystemOptions {
@@ -39,7 +45,10 @@ export class SystemUnderTest {
     const brokers = options.kafkaBrokers ?? requireEnv('KAFKA_BROKERS');
     const adminUrl = options.adminDatabaseUrl ?? requireEnv('DATABASE_URL');
     const suffix = randomBytes(4).toString('hex');
-    const { database, topicPrefix } = options.isolation ?? { database: `e2e_${suffix}`, topicPrefix: `e2e-${suffix}.` };
+    const { database, topicPrefix } = options.isolation ?? {
+      database: `e2e_${suffix}`,
+      topicPrefix: `e2e-${suffix}.`,
+    };
     if (!options.isolation) {
       const admin = new Client({ connectionString: adminUrl });
       await admin.connect();
@@ -59,7 +68,14 @@ export class SystemUnderTest {
       ...options.env,
     };
     const logFile = path.join(os.tmpdir(), `event-jobs-${topicPrefix}log`);
-    const system = new SystemUnderTest(`http://127.0.0.1:${port}`, env, topicPrefix, database, databaseUrl, logFile);
+    const system = new SystemUnderTest(
+      `http://127.0.0.1:${port}`,
+      env,
+      topicPrefix,
+      database,
+      databaseUrl,
+      logFile,
+    );
     await Promise.all([prepareKafka(env), migrateDatabase(env)]);
     for (const service of options.services ?? ALL_SERVICES) system.startService(service);
     await waitForGatewayReady(system.baseUrl, 60_000, () => system.deadService());
@@ -87,7 +103,8 @@ export class SystemUnderTest {
 
 function requireEnv(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run through jest (test/harness/global-setup.ts starts the stack)`);
+  if (!value)
+    throw new Error(`${name} is not set: run through jest (test/harness/global-setup.ts starts the stack)`);
   return value;
 }
 

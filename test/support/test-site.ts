@@ -73,13 +73,17 @@ export class TestSite {
     }
     if (path === '/legacy') {
       return html(
-        windows1252('<html><head><title>Café – “Prix” 5€</title></head><body><h1>Crème brûlée</h1></body></html>'),
+        windows1252(
+          '<html><head><title>Café – “Prix” 5€</title></head><body><h1>Crème brûlée</h1></body></html>',
+        ),
         'text/html; charset=windows-1252',
       );
     }
     if (path === '/legacy-meta') {
       return html(
-        windows1252('<html><head><meta charset="windows-1252"><title>L’été</title></head><body></body></html>'),
+        windows1252(
+          '<html><head><meta charset="windows-1252"><title>L’été</title></head><body></body></html>',
+        ),
         'text/html',
       );
     }
@@ -90,7 +94,9 @@ export class TestSite {
       );
     }
     if (path === '/malformed') {
-      return html('<html><title>Broken <b>page</title><body><h1>One<div>Two</h1></p></div><a href=/x>x<a href=/y>y');
+      return html(
+        '<html><title>Broken <b>page</title><body><h1>One<div>Two</h1></p></div><a href=/x>x<a href=/y>y',
+      );
     }
     if (path === '/no-title') return html('<html><head></head><body><p>No title here</p></body></html>');
     if (path === '/missing') {

@@ -13,3 +13,4 @@ export * from './jobs/job-catalog';
 export * from './jobs/scrape';
 export * from './jobs/scrape-input.dto';
 export * from './jobs/scrape-result.dto';
+export * from './jobs/risk';

@@ -9,6 +9,8 @@ export const Topics = {
   JobsRequested: 'jobs.requested',
   /** Lifecycle events of the scrape stage (started, attempt failed, completed, failed), key = job id. */
   ScrapeEvents: 'scrape.events',
+  /** Lifecycle events of the risk stage, key = job id. */
+  RiskEvents: 'risk.events',
   /** Messages that could not be consumed (not JSON, failed their schema) or exhausted their retries. */
   DeadLetter: 'dead-letter',
 } as const;
@@ -31,7 +33,11 @@ export function retryTopics(stage: string, maxAttempts: number): string[] {
 }
 
 /** Event topics the projector folds into the read models (the log that rebuilds them). */
-export const PROJECTED_TOPICS: readonly string[] = [Topics.JobsRequested, Topics.ScrapeEvents];
+export const PROJECTED_TOPICS: readonly string[] = [
+  Topics.JobsRequested,
+  Topics.ScrapeEvents,
+  Topics.RiskEvents,
+];
 
 /** Partitions per topic: enough for 12 consumers of one stage. */
 export const DEFAULT_PARTITIONS = 12;
@@ -39,9 +45,9 @@ export const DEFAULT_PARTITIONS = 12;
 /** Every topic the platform needs, for a stage retry budget of `maxAttempts` (created up front by `npm start`). */
 export function allTopics(maxAttempts: number): string[] {
   return [
-    Topics.JobsRequested,
-    Topics.ScrapeEvents,
+    ...PROJECTED_TOPICS,
     Topics.DeadLetter,
     ...retryTopics('scrape', maxAttempts),
+    ...retryTopics('risk', maxAttempts),
   ];
 }

@@ -6,6 +6,7 @@ export const SERVICE_ENTRIES = {
   gateway: 'services/gateway/src/main.js',
   scraper: 'services/scraper/src/main.js',
   projector: 'services/projector/src/main.js',
+  risk: 'services/risk/src/main.js',
 } as const;
 
 export type ServiceName = keyof typeof SERVICE_ENTRIES;

@@ -3,6 +3,7 @@ import { Topics } from '../topics';
 import type { JobType } from './job-types';
 import { ScrapeInputDto } from './scrape-input.dto';
 import { ScrapeResultDto } from './scrape-result.dto';
+import { RiskInputDto, RiskResultDto } from './risk';
 
 /** What the platform knows about each job type: how its input and result are validated, where it runs. */
 export interface JobTypeDescriptor {
@@ -22,6 +23,13 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobTypeDescriptor>> = {
     eventsTopic: Topics.ScrapeEvents,
     inputDto: ScrapeInputDto,
     resultDto: ScrapeResultDto,
+  },
+  risk: {
+    type: 'risk',
+    stage: 'risk',
+    eventsTopic: Topics.RiskEvents,
+    inputDto: RiskInputDto,
+    resultDto: RiskResultDto,
   },
 };
 

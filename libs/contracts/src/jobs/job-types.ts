@@ -1,4 +1,4 @@
-export const JOB_TYPES = ['scrape'] as const;
+export const JOB_TYPES = ['scrape', 'risk'] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
 export const JOB_PRIORITIES = ['high', 'normal', 'low'] as const;

@@ -1,0 +1,49 @@
+/*
+ * Benchmark dispatcher: `node dist/tools/bench/src/main.js <name>` (or `npm run bench -- <name>`).
+ * Add a subcommand by adding an entry to BENCHMARKS.
+ */
+import { runRiskBench } from './risk-bench';
+
+interface Benchmark {
+  description: string;
+  run: () => Promise<unknown>;
+}
+
+const BENCHMARKS: Record<string, Benchmark> = {
+  risk: {
+    description: 'VaR / ES kernels in-process and via the worker pool (writes bench-results/risk.json)',
+    run: runRiskBench,
+  },
+};
+
+function usage(): string {
+  const lines = Object.entries(BENCHMARKS).map(
+    ([name, bench]) => `  ${name.padEnd(10)} ${bench.description}`,
+  );
+  return ['usage: node dist/tools/bench/src/main.js <benchmark>', '', 'benchmarks:', ...lines].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const name = argv[0];
+  if (name === undefined || name === '--help' || name === '-h') {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const bench = Object.prototype.hasOwnProperty.call(BENCHMARKS, name) ? BENCHMARKS[name] : undefined;
+  if (bench === undefined) {
+    process.stderr.write(`unknown benchmark "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  await bench.run();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
