@@ -27,7 +27,9 @@ async function main(): Promise<void> {
 
   const dataDir = defaultDataDir();
   log(`data folder ${dataDir}`);
-  const endpoints = await stack.start({ dataDir, log });
+  // Jaeger is built from source once (minutes, cached); EVENT_JOBS_JAEGER=false skips it.
+  const jaeger = process.env.EVENT_JOBS_JAEGER !== 'false';
+  const endpoints = await stack.start({ dataDir, log, jaeger });
   const gatewayPort = process.env.GATEWAY_PORT ?? '3000';
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -50,7 +52,9 @@ async function main(): Promise<void> {
   await waitForGatewayReady(url, 60_000);
   log(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   log(`gateway: ${url}  (API docs: ${url}/docs)`);
-  if (endpoints.jaegerQueryUrl) log(`jaeger: ${endpoints.jaegerQueryUrl}`);
+  if (endpoints.jaegerQueryUrl) {
+    log(`jaeger: ${endpoints.jaegerQueryUrl}  (a job's trace: GET /api/traces/<traceId of GET /jobs/{id}>)`);
+  }
   log('press Ctrl-C to stop everything');
 }
 

@@ -1,0 +1,135 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { findFreePort, JaegerServer } from '../../tools/stack/src';
+import { ApiClient } from '../support/api-client';
+import { SystemUnderTest } from '../support/system-under-test';
+import { TestSite } from '../support/test-site';
+import { eventually } from '../support/wait';
+
+interface JaegerSpan {
+  traceID: string;
+  spanID: string;
+  operationName: string;
+  processID: string;
+  references: { refType: string; traceID: string; spanID: string }[];
+  tags: { key: string; value: unknown }[];
+}
+interface JaegerTrace {
+  traceID: string;
+  spans: JaegerSpan[];
+  processes: Record<string, { serviceName: string }>;
+}
+
+/** One trace per job in a real Jaeger (built from the Go module, see tools/stack). */
+describe('tracing (end to end, real Jaeger)', () => {
+  const site = new TestSite();
+  let dataDir: string;
+  let jaeger: JaegerServer;
+  let system: SystemUnderTest;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    await site.start();
+    dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'event-jobs-jaeger-'));
+    jaeger = new JaegerServer({
+      dataDir,
+      otlpGrpcPort: await findFreePort(),
+      otlpHttpPort: await findFreePort(),
+      queryPort: await findFreePort(),
+      queryGrpcPort: await findFreePort(),
+    });
+    await jaeger.start();
+    system = await SystemUnderTest.start({
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpEndpoint,
+        SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
+        RETRY_BASE_DELAY_MS: '100',
+      },
+    });
+    api = new ApiClient(system.baseUrl);
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+    await jaeger?.stop();
+    await site.stop();
+    if (dataDir) await fs.promises.rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** The job's trace once it holds spans of every expected service and operation count. */
+  const traceOf = (jobId: string, ready: (trace: JaegerTrace) => boolean): Promise<JaegerTrace> =>
+    eventually(
+      `the trace of job ${jobId} in Jaeger`,
+      async () => {
+        const tags = encodeURIComponent(JSON.stringify({ 'job.id': jobId }));
+        const response = await fetch(`${jaeger.queryUrl}/api/traces?service=gateway&tags=${tags}&limit=20`);
+        const body = (await response.json()) as { data: JaegerTrace[] | null };
+        const traces = body.data ?? [];
+        if (traces.length !== 1) return undefined;
+        return ready(traces[0]) ? traces[0] : undefined;
+      },
+      60_000,
+    );
+
+  const serviceOf = (trace: JaegerTrace, span: JaegerSpan): string =>
+    trace.processes[span.processID].serviceName;
+  const tag = (span: JaegerSpan, key: string): unknown => span.tags.find((t) => t.key === key)?.value;
+
+  /** Every span's parent chain ends at the one root span, the gateway's HTTP request. */
+  const expectOneTreeRootedAtGatewayRequest = (trace: JaegerTrace): void => {
+    const byId = new Map(trace.spans.map((span) => [span.spanID, span]));
+    const roots = trace.spans.filter((span) => !span.references.some((ref) => ref.refType === 'CHILD_OF'));
+    expect(roots).toHaveLength(1);
+    expect(serviceOf(trace, roots[0])).toBe('gateway');
+    expect(roots[0].operationName).toMatch(/^POST/);
+    for (const span of trace.spans) {
+      let current: JaegerSpan | undefined = span;
+      for (let depth = 0; current && current !== roots[0] && depth < 100; depth += 1) {
+        const parent: JaegerSpan['references'][number] | undefined = current.references.find(
+          (ref) => ref.refType === 'CHILD_OF',
+        );
+        current = parent ? byId.get(parent.spanID) : undefined;
+      }
+      expect([span.operationName, current?.spanID]).toEqual([span.operationName, roots[0].spanID]);
+    }
+  };
+
+  it('shows a scrape job as one trace: gateway request -> scraper -> projector, with the correlation id', async () => {
+    const accepted = await api.submit(
+      { type: 'scrape', input: { url: `${site.baseUrl}/article` } },
+      { 'X-Request-ID': 'trace-me-1' },
+    );
+    const id = accepted.body.id as string;
+    const job = await api.terminal(id);
+    expect(job.status).toBe('SUCCEEDED');
+
+    const trace = await traceOf(id, (t) => {
+      const services = new Set(t.spans.map((span) => serviceOf(t, span)));
+      const applies = t.spans.filter((span) => span.operationName === 'projector apply').length;
+      return services.has('scraper') && services.has('projector') && applies >= 3;
+    });
+    expect(job.traceId).toBe(trace.traceID);
+    expectOneTreeRootedAtGatewayRequest(trace);
+    const services = new Set(trace.spans.map((span) => serviceOf(trace, span)));
+    expect([...services].sort()).toEqual(expect.arrayContaining(['gateway', 'projector', 'scraper']));
+    for (const span of trace.spans.filter((s) => tag(s, 'job.id') !== undefined)) {
+      expect(tag(span, 'job.id')).toBe(id);
+      expect(tag(span, 'correlation.id')).toBe('trace-me-1');
+    }
+    expect(trace.spans.some((span) => span.operationName === 'scrape process')).toBe(true);
+  });
+
+  it('keeps every attempt of a retried job in the same trace', async () => {
+    const id = await api.submitScrape(`${site.baseUrl}/flaky/traced`);
+    const job = await api.terminal(id);
+    expect(job.attempts).toBe(3);
+    const trace = await traceOf(
+      id,
+      (t) => t.spans.filter((span) => span.operationName === 'scrape process').length >= 3,
+    );
+    expect(trace.spans.filter((span) => span.operationName === 'scrape process')).toHaveLength(3);
+    expect(job.traceId).toBe(trace.traceID);
+    expectOneTreeRootedAtGatewayRequest(trace);
+  });
+});
