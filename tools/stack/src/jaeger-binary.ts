@@ -1,0 +1,53 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cacheDir } from './paths';
+import { requireExecutable, runCommand } from './run-command';
+
+/** The Go module tag: v1.76.0 is Jaeger 2.13 (the v2 binary lives at cmd/jaeger). */
+export const JAEGER_MODULE_VERSION = 'v1.76.0';
+const JAEGER_PACKAGE = 'github.com/jaegertracing/jaeger/cmd/jaeger';
+
+export interface JaegerBinaryOptions {
+  cacheDir?: string;
+  log?: (line: string) => void;
+}
+
+/**
+ * Returns the path of the Jaeger v2 binary, building it once into
+ * `<cacheDir>/jaeger-v1.76.0/jaeger`. `go install pkg@version` refuses this module (its go.mod has
+ * replace directives), so we build it as a tool dependency of a tiny module of our own. A cold
+ * build takes minutes; later calls return at once.
+ */
+export async function ensureJaegerBinary(options: JaegerBinaryOptions = {}): Promise<string> {
+  const dir = path.join(options.cacheDir ?? cacheDir(), `jaeger-${JAEGER_MODULE_VERSION}`);
+  const binary = path.join(dir, 'jaeger');
+  if (isExecutable(binary)) return binary;
+
+  const go = requireExecutable('go', `build Jaeger ${JAEGER_MODULE_VERSION} (Go 1.24 or newer)`);
+  options.log?.(
+    `building Jaeger ${JAEGER_MODULE_VERSION} with Go into ${dir} (first run only, takes minutes)...`,
+  );
+  fs.mkdirSync(dir, { recursive: true });
+  const run = (args: string[]): Promise<unknown> =>
+    runCommand(go, args, { cwd: dir, timeoutMs: 30 * 60_000 });
+  if (!fs.existsSync(path.join(dir, 'go.mod'))) await run(['mod', 'init', 'eventjobs/jaegerbuild']);
+  await run(['get', '-tool', `${JAEGER_PACKAGE}@${JAEGER_MODULE_VERSION}`]);
+  // Build under a private name and rename, so a concurrent start never runs half a binary.
+  const staging = `${binary}.tmp-${process.pid}`;
+  try {
+    await run(['build', '-o', staging, JAEGER_PACKAGE]);
+    fs.renameSync(staging, binary);
+  } finally {
+    fs.rmSync(staging, { force: true });
+  }
+  return binary;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findFreePort, LOOPBACK } from './free-port';
+import { ensureKafkaDistribution, KafkaDistribution } from './kafka-distribution';
+import { tailFile } from './log-tail';
+import { ManagedProcess } from './managed-process';
+import { runCommand } from './run-command';
+import { waitForKafkaReady } from './kafka-readiness';
+
+export interface KafkaBrokerOptions {
+  /** Folder the broker owns: server.properties, the log dirs (`logs/`) and the broker log. */
+  dataDir: string;
+  /** Client listener port; a free one when omitted. */
+  port?: number;
+  /** KRaft controller listener port; a free one when omitted. */
+  controllerPort?: number;
+  /** Broker log file (log4j2, INFO); default `<dataDir>/kafka.log`. */
+  logFile?: string;
+  /** How long `start()` waits for the broker to answer (default 120 s). */
+  startTimeoutMs?: number;
+  /** JVM heap flags; default `-Xms256m -Xmx768m`. */
+  heapOpts?: readonly string[];
+  /** Receives the broker's stdout/stderr lines; default: dropped (they are in the log file). */
+  onLine?: (line: string) => void;
+  /** Maven/Java cache folder (default cacheDir()). */
+  cacheDir?: string;
+  /** Progress messages. */
+  log?: (line: string) => void;
+}
+
+/**
+ * A single-node Apache Kafka 4.1 broker in KRaft combined mode (broker and controller in one JVM),
+ * listening on 127.0.0.1 only. The storage is formatted once; `stop()` then `start()` on the same
+ * data dir keeps topics and messages. `start()` resolves once metadata, the group coordinator and
+ * the transaction coordinator all answer (see waitForKafkaReady).
+ */
+export class KafkaBroker {
+  readonly dataDir: string;
+  readonly logFile: string;
+  private portValue: number | undefined;
+  private controllerPortValue: number | undefined;
+  private process: ManagedProcess | undefined;
+
+  constructor(private readonly options: KafkaBrokerOptions) {
+    this.dataDir = path.resolve(options.dataDir);
+    this.logFile = options.logFile ?? path.join(this.dataDir, 'kafka.log');
+    this.portValue = options.port;
+    this.controllerPortValue = options.controllerPort;
+  }
+
+  get port(): number {
+    if (this.portValue === undefined) throw new Error('KafkaBroker: port is known once start() has run');
+    return this.portValue;
+  }
+
+  get controllerPort(): number {
+    if (this.controllerPortValue === undefined) {
+      throw new Error('KafkaBroker: controllerPort is known once start() has run');
+    }
+    return this.controllerPortValue;
+  }
+
+  /** `127.0.0.1:<port>`, for KafkaJS `brokers` / KAFKA_BROKERS. */
+  get bootstrapServers(): string {
+    return `${LOOPBACK}:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.process?.running ? this.process.pid : undefined;
+  }
+
+  get logDir(): string {
+    return path.join(this.dataDir, 'logs');
+  }
+
+  async start(): Promise<void> {
+    if (this.process?.running) throw new Error(`Kafka broker already running (pid ${this.process.pid})`);
+    const distribution = await ensureKafkaDistribution({
+      cacheDir: this.options.cacheDir,
+      log: this.options.log,
+    });
+    this.portValue ??= await findFreePort();
+    this.controllerPortValue ??= await findFreePort();
+    if (this.controllerPortValue === this.portValue) this.controllerPortValue = await findFreePort();
+
+    fs.mkdirSync(this.logDir, { recursive: true });
+    const propertiesFile = path.join(this.dataDir, 'server.properties');
+    fs.writeFileSync(propertiesFile, this.serverProperties());
+    await this.formatStorageOnce(distribution, propertiesFile);
+
+    const managed = new ManagedProcess({
+      name: 'kafka',
+      command: distribution.java,
+      args: [
+        ...(this.options.heapOpts ?? ['-Xms256m', '-Xmx768m']),
+        ...this.jvmFlags(distribution),
+        'kafka.Kafka',
+        propertiesFile,
+      ],
+      cwd: this.dataDir,
+      onLine: this.options.onLine,
+    });
+    this.process = managed;
+    managed.start();
+    try {
+      await this.waitUntilReady(managed);
+    } catch (error: unknown) {
+      await managed.stop(5_000);
+      throw error;
+    }
+  }
+
+  /** SIGTERM (controlled shutdown), SIGKILL after `timeoutMs`. */
+  async stop(timeoutMs = 30_000): Promise<void> {
+    await this.process?.stop(timeoutMs);
+  }
+
+  private jvmFlags(distribution: KafkaDistribution): string[] {
+    return [
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      '-XX:+ExitOnOutOfMemoryError',
+      '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=${distribution.log4jConfig}`,
+      `-Dkafka.log.file=${this.logFile}`,
+      `-Dkafka.logs.dir=${this.dataDir}`,
+      '-cp',
+      distribution.classpath,
+    ];
+  }
+
+  private serverProperties(): string {
+    const properties: Record<string, string | number> = {
+      'process.roles': 'broker,controller',
+      'node.id': 1,
+      // A static voter set (rather than --standalone's dynamic quorum) keeps no controller address
+      // in the metadata log, so the same data dir can be restarted on other ports.
+      'controller.quorum.voters': `1@${LOOPBACK}:${this.controllerPort}`,
+      listeners: `PLAINTEXT://${LOOPBACK}:${this.port},CONTROLLER://${LOOPBACK}:${this.controllerPort}`,
+      'advertised.listeners': `PLAINTEXT://${LOOPBACK}:${this.port}`,
+      'controller.listener.names': 'CONTROLLER',
+      'inter.broker.listener.name': 'PLAINTEXT',
+      'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      'log.dirs': this.logDir,
+      'num.partitions': 12,
+      'default.replication.factor': 1,
+      'min.insync.replicas': 1,
+      'offsets.topic.replication.factor': 1,
+      'transaction.state.log.replication.factor': 1,
+      'transaction.state.log.min.isr': 1,
+      'share.coordinator.state.topic.replication.factor': 1,
+      'share.coordinator.state.topic.min.isr': 1,
+      'group.initial.rebalance.delay.ms': 0,
+      'auto.create.topics.enable': 'false',
+    };
+    const lines = Object.entries(properties).map(([key, value]) => `${key}=${value}`);
+    return `# Generated by tools/stack (event-jobs) on every start.\n${lines.join('\n')}\n`;
+  }
+
+  /** Formats the log dir once; an existing meta.properties means the data is reused. */
+  private async formatStorageOnce(distribution: KafkaDistribution, propertiesFile: string): Promise<void> {
+    if (fs.existsSync(path.join(this.logDir, 'meta.properties'))) return;
+    // Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding.
+    const clusterId = randomBytes(16).toString('base64url');
+    await runCommand(
+      distribution.java,
+      [
+        '-Xmx256m',
+        `-Dlog4j2.configurationFile=${distribution.log4jConfig}`,
+        `-Dkafka.log.file=${this.logFile}`,
+        '-cp',
+        distribution.classpath,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        propertiesFile,
+      ],
+      { cwd: this.dataDir, timeoutMs: 120_000 },
+    );
+  }
+
+  private async waitUntilReady(managed: ManagedProcess): Promise<void> {
+    try {
+      await waitForKafkaReady(this.bootstrapServers, {
+        timeoutMs: this.options.startTimeoutMs ?? 120_000,
+        abort: () => {
+          const exit = managed.exited;
+          return exit ? `the broker process exited (code ${exit.code}, signal ${exit.signal})` : undefined;
+        },
+      });
+    } catch (error: unknown) {
+      const message = error instanceof Error ? error.message : String(error);
+      const tail = tailFile(this.logFile) || managed.recentOutput.toString();
+      throw new Error(`${message}\n--- last lines of ${this.logFile} ---\n${tail}`);
+    }
+  }
+}

@@ -1,0 +1,215 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { assertPortFree, findFreePort } from './free-port';
+import { DEFAULT_JAEGER_PORTS, JaegerPorts, JaegerServer } from './jaeger-server';
+import { KafkaBroker } from './kafka-broker';
+import { PostgresServer } from './postgres-server';
+
+export interface LocalStackOptions {
+  /** Root folder: `kafka/`, `postgres/` and `jaeger/` are created inside. */
+  dataDir: string;
+  kafkaPort?: number;
+  kafkaControllerPort?: number;
+  postgresPort?: number;
+  /** Also run Jaeger (OTLP in, query API out). Default false. */
+  jaeger?: boolean;
+  jaegerPorts?: Partial<JaegerPorts>;
+  /** PostgreSQL without fsync (tests only). */
+  fast?: boolean;
+  /**
+   * Tests: every port not given explicitly is a free one. Otherwise (npm start) ports come from the
+   * options, then the environment (KAFKA_PORT, ...), then the defaults (9092, 9093, 5433, 4317,
+   * 4318, 16686, 16685), and a taken port is an error naming its variable.
+   */
+  freePorts?: boolean;
+  /** Application database (default eventjobs). */
+  database?: string;
+  /** Progress messages. */
+  log?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface LocalStackEndpoints {
+  /** `127.0.0.1:<port>` (KAFKA_BROKERS). */
+  kafkaBrokers: string;
+  /** `postgres://postgres@127.0.0.1:<port>/eventjobs` (DATABASE_URL). */
+  databaseUrl: string;
+  /** OTLP/HTTP base URL (OTEL_EXPORTER_OTLP_ENDPOINT), when Jaeger runs. */
+  otlpEndpoint?: string;
+  /** Jaeger query API base URL (JAEGER_QUERY_URL), when Jaeger runs. */
+  jaegerQueryUrl?: string;
+}
+
+/** The environment variables services and tests read, for the given endpoints. */
+export function stackEnvironment(endpoints: LocalStackEndpoints): Record<string, string> {
+  const env: Record<string, string> = {
+    KAFKA_BROKERS: endpoints.kafkaBrokers,
+    DATABASE_URL: endpoints.databaseUrl,
+  };
+  if (endpoints.otlpEndpoint) env.OTEL_EXPORTER_OTLP_ENDPOINT = endpoints.otlpEndpoint;
+  if (endpoints.jaegerQueryUrl) env.JAEGER_QUERY_URL = endpoints.jaegerQueryUrl;
+  return env;
+}
+
+function failureMessages(results: readonly PromiseSettledResult<unknown>[]): string[] {
+  return results.flatMap((result): string[] => {
+    if (result.status === 'fulfilled') return [];
+    const reason: unknown = result.reason;
+    return [reason instanceof Error ? reason.message : String(reason)];
+  });
+}
+
+interface PortSpec {
+  option: number | undefined;
+  envVar: string;
+  defaultPort: number;
+  what: string;
+}
+
+/** Kafka + PostgreSQL (+ Jaeger) for `npm start` and the test harness. */
+export class LocalStack {
+  private kafkaBroker: KafkaBroker | undefined;
+  private postgresServer: PostgresServer | undefined;
+  private jaegerServer: JaegerServer | undefined;
+
+  get kafka(): KafkaBroker | undefined {
+    return this.kafkaBroker;
+  }
+
+  get postgres(): PostgresServer | undefined {
+    return this.postgresServer;
+  }
+
+  get jaeger(): JaegerServer | undefined {
+    return this.jaegerServer;
+  }
+
+  async start(options: LocalStackOptions): Promise<LocalStackEndpoints> {
+    if (this.kafkaBroker || this.postgresServer || this.jaegerServer)
+      throw new Error('LocalStack already started');
+    const env = options.env ?? process.env;
+    const dataDir = path.resolve(options.dataDir);
+    fs.mkdirSync(dataDir, { recursive: true });
+    const taken = new Set<number>();
+    const port = async (spec: PortSpec): Promise<number> => {
+      let chosen: number;
+      if (spec.option !== undefined) {
+        chosen = spec.option;
+      } else if (options.freePorts) {
+        do chosen = await findFreePort();
+        while (taken.has(chosen));
+      } else {
+        const fromEnv = env[spec.envVar];
+        chosen = fromEnv ? Number(fromEnv) : spec.defaultPort;
+        if (!Number.isInteger(chosen) || chosen <= 0 || chosen > 65_535) {
+          throw new Error(`${spec.envVar}=${fromEnv ?? ''} is not a port number`);
+        }
+      }
+      if (!options.freePorts || spec.option !== undefined)
+        await assertPortFree(chosen, spec.what, spec.envVar);
+      taken.add(chosen);
+      return chosen;
+    };
+
+    const kafkaPort = await port({
+      option: options.kafkaPort,
+      envVar: 'KAFKA_PORT',
+      defaultPort: 9092,
+      what: 'Kafka',
+    });
+    const kafkaControllerPort = await port({
+      option: options.kafkaControllerPort,
+      envVar: 'KAFKA_CONTROLLER_PORT',
+      defaultPort: 9093,
+      what: 'Kafka controller',
+    });
+    const postgresPort = await port({
+      option: options.postgresPort,
+      envVar: 'POSTGRES_PORT',
+      defaultPort: 5433,
+      what: 'PostgreSQL',
+    });
+    const jaegerPorts: JaegerPorts | undefined = options.jaeger
+      ? {
+          otlpGrpcPort: await port({
+            option: options.jaegerPorts?.otlpGrpcPort,
+            envVar: 'JAEGER_OTLP_GRPC_PORT',
+            defaultPort: DEFAULT_JAEGER_PORTS.otlpGrpcPort,
+            what: 'Jaeger OTLP gRPC',
+          }),
+          otlpHttpPort: await port({
+            option: options.jaegerPorts?.otlpHttpPort,
+            envVar: 'JAEGER_OTLP_HTTP_PORT',
+            defaultPort: DEFAULT_JAEGER_PORTS.otlpHttpPort,
+            what: 'Jaeger OTLP HTTP',
+          }),
+          queryPort: await port({
+            option: options.jaegerPorts?.queryPort,
+            envVar: 'JAEGER_QUERY_PORT',
+            defaultPort: DEFAULT_JAEGER_PORTS.queryPort,
+            what: 'Jaeger query',
+          }),
+          queryGrpcPort: await port({
+            option: options.jaegerPorts?.queryGrpcPort,
+            envVar: 'JAEGER_QUERY_GRPC_PORT',
+            defaultPort: DEFAULT_JAEGER_PORTS.queryGrpcPort,
+            what: 'Jaeger query gRPC',
+          }),
+        }
+      : undefined;
+
+    const kafka = new KafkaBroker({
+      dataDir: path.join(dataDir, 'kafka'),
+      port: kafkaPort,
+      controllerPort: kafkaControllerPort,
+      log: options.log,
+    });
+    const postgres = new PostgresServer({
+      dataDir: path.join(dataDir, 'postgres', 'data'),
+      port: postgresPort,
+      fast: options.fast,
+      database: options.database,
+      log: options.log,
+    });
+    const jaeger = jaegerPorts
+      ? new JaegerServer({ dataDir: path.join(dataDir, 'jaeger'), ...jaegerPorts, log: options.log })
+      : undefined;
+    this.kafkaBroker = kafka;
+    this.postgresServer = postgres;
+    this.jaegerServer = jaeger;
+
+    const results = await Promise.allSettled([kafka.start(), postgres.start(), jaeger?.start()]);
+    const failures = failureMessages(results);
+    if (failures.length > 0) {
+      await this.stop().catch(() => undefined);
+      throw new Error(`local stack failed to start:\n${failures.join('\n\n')}`);
+    }
+    return this.endpoints();
+  }
+
+  endpoints(): LocalStackEndpoints {
+    if (!this.kafkaBroker || !this.postgresServer) throw new Error('LocalStack is not started');
+    return {
+      kafkaBrokers: this.kafkaBroker.bootstrapServers,
+      databaseUrl: this.postgresServer.url,
+      ...(this.jaegerServer
+        ? { otlpEndpoint: this.jaegerServer.otlpHttpEndpoint, jaegerQueryUrl: this.jaegerServer.queryUrl }
+        : {}),
+    };
+  }
+
+  /** Stops everything that was started (in parallel); safe to call twice. */
+  async stop(): Promise<void> {
+    const kafka = this.kafkaBroker;
+    const postgres = this.postgresServer;
+    const jaeger = this.jaegerServer;
+    this.kafkaBroker = undefined;
+    this.postgresServer = undefined;
+    this.jaegerServer = undefined;
+    const results = await Promise.allSettled([kafka?.stop(), postgres?.stop(), jaeger?.stop()]);
+    const failures = failureMessages(results);
+    if (failures.length > 0) {
+      throw new Error(`local stack did not stop cleanly:\n${failures.join('\n')}`);
+    }
+  }
+}
