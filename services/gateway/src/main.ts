@@ -15,10 +15,13 @@ runService('gateway', async () => {
   const config = loadGatewayConfig();
   const logger = createLogger('gateway', config.logLevel);
   const metrics = new PlatformMetrics('gateway');
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config, logger, metrics), {
-    bodyParser: false,
-    logger: new NestPinoLogger(logger),
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    GatewayModule.register(config, logger, metrics),
+    {
+      bodyParser: false,
+      logger: new NestPinoLogger(logger),
+    },
+  );
   app.disable('x-powered-by');
   app.use(
     correlationIdMiddleware,

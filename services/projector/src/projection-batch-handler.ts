@@ -26,7 +26,10 @@ export class ProjectionBatchHandler implements EventBatchHandler {
     // covering the batch's transaction.
     const spans = startSpans(
       'projector apply',
-      events.map((consumed) => ({ parent: consumed.traceContext, attributes: jobAttributes(consumed.event) })),
+      events.map((consumed) => ({
+        parent: consumed.traceContext,
+        attributes: jobAttributes(consumed.event),
+      })),
       SpanKind.CONSUMER,
     );
     try {

@@ -25,7 +25,8 @@ export class ProjectorModule {
       providers: [
         {
           provide: ProjectionRunner,
-          useFactory: async () => new ProjectionRunner(config, kafka, await dataSource.initialize(), logger, metrics),
+          useFactory: async () =>
+            new ProjectionRunner(config, kafka, await dataSource.initialize(), logger, metrics),
         },
       ],
     };

@@ -8,5 +8,8 @@ runService('scraper', async () => {
   const config = loadScraperConfig();
   const logger = createLogger('scraper', config.logLevel);
   await startWorkerApp(ScraperModule.register(config, logger), config.ops, logger);
-  logger.info({ allowPrivateNetworks: config.allowPrivateNetworks, allowedAddresses: config.allowedAddresses }, 'scraper configured');
+  logger.info(
+    { allowPrivateNetworks: config.allowPrivateNetworks, allowedAddresses: config.allowedAddresses },
+    'scraper configured',
+  );
 });

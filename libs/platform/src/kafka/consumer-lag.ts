@@ -9,7 +9,11 @@ export interface PartitionLag {
 }
 
 /** Lag of a consumer group per partition: end offset minus committed offset (all, if nothing committed). */
-export async function consumerGroupLag(admin: Admin, groupId: string, topics: string[]): Promise<PartitionLag[]> {
+export async function consumerGroupLag(
+  admin: Admin,
+  groupId: string,
+  topics: string[],
+): Promise<PartitionLag[]> {
   const committed = await admin.fetchOffsets({ groupId, topics });
   const out: PartitionLag[] = [];
   for (const { topic, partitions } of committed) {
@@ -18,7 +22,13 @@ export async function consumerGroupLag(admin: Admin, groupId: string, topics: st
       const mine = partitions.find((p) => p.partition === end.partition);
       const offset = mine && Number(mine.offset) >= 0 ? mine.offset : null;
       const from = offset === null ? Number(end.low) : Number(offset);
-      out.push({ topic, partition: end.partition, committedOffset: offset, endOffset: end.high, lag: Math.max(0, Number(end.high) - from) });
+      out.push({
+        topic,
+        partition: end.partition,
+        committedOffset: offset,
+        endOffset: end.high,
+        lag: Math.max(0, Number(end.high) - from),
+      });
     }
   }
   return out;

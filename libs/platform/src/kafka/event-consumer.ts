@@ -125,7 +125,10 @@ export class EventConsumer {
     const flush = async (): Promise<void> => {
       if (deadLetters.length > 0) {
         await this.options.deadLetters.publishRaw(deadLetters);
-        this.options.metrics?.deadLetters.inc({ group: this.options.groupId, reason: 'invalidMessage' }, deadLetters.length);
+        this.options.metrics?.deadLetters.inc(
+          { group: this.options.groupId, reason: 'invalidMessage' },
+          deadLetters.length,
+        );
       }
       if (pending.length > 0) {
         await this.options.handler.handleBatch(

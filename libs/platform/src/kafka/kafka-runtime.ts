@@ -58,10 +58,14 @@ export class KafkaRuntime {
     if (!this.metrics) return;
     const prefix = this.config.topicPrefix;
     for (const { groupId, topics } of this.subscriptions) {
-      const partitions = await this.lag.read(prefix + groupId, topics.map((topic) => prefix + topic));
+      const partitions = await this.lag.read(
+        prefix + groupId,
+        topics.map((topic) => prefix + topic),
+      );
       const byTopic = new Map<string, number>();
       for (const p of partitions) byTopic.set(p.topic, (byTopic.get(p.topic) ?? 0) + p.lag);
-      for (const [topic, lag] of byTopic) this.metrics.consumerLag.set({ group: groupId, topic: topic.slice(prefix.length) }, lag);
+      for (const [topic, lag] of byTopic)
+        this.metrics.consumerLag.set({ group: groupId, topic: topic.slice(prefix.length) }, lag);
     }
   }
 

@@ -60,6 +60,8 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
   async onApplicationShutdown(): Promise<void> {
     this.worker.stop();
     await this.kafka.close();
-    await this.closeExecutor().catch((error: unknown) => this.logger.warn({ err: error }, 'executor close failed'));
+    await this.closeExecutor().catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'executor close failed'),
+    );
   }
 }

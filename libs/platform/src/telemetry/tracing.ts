@@ -79,14 +79,20 @@ export function traceIdOf(headers: Record<string, string>): string | null {
 export { SpanKind };
 
 /** Starts (without activating) a span per item, children of their own contexts; end them with `endSpans`. */
-export function startSpans(name: string, items: { parent?: Context; attributes: Attributes }[], kind = SpanKind.INTERNAL): Span[] {
-  return items.map((item) => tracer.startSpan(name, { kind, attributes: item.attributes }, item.parent ?? context.active()));
+export function startSpans(
+  name: string,
+  items: { parent?: Context; attributes: Attributes }[],
+  kind = SpanKind.INTERNAL,
+): Span[] {
+  return items.map((item) =>
+    tracer.startSpan(name, { kind, attributes: item.attributes }, item.parent ?? context.active()),
+  );
 }
 
 export function endSpans(spans: Span[], error?: unknown): void {
   for (const span of spans) {
     if (error !== undefined) {
-      span.recordException(error instanceof Error ? error : new Error(String(error)));
+      span.recordException(error instanceof Error ? error : new Error('failed', { cause: error }));
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
     span.end();

@@ -15,7 +15,9 @@ export function parseRequest<T extends object>(
   }
   const polluting = findPrototypeKeys(value);
   if (polluting.length > 0) {
-    throw new RequestValidationError(polluting.map((path) => ({ path, message: 'this property name is not allowed' })));
+    throw new RequestValidationError(
+      polluting.map((path) => ({ path, message: 'this property name is not allowed' })),
+    );
   }
   const outcome = validatePlain(dto, value);
   if (!outcome.ok) throw new RequestValidationError(outcome.errors);

@@ -50,9 +50,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = error.getStatus();
       const body = error.getResponse();
       const detail =
-        typeof body === 'object' && body !== null && 'message' in body
-          ? String((body).message)
-          : error.message;
+        typeof body === 'object' && body !== null && 'message' in body ? String(body.message) : error.message;
       const extra: Partial<Problem> = { instance };
       return sendProblem(res, problem(status, detail, extra));
     }
