@@ -2,6 +2,7 @@
  * Benchmark dispatcher: `node dist/tools/bench/src/main.js <name>` (or `npm run bench -- <name>`).
  * Add a subcommand by adding an entry to BENCHMARKS.
  */
+import { runPipelineBench } from './pipeline-bench';
 import { runRiskBench } from './risk-bench';
 
 interface Benchmark {
@@ -10,6 +11,10 @@ interface Benchmark {
 }
 
 const BENCHMARKS: Record<string, Benchmark> = {
+  pipeline: {
+    description: 'the real stack under load: POST /jobs, end-to-end jobs/s and latency, tracing overhead, memory',
+    run: runPipelineBench,
+  },
   risk: {
     description: 'VaR / ES kernels in-process and via the worker pool (writes bench-results/risk.json)',
     run: runRiskBench,

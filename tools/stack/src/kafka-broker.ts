@@ -162,7 +162,8 @@ export class KafkaBroker {
   private async formatStorageOnce(distribution: KafkaDistribution, propertiesFile: string): Promise<void> {
     if (fs.existsSync(path.join(this.logDir, 'meta.properties'))) return;
     // Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding.
-    const clusterId = randomBytes(16).toString('base64url');
+    // A base64url id may begin with '-', which the tool's argument parser would take for an option.
+    const clusterId = `k${randomBytes(16).toString('base64url').slice(1)}`;
     await runCommand(
       distribution.java,
       [
@@ -173,8 +174,7 @@ export class KafkaBroker {
         distribution.classpath,
         'kafka.tools.StorageTool',
         'format',
-        '-t',
-        clusterId,
+        `--cluster-id=${clusterId}`,
         '-c',
         propertiesFile,
       ],

@@ -1,0 +1,338 @@
+/*
+ * `npm run bench -- pipeline`: drives the real stack (Kafka, PostgreSQL, gateway, scraper, projector as
+ * processes) with a load generator on this machine and prints:
+ *  - accepted POST /jobs per second and their latency percentiles,
+ *  - end-to-end jobs/s and p50/p95/p99 latency from acceptance to projected SUCCEEDED,
+ *  - the same at a fixed 200 jobs/s, POST /jobs latency at 500 req/s while the pipeline runs,
+ *  - the overhead of tracing (throughput with spans exported to a real Jaeger vs the SDK disabled),
+ *  - resident memory of each service.
+ * Results go to bench-results/pipeline.json. Sizes: BENCH_JOBS (default 5000), BENCH_SECONDS (10).
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { Agent, request } from 'undici';
+import { findFreePort, JaegerServer, LocalStack, ProcessSupervisor, repoRoot } from '@app/stack';
+import { migrateDatabase, startService, waitForGatewayReady, type ServiceName } from '../../launcher/src/services';
+import { prepareKafka } from '../../launcher/src/topics';
+
+const SERVICES: ServiceName[] = ['gateway', 'scraper', 'projector'];
+const PAGE = '<!doctype html><html lang="en"><head><title>Bench page</title></head><body><h1>Hello</h1><a href="/a">a</a></body></html>';
+
+interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+function percentiles(values: number[]): Percentiles {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN };
+}
+
+const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** A set of running services on their own database and topic prefix. */
+class BenchSystem {
+  readonly supervisor = new ProcessSupervisor({ output: null });
+  baseUrl = '';
+  databaseUrl = '';
+
+  async start(brokers: string, adminUrl: string, extraEnv: Record<string, string>): Promise<void> {
+    const suffix = randomBytes(4).toString('hex');
+    const admin = new Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE bench_${suffix}`);
+    await admin.end();
+    const url = new URL(adminUrl);
+    url.pathname = `/bench_${suffix}`;
+    this.databaseUrl = url.toString();
+    const port = await findFreePort();
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      KAFKA_BROKERS: brokers,
+      KAFKA_TOPIC_PREFIX: `bench-${suffix}.`,
+      DATABASE_URL: this.databaseUrl,
+      GATEWAY_PORT: String(port),
+      OPS_PORT: '0',
+      // Per-job info lines cost real CPU at thousands of jobs per second.
+      LOG_LEVEL: 'warn',
+      SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
+      DATABASE_POOL_SIZE: '20',
+      ...extraEnv,
+    };
+    await Promise.all([prepareKafka(env), migrateDatabase(env)]);
+    const logFile = path.join(os.tmpdir(), `event-jobs-bench-${suffix}.log`);
+    for (const service of SERVICES) startService(this.supervisor, service, env, undefined, logFile);
+    await waitForGatewayReady(this.baseUrl, 60_000);
+  }
+
+  rssMb(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const name of this.supervisor.names()) {
+      const pid = this.supervisor.pid(name);
+      if (!pid) continue;
+      try {
+        const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+        const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+        out[name] = round(kb / 1024);
+      } catch {
+        // process gone
+      }
+    }
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    await this.supervisor.stopAll(10_000);
+  }
+}
+
+/** Submits jobs; returns acceptance times (ms) and POST latencies. */
+class LoadGenerator {
+  private readonly agent = new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 30_000 });
+  readonly accepted = new Map<string, number>();
+  readonly postLatencies: number[] = [];
+  failures = 0;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly siteUrl: string,
+  ) {}
+
+  async submitOne(): Promise<void> {
+    const started = performance.now();
+    const response = await request(`${this.baseUrl}/jobs`, {
+      method: 'POST',
+      dispatcher: this.agent,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'scrape', input: { url: `${this.siteUrl}/page` } }),
+    });
+    const body = (await response.body.json()) as { id?: string };
+    const now = performance.now();
+    this.postLatencies.push(now - started);
+    if (response.statusCode === 202 && body.id) this.accepted.set(body.id, now);
+    else this.failures += 1;
+  }
+
+  /** As fast as `concurrency` in-flight requests allow. */
+  async burst(count: number, concurrency: number): Promise<number> {
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < count) {
+          next += 1;
+          await this.submitOne();
+        }
+      }),
+    );
+    return performance.now() - started;
+  }
+
+  /** Open loop: one request every 1/rate s for `seconds`, whatever the answers' latency. */
+  async steady(rate: number, seconds: number): Promise<void> {
+    const total = Math.round(rate * seconds);
+    const started = performance.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < total; i += 1) {
+      const due = started + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      inFlight.push(this.submitOne().catch(() => void (this.failures += 1)));
+    }
+    await Promise.all(inFlight);
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+/** Polls the read model until every accepted job is SUCCEEDED; returns when each was first seen so. */
+async function waitProjected(databaseUrl: string, ids: string[], timeoutMs: number): Promise<Map<string, number>> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const seen = new Map<string, number>();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    let remaining = ids;
+    while (remaining.length > 0) {
+      if (Date.now() > deadline) throw new Error(`${remaining.length} of ${ids.length} jobs not projected in time`);
+      const result = await client.query<{ id: string; status: string }>(
+        `SELECT id, status FROM jobs WHERE id = ANY($1::uuid[]) AND status IN ('SUCCEEDED','FAILED')`,
+        [remaining],
+      );
+      const now = performance.now();
+      for (const row of result.rows) seen.set(row.id, now);
+      remaining = remaining.filter((id) => !seen.has(id));
+      if (remaining.length > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const failed = await client.query<{ n: string }>(`SELECT count(*) AS n FROM jobs WHERE status = 'FAILED'`);
+    if (Number(failed.rows[0].n) > 0) throw new Error(`${failed.rows[0].n} jobs FAILED during the benchmark`);
+    return seen;
+  } finally {
+    await client.end();
+  }
+}
+
+interface PhaseResult {
+  jobs: number;
+  acceptedPerSecond?: number;
+  postLatencyMs: Percentiles;
+  endToEndJobsPerSecond: number;
+  endToEndLatencyMs: Percentiles;
+  rssMb: Record<string, number>;
+}
+
+async function throughputPhase(system: BenchSystem, siteUrl: string, jobs: number): Promise<PhaseResult> {
+  const load = new LoadGenerator(system.baseUrl, siteUrl);
+  let peakRss: Record<string, number> = {};
+  const sampler = setInterval(() => {
+    const now = system.rssMb();
+    for (const [name, mb] of Object.entries(now)) peakRss[name] = Math.max(peakRss[name] ?? 0, mb);
+  }, 250);
+  const started = performance.now();
+  const projected = waitProjectedWhileSubmitting(system, load, jobs, started);
+  try {
+    const elapsed = await load.burst(jobs, 64);
+    const seen = await projected;
+    const done = Math.max(...seen.values());
+    const latencies = [...load.accepted].map(([id, at]) => (seen.get(id) ?? done) - at);
+    return {
+      jobs: load.accepted.size,
+      acceptedPerSecond: round((load.accepted.size * 1000) / elapsed),
+      postLatencyMs: mapRound(percentiles(load.postLatencies)),
+      endToEndJobsPerSecond: round((load.accepted.size * 1000) / (done - started)),
+      endToEndLatencyMs: mapRound(percentiles(latencies)),
+      rssMb: peakRss,
+    };
+  } finally {
+    clearInterval(sampler);
+    peakRss = { ...peakRss };
+    await load.close();
+  }
+}
+
+/** Waits until the burst finished submitting, then until every accepted job is projected. */
+async function waitProjectedWhileSubmitting(
+  system: BenchSystem,
+  load: LoadGenerator,
+  jobs: number,
+  _started: number,
+): Promise<Map<string, number>> {
+  while (load.accepted.size + load.failures < jobs) await new Promise((resolve) => setTimeout(resolve, 50));
+  return waitProjected(system.databaseUrl, [...load.accepted.keys()], 300_000);
+}
+
+async function steadyPhase(system: BenchSystem, siteUrl: string, rate: number, seconds: number): Promise<PhaseResult> {
+  const load = new LoadGenerator(system.baseUrl, siteUrl);
+  const started = performance.now();
+  try {
+    await load.steady(rate, seconds);
+    const seen = await waitProjected(system.databaseUrl, [...load.accepted.keys()], 300_000);
+    const done = Math.max(...seen.values());
+    const latencies = [...load.accepted].map(([id, at]) => (seen.get(id) ?? done) - at);
+    return {
+      jobs: load.accepted.size,
+      postLatencyMs: mapRound(percentiles(load.postLatencies)),
+      endToEndJobsPerSecond: round((load.accepted.size * 1000) / (done - started)),
+      endToEndLatencyMs: mapRound(percentiles(latencies)),
+      rssMb: system.rssMb(),
+    };
+  } finally {
+    await load.close();
+  }
+}
+
+function mapRound(p: Percentiles): Percentiles {
+  return { p50: round(p.p50), p95: round(p.p95), p99: round(p.p99), max: round(p.max) };
+}
+
+async function startSite(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(PAGE);
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+export async function runPipelineBench(): Promise<void> {
+  const jobs = Number(process.env.BENCH_JOBS ?? 5000);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  const dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'event-jobs-bench-'));
+  await fs.promises.chmod(dataDir, 0o755);
+  const stack = new LocalStack();
+  const site = await startSite();
+  const jaeger = new JaegerServer({
+    dataDir: path.join(dataDir, 'jaeger'),
+    otlpGrpcPort: await findFreePort(),
+    otlpHttpPort: await findFreePort(),
+    queryPort: await findFreePort(),
+    queryGrpcPort: await findFreePort(),
+  });
+  const log = (line: string): void => void process.stdout.write(`[bench] ${line}\n`);
+  const results: Record<string, unknown> = { machine: { cpus: os.cpus().length, loadavg: os.loadavg() }, jobs, seconds };
+  try {
+    const endpoints = await stack.start({ dataDir, freePorts: true, fast: true });
+    await jaeger.start();
+    const configurations: [string, Record<string, string>][] = [
+      ['tracing off', { OTEL_SDK_DISABLED: 'true' }],
+      ['tracing on (exported to Jaeger)', { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpEndpoint }],
+    ];
+    for (const [name, env] of configurations) {
+      const system = new BenchSystem();
+      await system.start(endpoints.kafkaBrokers, endpoints.databaseUrl, env);
+      try {
+        log(`${name}: warm-up`);
+        await throughputPhase(system, site.url, Math.min(500, jobs));
+        log(`${name}: ${jobs} jobs as fast as possible (64 in flight)`);
+        const burst = await throughputPhase(system, site.url, jobs);
+        log(`${name}: 200 jobs/s for ${seconds} s`);
+        const at200 = await steadyPhase(system, site.url, 200, seconds);
+        log(`${name}: 500 req/s for ${seconds} s`);
+        const at500 = await steadyPhase(system, site.url, 500, seconds);
+        results[name] = { burst, at200, at500 };
+        printPhase(name, burst, at200, at500);
+      } finally {
+        await system.stop();
+      }
+    }
+    const off = (results['tracing off'] as { burst: PhaseResult }).burst.endToEndJobsPerSecond;
+    const on = (results['tracing on (exported to Jaeger)'] as { burst: PhaseResult }).burst.endToEndJobsPerSecond;
+    results.tracingOverheadPercent = round(((off - on) / off) * 100);
+    log(`tracing overhead on end-to-end throughput: ${results.tracingOverheadPercent as number}% (${off} -> ${on} jobs/s)`);
+    const outDir = path.join(repoRoot(), 'bench-results');
+    await fs.promises.mkdir(outDir, { recursive: true });
+    await fs.promises.writeFile(path.join(outDir, 'pipeline.json'), `${JSON.stringify(results, null, 2)}\n`);
+    log(`wrote ${path.join(outDir, 'pipeline.json')}`);
+  } finally {
+    await jaeger.stop().catch(() => undefined);
+    await stack.stop().catch(() => undefined);
+    await site.close();
+    await fs.promises.rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+function printPhase(name: string, burst: PhaseResult, at200: PhaseResult, at500: PhaseResult): void {
+  const p = (x: Percentiles): string => `p50 ${x.p50} / p95 ${x.p95} / p99 ${x.p99} ms`;
+  const lines = [
+    `== ${name}`,
+    `burst of ${burst.jobs}: accepted ${burst.acceptedPerSecond ?? '?'} req/s, POST ${p(burst.postLatencyMs)}`,
+    `  end to end ${burst.endToEndJobsPerSecond} jobs/s, latency ${p(burst.endToEndLatencyMs)}`,
+    `at 200 jobs/s: end to end ${p(at200.endToEndLatencyMs)}, POST ${p(at200.postLatencyMs)}`,
+    `at 500 req/s: POST ${p(at500.postLatencyMs)}; end to end ${at500.endToEndJobsPerSecond} jobs/s, ${p(at500.endToEndLatencyMs)}`,
+    `peak RSS (MB): ${Object.entries(burst.rssMb).map(([k, v]) => `${k} ${v}`).join(', ')} = ${round(Object.values(burst.rssMb).reduce((a, b) => a + b, 0))} total`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
