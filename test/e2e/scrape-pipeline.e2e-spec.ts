@@ -295,6 +295,37 @@ describe('scrape pipeline (end to end)', () => {
     expect(defaults.body.items.length).toBeLessThanOrEqual(50);
   });
 
+  it('cancels a job whose fetch is in flight: the fetch is aborted, the job ends CANCELLED, no retry', async () => {
+    const id = await api.submitScrape(`${site.baseUrl}/slow/cancel-me`);
+    await eventually('the fetch to reach the site', async () =>
+      site.hitCount('/slow/cancel-me') === 1 ? true : undefined,
+    );
+    const cancelled = await api.request('DELETE', `/jobs/${id}`);
+    expect(cancelled.status).toBe(202);
+    expect(cancelled.body).toMatchObject({ id, status: 'CANCELLED' });
+    // The connection is closed by the cancellation, before the 1500 ms fetch timeout could do it.
+    const closedAfter = await eventually('the in-flight fetch to be aborted', async () =>
+      site.closedAfterMs.get('/slow/cancel-me'),
+    );
+    expect(closedAfter).toBeLessThan(1500);
+    const job = await api.job(id);
+    expect(job.status).toBe('CANCELLED');
+    const events = (await api.request<{ type: string }[]>('GET', `/jobs/${id}/events`)).body.map(
+      (e) => e.type,
+    );
+    expect(events).toContain('JobCancelRequested');
+    expect(events).not.toContain('StageAttemptFailed');
+    expect(events).not.toContain('StageRetryScheduled');
+    expect(site.hitCount('/slow/cancel-me')).toBe(1);
+
+    expect((await api.request('DELETE', `/jobs/${id}`)).status).toBe(409);
+    const finished = await api.terminal(await api.submitScrape(`${site.baseUrl}/article`));
+    const conflict = await api.request('DELETE', `/jobs/${finished.id as string}`);
+    expect(conflict.status).toBe(409);
+    expect(conflict.headers.get('content-type')).toContain('application/problem+json');
+    expect((await api.request('DELETE', '/jobs/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+
   it('answers 404 problem+json for unknown jobs', async () => {
     for (const path of [
       '/jobs/00000000-0000-4000-8000-000000000000',

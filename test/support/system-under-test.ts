@@ -37,6 +37,8 @@ export class SystemUnderTest {
     readonly database: string,
     readonly databaseUrl: string,
     readonly logFile: string,
+    /** The projector's ops/admin HTTP port (fixed, so the gateway can forward /admin/projections). */
+    readonly projectorOpsPort: number,
   ) {
     this.supervisor = new ProcessSupervisor({ output: null });
   }
@@ -57,6 +59,7 @@ export class SystemUnderTest {
     }
     const databaseUrl = withDatabase(adminUrl, database);
     const port = await findFreePort();
+    const projectorOpsPort = await findFreePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       KAFKA_BROKERS: brokers,
@@ -65,6 +68,7 @@ export class SystemUnderTest {
       GATEWAY_PORT: String(port),
       LOG_LEVEL: 'info',
       OPS_PORT: '0',
+      PROJECTOR_ADMIN_URL: `http://127.0.0.1:${projectorOpsPort}`,
       ...options.env,
     };
     const logFile = path.join(os.tmpdir(), `event-jobs-${topicPrefix}log`);
@@ -75,6 +79,7 @@ export class SystemUnderTest {
       database,
       databaseUrl,
       logFile,
+      projectorOpsPort,
     );
     await Promise.all([prepareKafka(env), migrateDatabase(env)]);
     for (const service of options.services ?? ALL_SERVICES) system.startService(service);
@@ -84,7 +89,12 @@ export class SystemUnderTest {
 
   startService(service: ServiceName, replica?: number): void {
     fs.appendFileSync(this.logFile, `--- starting ${service}${replica ?? ''}\n`);
-    startService(this.supervisor, service, this.env, replica, this.logFile);
+    // Other workers take any free ops port; the (single) projector a fixed one, known to the gateway.
+    const env =
+      service === 'projector' && replica === undefined
+        ? { ...this.env, OPS_PORT: String(this.projectorOpsPort) }
+        : this.env;
+    startService(this.supervisor, service, env, replica, this.logFile);
   }
 
   /** A reason to stop waiting when a service died on start-up. */

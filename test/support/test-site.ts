@@ -32,6 +32,8 @@ export class TestSite {
   private readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
   readonly hits = new Map<string, number>();
+  /** For requests that never get an answer: how long after arrival the client closed the connection. */
+  readonly closedAfterMs = new Map<string, number>();
   baseUrl = '';
 
   constructor() {
@@ -114,7 +116,12 @@ export class TestSite {
       res.writeHead(503, { 'content-type': 'text/html' });
       return void res.end('down');
     }
-    if (path.startsWith('/slow/')) return; // never answers: the scraper's timeout must fire
+    if (path.startsWith('/slow/')) {
+      // Never answers: the scraper's timeout (or a cancellation) must end the request.
+      const arrived = Date.now();
+      req.socket.once('close', () => this.closedAfterMs.set(path, Date.now() - arrived));
+      return;
+    }
     if (path === '/json') {
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end('{"not":"html"}');

@@ -36,3 +36,8 @@ export function jobIdForIdempotencyKey(tenantId: string, key: string): string {
 export function newJobId(): string {
   return randomUUID();
 }
+
+/** The cancellation of a job: one id per job, so repeated DELETEs dedupe in the read models. */
+export function jobCancelRequestedEventId(jobId: string): string {
+  return nameBasedUuid(`job|${jobId}|JobCancelRequested`);
+}

@@ -11,6 +11,8 @@ export const Topics = {
   ScrapeEvents: 'scrape.events',
   /** Lifecycle events of the risk stage, key = job id. */
   RiskEvents: 'risk.events',
+  /** JobCancelRequested (and later control events), key = job id; every stage reads it whole on start. */
+  JobsControl: 'jobs.control',
   /** Messages that could not be consumed (not JSON, failed their schema) or exhausted their retries. */
   DeadLetter: 'dead-letter',
 } as const;
@@ -35,6 +37,7 @@ export function retryTopics(stage: string, maxAttempts: number): string[] {
 /** Event topics the projector folds into the read models (the log that rebuilds them). */
 export const PROJECTED_TOPICS: readonly string[] = [
   Topics.JobsRequested,
+  Topics.JobsControl,
   Topics.ScrapeEvents,
   Topics.RiskEvents,
 ];

@@ -23,3 +23,4 @@ export * from './ops/readiness';
 export * from './ops/ops.controller';
 export * from './ops/ops.module';
 export * from './runtime/worker-app';
+export * from './stage/cancellation-registry';

@@ -1,5 +1,14 @@
 import type { EntityManager } from 'typeorm';
-import { EventTypes, type JobEvent, type JobRequested } from '@app/contracts';
+import {
+  EventTypes,
+  type JobCancelRequested,
+  type JobEvent,
+  type JobRequested,
+  type StageAttemptFailed,
+  type StageCompleted,
+  type StageFailed,
+  type StageStarted,
+} from '@app/contracts';
 
 /** An event with its position in the log (kept so a job's history has a stable order on rebuild). */
 export interface ProjectableEvent {
@@ -11,13 +20,21 @@ export interface ProjectableEvent {
   traceId?: string | null;
 }
 
+type Query = Pick<EntityManager, 'query'>;
+type StageEvent = StageStarted | StageAttemptFailed | StageCompleted | StageFailed;
+
 /**
  * Folds events into the read models. Each event is applied at most once (its id is the primary key of
  * job_events; a duplicate insert is skipped and so is its fold), and every fold is order-tolerant:
  * a stage event may arrive before the request it answers, and a terminal status never goes back.
  * Call inside a transaction; returns how many events were new.
+ *
+ * Set-based: the new events are split into rounds, round k holding the k-th new event of every job
+ * (in batch order), and each round is folded with a few multi-row statements. A job appears at most
+ * once per round and its rounds run in order, so the result is exactly that of folding the events one
+ * by one in batch order, at a handful of statements per batch instead of several per event.
  */
-export async function applyEvents(manager: EntityManager, events: ProjectableEvent[]): Promise<number> {
+export async function applyEvents(manager: Query, events: ProjectableEvent[]): Promise<number> {
   if (events.length === 0) return 0;
   const inserted: { event_id: string }[] = await manager.query(
     `INSERT INTO job_events (event_id, job_id, type, occurred_at, source_topic, source_partition, source_offset, envelope)
@@ -36,15 +53,91 @@ export async function applyEvents(manager: EntityManager, events: ProjectableEve
     ],
   );
   const fresh = new Set(inserted.map((row) => row.event_id));
-  // Folds run in job-id order so concurrent transactions lock job rows in one order (no deadlocks).
+  // Folds run in job-id order so concurrent transactions lock job rows in one order (no deadlocks);
+  // the sort is stable, so a job's own events keep their batch (= log) order.
   const toFold = events
     .filter((e) => fresh.delete(e.event.id))
     .sort((a, b) => (a.event.jobId < b.event.jobId ? -1 : a.event.jobId > b.event.jobId ? 1 : 0));
-  for (const { event, traceId } of toFold) await fold(manager, event, traceId ?? null);
+  const rounds: ProjectableEvent[][] = [];
+  let previousJob: string | null = null;
+  let index = 0;
+  for (const item of toFold) {
+    // Internal scheduling message of a retry topic: recorded in the history, nothing to fold.
+    if (item.event.type === EventTypes.StageRetryScheduled) continue;
+    index = item.event.jobId === previousJob ? index + 1 : 0;
+    previousJob = item.event.jobId;
+    (rounds[index] ??= []).push(item);
+  }
+  for (const round of rounds) await foldRound(manager, round);
   return toFold.length;
 }
 
 const TERMINAL = `('SUCCEEDED','FAILED','CANCELLED')`;
+
+/**
+ * A cancellation ends the job CANCELLED unless it already finished. The request may not have been
+ * folded yet (cross-topic order): then a hidden placeholder row keeps the cancellation until it comes.
+ */
+export async function foldCancellations(manager: Query, events: JobCancelRequested[]): Promise<void> {
+  await manager.query(
+    `INSERT INTO jobs (id, tenant_id, type, status, correlation_id, finished_at)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+     ON CONFLICT (id) DO UPDATE SET
+       status = CASE WHEN jobs.status IN ${TERMINAL} THEN jobs.status ELSE 'CANCELLED' END,
+       finished_at = CASE WHEN jobs.status IN ${TERMINAL} THEN jobs.finished_at ELSE EXCLUDED.finished_at END`,
+    [
+      events.map((e) => e.jobId),
+      events.map((e) => e.tenantId),
+      events.map(() => 'unknown'),
+      events.map(() => 'CANCELLED'),
+      events.map((e) => e.correlationId),
+      events.map((e) => e.occurredAt),
+    ],
+  );
+}
+
+/** Folds events of distinct jobs (sorted by job id): the same statements as one by one, row-set wide. */
+async function foldRound(manager: Query, round: ProjectableEvent[]): Promise<void> {
+  const requests: { event: JobRequested; traceId: string | null }[] = [];
+  const stageEvents: StageEvent[] = [];
+  const cancellations: JobCancelRequested[] = [];
+  for (const { event, traceId } of round) {
+    if (event.type === EventTypes.JobRequested) requests.push({ event, traceId: traceId ?? null });
+    else if (event.type === EventTypes.JobCancelRequested) cancellations.push(event);
+    else if (event.type !== EventTypes.StageRetryScheduled) stageEvents.push(event);
+  }
+  if (requests.length > 0) await foldJobRequests(manager, requests);
+  if (cancellations.length > 0) await foldCancellations(manager, cancellations);
+  if (stageEvents.length === 0) return;
+  await upsertRunning(manager, stageEvents);
+  const completed = stageEvents.filter((e): e is StageCompleted => e.type === EventTypes.StageCompleted);
+  if (completed.length > 0) {
+    await manager.query(
+      `UPDATE jobs SET status = 'SUCCEEDED', result = u.result, error = NULL, finished_at = u.finished_at
+       FROM unnest($1::uuid[], $2::jsonb[], $3::timestamptz[]) AS u(id, result, finished_at)
+       WHERE jobs.id = u.id AND jobs.status NOT IN ${TERMINAL}`,
+      [
+        completed.map((e) => e.jobId),
+        completed.map((e) => JSON.stringify(e.data.result)),
+        completed.map((e) => e.occurredAt),
+      ],
+    );
+  }
+  const failed = stageEvents.filter((e): e is StageFailed => e.type === EventTypes.StageFailed);
+  if (failed.length > 0) {
+    await manager.query(
+      `UPDATE jobs SET status = 'FAILED', error = u.error, finished_at = u.finished_at
+       FROM unnest($1::uuid[], $2::jsonb[], $3::timestamptz[]) AS u(id, error, finished_at)
+       WHERE jobs.id = u.id AND jobs.status NOT IN ${TERMINAL}`,
+      [
+        failed.map((e) => e.jobId),
+        failed.map((e) => JSON.stringify(e.data.error)),
+        failed.map((e) => e.occurredAt),
+      ],
+    );
+  }
+  await upsertStages(manager, stageEvents);
+}
 
 /**
  * Creates or completes the job row from its request. Idempotent in effect (it sets the same fields to
@@ -52,115 +145,49 @@ const TERMINAL = `('SUCCEEDED','FAILED','CANCELLED')`;
  * client's `GET /jobs/{id}` after `202` finds the job before the projector has caught up.
  */
 export async function foldJobRequested(
-  manager: Pick<EntityManager, 'query'>,
+  manager: Query,
   event: JobRequested,
   traceId: string | null = null,
 ): Promise<void> {
-  const { data } = event;
+  await foldJobRequests(manager, [{ event, traceId }]);
+}
+
+/** foldJobRequested for requests of distinct jobs, in one statement. */
+async function foldJobRequests(
+  manager: Query,
+  requests: { event: JobRequested; traceId: string | null }[],
+): Promise<void> {
   await manager.query(
     `INSERT INTO jobs (id, tenant_id, type, status, priority, input, correlation_id, idempotency_key, requested, created_at, trace_id)
-     VALUES ($1, $2, $3, 'PENDING', $4, $5, $6, $7, true, $8, $9)
+     SELECT id, tenant_id, type, 'PENDING', priority, input, correlation_id, idempotency_key, true, created_at, trace_id
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::timestamptz[], $9::text[])
+       AS r(id, tenant_id, type, priority, input, correlation_id, idempotency_key, created_at, trace_id)
      ON CONFLICT (id) DO UPDATE SET
        type = EXCLUDED.type, priority = EXCLUDED.priority, input = EXCLUDED.input,
        correlation_id = EXCLUDED.correlation_id, idempotency_key = EXCLUDED.idempotency_key,
        requested = true, created_at = EXCLUDED.created_at,
        trace_id = COALESCE(EXCLUDED.trace_id, jobs.trace_id)`,
     [
-      event.jobId,
-      event.tenantId,
-      data.jobType,
-      data.priority,
-      JSON.stringify(data.input),
-      event.correlationId,
-      data.idempotencyKey ?? null,
-      event.occurredAt,
-      traceId,
+      requests.map((r) => r.event.jobId),
+      requests.map((r) => r.event.tenantId),
+      requests.map((r) => r.event.data.jobType),
+      requests.map((r) => r.event.data.priority),
+      requests.map((r) => JSON.stringify(r.event.data.input)),
+      requests.map((r) => r.event.correlationId),
+      requests.map((r) => r.event.data.idempotencyKey ?? null),
+      requests.map((r) => r.event.occurredAt),
+      requests.map((r) => r.traceId),
     ],
   );
 }
 
-async function fold(manager: EntityManager, event: JobEvent, traceId: string | null): Promise<void> {
-  switch (event.type) {
-    case EventTypes.JobRequested:
-      await foldJobRequested(manager, event, traceId);
-      return;
-    case EventTypes.StageStarted:
-    case EventTypes.StageAttemptFailed: {
-      const { data } = event;
-      const startedAt = event.type === EventTypes.StageStarted ? event.occurredAt : null;
-      await upsertRunning(manager, event, data.stage, data.attempt, startedAt);
-      await upsertStage(
-        manager,
-        event.jobId,
-        data.stage,
-        'RUNNING',
-        data.attempt,
-        data.stageVersion,
-        startedAt,
-        null,
-        null,
-      );
-      return;
-    }
-    case EventTypes.StageCompleted: {
-      const { data } = event;
-      await upsertRunning(manager, event, data.stage, data.attempt, null);
-      await manager.query(
-        `UPDATE jobs SET status = 'SUCCEEDED', result = $2, error = NULL, finished_at = $3
-         WHERE id = $1 AND status NOT IN ${TERMINAL}`,
-        [event.jobId, JSON.stringify(data.result), event.occurredAt],
-      );
-      await upsertStage(
-        manager,
-        event.jobId,
-        data.stage,
-        'SUCCEEDED',
-        data.attempt,
-        data.stageVersion,
-        null,
-        event.occurredAt,
-        null,
-      );
-      return;
-    }
-    case EventTypes.StageFailed: {
-      const { data } = event;
-      await upsertRunning(manager, event, data.stage, data.attempt, null);
-      await manager.query(
-        `UPDATE jobs SET status = 'FAILED', error = $2, finished_at = $3
-         WHERE id = $1 AND status NOT IN ${TERMINAL}`,
-        [event.jobId, JSON.stringify(data.error), event.occurredAt],
-      );
-      await upsertStage(
-        manager,
-        event.jobId,
-        data.stage,
-        'FAILED',
-        data.attempt,
-        data.stageVersion,
-        null,
-        event.occurredAt,
-        data.error,
-      );
-      return;
-    }
-    case EventTypes.StageRetryScheduled:
-      // Internal scheduling message of a retry topic; the attempt failure it follows is already recorded.
-      return;
-  }
-}
-
 /** Creates the job row if the request has not been seen yet, moves PENDING to RUNNING, counts attempts. */
-async function upsertRunning(
-  manager: EntityManager,
-  event: JobEvent,
-  stage: string,
-  attempt: number,
-  startedAt: string | null,
-): Promise<void> {
+async function upsertRunning(manager: Query, events: StageEvent[]): Promise<void> {
   await manager.query(
     `INSERT INTO jobs (id, tenant_id, type, status, correlation_id, attempts, started_at)
-     VALUES ($1, $2, $3, 'RUNNING', $4, $5, $6)
+     SELECT id, tenant_id, type, 'RUNNING', correlation_id, attempts, started_at
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[])
+       AS s(id, tenant_id, type, correlation_id, attempts, started_at)
      ON CONFLICT (id) DO UPDATE SET
        status = CASE WHEN jobs.status = 'PENDING' THEN 'RUNNING' ELSE jobs.status END,
        attempts = GREATEST(jobs.attempts, EXCLUDED.attempts),
@@ -168,24 +195,30 @@ async function upsertRunning(
          WHEN EXCLUDED.started_at IS NULL THEN jobs.started_at
          WHEN jobs.started_at IS NULL THEN EXCLUDED.started_at
          ELSE LEAST(jobs.started_at, EXCLUDED.started_at) END`,
-    [event.jobId, event.tenantId, stage, event.correlationId, attempt, startedAt],
+    [
+      events.map((e) => e.jobId),
+      events.map((e) => e.tenantId),
+      events.map((e) => e.data.stage),
+      events.map((e) => e.correlationId),
+      events.map((e) => e.data.attempt),
+      events.map((e) => (e.type === EventTypes.StageStarted ? e.occurredAt : null)),
+    ],
   );
 }
 
-async function upsertStage(
-  manager: EntityManager,
-  jobId: string,
-  stage: string,
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED',
-  attempt: number,
-  stageVersion: string,
-  startedAt: string | null,
-  finishedAt: string | null,
-  error: object | null,
-): Promise<void> {
+/** The stage's row per event: RUNNING on start / attempt failure, terminal on completion / failure. */
+async function upsertStages(manager: Query, events: StageEvent[]): Promise<void> {
+  const status = (e: StageEvent): string =>
+    e.type === EventTypes.StageCompleted
+      ? 'SUCCEEDED'
+      : e.type === EventTypes.StageFailed
+        ? 'FAILED'
+        : 'RUNNING';
+  const terminal = (e: StageEvent): boolean =>
+    e.type === EventTypes.StageCompleted || e.type === EventTypes.StageFailed;
   await manager.query(
     `INSERT INTO job_stages (job_id, stage, status, attempts, stage_version, error, started_at, finished_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::jsonb[], $7::timestamptz[], $8::timestamptz[])
      ON CONFLICT (job_id, stage) DO UPDATE SET
        status = CASE WHEN job_stages.status IN ${TERMINAL} THEN job_stages.status ELSE EXCLUDED.status END,
        attempts = GREATEST(job_stages.attempts, EXCLUDED.attempts),
@@ -197,14 +230,14 @@ async function upsertStage(
          ELSE LEAST(job_stages.started_at, EXCLUDED.started_at) END,
        finished_at = COALESCE(job_stages.finished_at, EXCLUDED.finished_at)`,
     [
-      jobId,
-      stage,
-      status,
-      attempt,
-      stageVersion,
-      error === null ? null : JSON.stringify(error),
-      startedAt,
-      finishedAt,
+      events.map((e) => e.jobId),
+      events.map((e) => e.data.stage),
+      events.map(status),
+      events.map((e) => e.data.attempt),
+      events.map((e) => e.data.stageVersion),
+      events.map((e) => (e.type === EventTypes.StageFailed ? JSON.stringify(e.data.error) : null)),
+      events.map((e) => (e.type === EventTypes.StageStarted ? e.occurredAt : null)),
+      events.map((e) => (terminal(e) ? e.occurredAt : null)),
     ],
   );
 }

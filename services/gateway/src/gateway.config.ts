@@ -17,6 +17,8 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   /** Seconds a client is told to wait (Retry-After) when Kafka or Postgres is unavailable. */
   retryAfterSeconds: number;
+  /** The projector's admin HTTP API: `/admin/projections` is forwarded there. */
+  projectorAdminUrl: string;
 }
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -33,6 +35,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       max: 64 * 1024 * 1024,
     }),
     retryAfterSeconds: reader.int('RETRY_AFTER_SECONDS', { default: 5, min: 1, max: 3600 }),
+    projectorAdminUrl: reader.url('PROJECTOR_ADMIN_URL', {
+      default: 'http://127.0.0.1:3002',
+      protocols: ['http:', 'https:'],
+    }),
   };
   reader.done();
   return config;

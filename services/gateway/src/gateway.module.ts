@@ -9,9 +9,11 @@ import { DataSource } from 'typeorm';
 import { Topics } from '@app/contracts';
 import { KafkaRuntime, OpsModule, PlatformMetrics, type Logger } from '@app/platform';
 import { createDataSource, JobQueries } from '@app/read-models';
+import { AdminModule } from './admin/admin.module';
 import type { GatewayConfig } from './gateway.config';
 import { IdempotencyKeyRepository } from './jobs/idempotency-key.repository';
 import { JobsController } from './jobs/jobs.controller';
+import { CancelJobUseCase } from './jobs/usecases/cancel-job/cancel-job.usecase';
 import { SubmitJobUseCase } from './jobs/usecases/submit-job/submit-job.usecase';
 
 /** Connects the gateway's producer at start-up and closes its connections on shutdown. */
@@ -22,7 +24,7 @@ class GatewayConnections implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.kafka.connect([Topics.JobsRequested]);
+    await this.kafka.connect([Topics.JobsRequested, Topics.JobsControl]);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -46,6 +48,7 @@ export class GatewayModule {
             { name: 'postgres', check: async () => (await dataSource.query('SELECT 1'), true) },
           ],
         }),
+        AdminModule.register(config.projectorAdminUrl),
       ],
       controllers: [JobsController],
       providers: [
@@ -63,6 +66,12 @@ export class GatewayModule {
           useFactory: (keys: IdempotencyKeyRepository, jobs: JobQueries, ds: DataSource) =>
             new SubmitJobUseCase(kafka.publisher, keys, jobs, ds, logger, metrics),
           inject: [IdempotencyKeyRepository, JobQueries, DataSource],
+        },
+        {
+          provide: CancelJobUseCase,
+          useFactory: (jobs: JobQueries, ds: DataSource) =>
+            new CancelJobUseCase(kafka.publisher, jobs, ds, logger),
+          inject: [JobQueries, DataSource],
         },
         GatewayConnections,
       ],

@@ -23,6 +23,7 @@ export const EventTypes = {
   StageCompleted: 'StageCompleted',
   StageFailed: 'StageFailed',
   StageRetryScheduled: 'StageRetryScheduled',
+  JobCancelRequested: 'JobCancelRequested',
 } as const;
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
 
@@ -79,8 +80,21 @@ export type StageRetryScheduled = EventEnvelope<
   StageRetryScheduledData
 >;
 
+/** On `jobs.control`: stop the job everywhere; it ends CANCELLED unless it already finished. */
+export class JobCancelRequestedData {
+  @IsOptional() @IsString() @Length(0, 500) reason!: string | null;
+}
+
+export type JobCancelRequested = EventEnvelope<typeof EventTypes.JobCancelRequested, JobCancelRequestedData>;
+
 export type JobEvent =
-  JobRequested | StageStarted | StageAttemptFailed | StageCompleted | StageFailed | StageRetryScheduled;
+  | JobRequested
+  | StageStarted
+  | StageAttemptFailed
+  | StageCompleted
+  | StageFailed
+  | StageRetryScheduled
+  | JobCancelRequested;
 
 /** Current schema version of each event type. */
 export const EVENT_VERSIONS: Readonly<Record<EventType, number>> = {
@@ -90,6 +104,7 @@ export const EVENT_VERSIONS: Readonly<Record<EventType, number>> = {
   StageCompleted: 1,
   StageFailed: 1,
   StageRetryScheduled: 1,
+  JobCancelRequested: 1,
 };
 
 export const EVENT_DATA_SCHEMAS = {
@@ -99,4 +114,5 @@ export const EVENT_DATA_SCHEMAS = {
   StageCompleted: StageCompletedData,
   StageFailed: StageFailedData,
   StageRetryScheduled: StageRetryScheduledData,
+  JobCancelRequested: JobCancelRequestedData,
 } as const;

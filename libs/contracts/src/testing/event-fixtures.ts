@@ -1,6 +1,6 @@
 // class-transformer's @Type needs the Reflect metadata API before the event classes are defined.
 import 'reflect-metadata';
-import { jobRequestedEventId } from '../event-id';
+import { deriveEventId, jobRequestedEventId } from '../event-id';
 import { causedEvent } from '../events/event-factory';
 import {
   EVENT_VERSIONS,
@@ -164,5 +164,12 @@ export function oneOfEachType(): Record<JobEvent['type'], JobEvent> {
     StageCompleted: stageCompleted(retry, 2),
     StageFailed: stageFailed(request),
     StageRetryScheduled: retry,
+    JobCancelRequested: {
+      ...request,
+      id: deriveEventId(request.id, 'JobCancelRequested'),
+      type: 'JobCancelRequested',
+      causationId: null,
+      data: { reason: 'no longer needed' },
+    },
   };
 }

@@ -4,6 +4,8 @@ import type { KafkaRuntime } from '../kafka/kafka-runtime';
 import type { Logger } from '../logging/logger';
 import type { StageRuntimeConfig } from './stage-config';
 import { StageWorker, type StageDefinition, type StageExecutor } from './stage-worker';
+import { CancellationRegistry } from './cancellation-registry';
+import { randomUUID } from 'node:crypto';
 
 /**
  * Hosts one stage in a Nest app: creates its topics, joins its consumer group over `jobs.requested`
@@ -11,6 +13,7 @@ import { StageWorker, type StageDefinition, type StageExecutor } from './stage-w
  */
 export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly worker: StageWorker;
+  private readonly cancellations = new CancellationRegistry();
 
   constructor(
     private readonly definition: Omit<StageDefinition, 'retry' | 'concurrency' | 'timeLimitMs'>,
@@ -33,6 +36,7 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
       kafka.publisher,
       logger,
       kafka.metrics,
+      this.cancellations,
     );
   }
 
@@ -40,10 +44,21 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
     const retries = retryTopics(this.definition.stage, this.runtime.retry.maxAttempts);
     await this.kafka.connect([
       Topics.JobsRequested,
+      Topics.JobsControl,
       this.definition.eventsTopic,
       Topics.DeadLetter,
       ...retries,
     ]);
+    // Every process reads the whole control topic (its own throwaway group), so each replica knows
+    // every cancellation, including those made before it started.
+    await this.kafka
+      .consumer({
+        groupId: `${this.groupId}.control.${randomUUID()}`,
+        topics: [Topics.JobsControl],
+        fromBeginning: true,
+        handler: this.cancellations,
+      })
+      .start();
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
       topics: [Topics.JobsRequested, ...retries],

@@ -17,6 +17,7 @@ import { retryDelayMs, type RetryPolicy } from './retry-policy';
 import { inSpan, jobAttributes, SpanKind } from '../telemetry/tracing';
 import type { PlatformMetrics } from '../metrics/platform-metrics';
 import { StageFailure, toJobError } from './stage-failure';
+import { CancellationRegistry } from './cancellation-registry';
 
 export interface StageExecutionContext {
   jobId: string;
@@ -59,6 +60,7 @@ export class StageWorker implements EventBatchHandler {
     private readonly publisher: EventPublisher,
     private readonly logger: Logger,
     private readonly metrics?: PlatformMetrics,
+    private readonly cancellations: CancellationRegistry = new CancellationRegistry(),
   ) {}
 
   /** Retry topics' messages become due at `notBefore`; the consumer waits for them. */
@@ -112,6 +114,10 @@ export class StageWorker implements EventBatchHandler {
   ): Promise<void> {
     const { stage, stageVersion, eventsTopic } = this.definition;
     const log = jobLogger(this.logger, { jobId: cause.jobId, correlationId: cause.correlationId });
+    if (this.cancellations.isCancelled(cause.jobId)) {
+      log.info({ stage, attempt }, 'job was cancelled; skipped');
+      return;
+    }
     const started = this.publisher.publish([
       {
         topic: eventsTopic,
@@ -122,6 +128,10 @@ export class StageWorker implements EventBatchHandler {
     started.catch(() => undefined);
     const startedAt = Date.now();
     const outputs = await this.attempt(cause, request, attempt, log);
+    if (outputs.length === 0) {
+      await started;
+      return;
+    }
     await Promise.all([started, this.publisher.publish(outputs)]);
     const outcome = outcomeOf(outputs[0]?.event.type);
     this.metrics?.stageDuration.observe({ stage, outcome }, (Date.now() - startedAt) / 1000);
@@ -138,7 +148,8 @@ export class StageWorker implements EventBatchHandler {
   ): Promise<OutgoingEvent[]> {
     const { stage, stageVersion, eventsTopic, retry, timeLimitMs } = this.definition;
     const limit = AbortSignal.timeout(timeLimitMs);
-    const signal = AbortSignal.any([limit, this.stopping.signal]);
+    const cancellation = this.cancellations.track(cause.jobId);
+    const signal = AbortSignal.any([limit, this.stopping.signal, cancellation.signal]);
     try {
       const result = await abortable(
         this.executor.execute(request, { jobId: cause.jobId, attempt, signal, logger: log }),
@@ -146,7 +157,9 @@ export class StageWorker implements EventBatchHandler {
         () =>
           limit.aborted
             ? new StageFailure('TIMEOUT', `stage ${stage} exceeded its time limit of ${timeLimitMs} ms`, true)
-            : new Error('service stopping'),
+            : cancellation.signal.aborted
+              ? new Error('job cancelled')
+              : new Error('service stopping'),
       );
       const completed = causedEvent(cause, EventTypes.StageCompleted, {
         stage,
@@ -168,6 +181,11 @@ export class StageWorker implements EventBatchHandler {
       return [{ topic: eventsTopic, event: completed }];
     } catch (thrown) {
       if (this.stopping.signal.aborted) throw thrown; // leave the offset uncommitted: redelivered after restart
+      if (cancellation.signal.aborted) {
+        // The cancel event already ends the job CANCELLED; no failure, no retry.
+        log.info({ stage, attempt }, 'job cancelled while running; aborted');
+        return [];
+      }
       const error = toJobError(thrown);
       if (!error.retryable || attempt >= retry.maxAttempts) {
         log.warn({ stage, attempt, code: error.code }, 'job failed');
@@ -202,6 +220,8 @@ export class StageWorker implements EventBatchHandler {
           }),
         },
       ];
+    } finally {
+      cancellation.release();
     }
   }
 }

@@ -37,3 +37,6 @@ export class DependencyUnavailableError extends Error {
     super(`${dependency} is unavailable`, { cause });
   }
 }
+
+/** The job's state does not allow the operation (cancel a finished job, retry a running one). */
+export class JobConflictError extends Error {}

@@ -5,6 +5,7 @@ import {
   DependencyUnavailableError,
   IdempotencyKeyReusedError,
   IdempotentRequestInProgressError,
+  JobConflictError,
   JobNotFoundError,
   RequestValidationError,
 } from './api-errors';
@@ -29,6 +30,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return sendProblem(res, problem(400, error.message, { instance, errors: error.errors }));
     }
     if (error instanceof JobNotFoundError) return sendProblem(res, problem(404, error.message, { instance }));
+    if (error instanceof JobConflictError) return sendProblem(res, problem(409, error.message, { instance }));
     if (error instanceof IdempotencyKeyReusedError)
       return sendProblem(res, problem(422, error.message, { instance }));
     if (error instanceof IdempotentRequestInProgressError) {

@@ -12,6 +12,9 @@ export interface IdempotencyRecord {
  * published and marked published after Kafka acknowledged it, so two concurrent requests with the
  * same key cannot both publish (the job would run twice). A claim left `pending` by a crashed gateway
  * is taken over after `staleAfterMs`.
+ *
+ * The table lives in schema `gateway`, not `public`: it is the gateway's own state, not a projection of
+ * the log, so a projection rebuild (which replaces schema `public`) must leave it alone.
  */
 export class IdempotencyKeyRepository {
   constructor(
@@ -27,7 +30,7 @@ export class IdempotencyKeyRepository {
     jobId: string,
   ): Promise<IdempotencyRecord | null> {
     const claimed: unknown[] = await this.dataSource.query(
-      `INSERT INTO idempotency_keys (tenant_id, key, request_hash, job_id, state) VALUES ($1, $2, $3, $4, 'pending')
+      `INSERT INTO gateway.idempotency_keys (tenant_id, key, request_hash, job_id, state) VALUES ($1, $2, $3, $4, 'pending')
        ON CONFLICT (tenant_id, key) DO UPDATE SET created_at = now()
          WHERE idempotency_keys.state = 'pending'
            AND idempotency_keys.request_hash = EXCLUDED.request_hash
@@ -38,7 +41,7 @@ export class IdempotencyKeyRepository {
     if (claimed.length > 0) return null;
     const rows: { request_hash: string; job_id: string; state: 'pending' | 'published'; created_at: Date }[] =
       await this.dataSource.query(
-        `SELECT request_hash, job_id, state, created_at FROM idempotency_keys WHERE tenant_id = $1 AND key = $2`,
+        `SELECT request_hash, job_id, state, created_at FROM gateway.idempotency_keys WHERE tenant_id = $1 AND key = $2`,
         [tenantId, key],
       );
     const row = rows[0];
@@ -48,7 +51,7 @@ export class IdempotencyKeyRepository {
 
   async markPublished(tenantId: string, key: string): Promise<void> {
     await this.dataSource.query(
-      `UPDATE idempotency_keys SET state = 'published' WHERE tenant_id = $1 AND key = $2`,
+      `UPDATE gateway.idempotency_keys SET state = 'published' WHERE tenant_id = $1 AND key = $2`,
       [tenantId, key],
     );
   }
@@ -56,7 +59,7 @@ export class IdempotencyKeyRepository {
   /** Gives the key back after a failed publish, so the client's retry can succeed. */
   async release(tenantId: string, key: string): Promise<void> {
     await this.dataSource.query(
-      `DELETE FROM idempotency_keys WHERE tenant_id = $1 AND key = $2 AND state = 'pending'`,
+      `DELETE FROM gateway.idempotency_keys WHERE tenant_id = $1 AND key = $2 AND state = 'pending'`,
       [tenantId, key],
     );
   }

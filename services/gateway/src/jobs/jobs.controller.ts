@@ -1,7 +1,20 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
+  ApiConflictResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -26,6 +39,7 @@ import {
   ProblemResponse,
 } from './dto/job.responses';
 import { ListJobsQuery } from './dto/list-jobs.query';
+import { CancelJobUseCase } from './usecases/cancel-job/cancel-job.usecase';
 import { SubmitJobCommand } from './usecases/submit-job/submit-job.command';
 import { SubmitJobUseCase, type SubmittedJob } from './usecases/submit-job/submit-job.usecase';
 
@@ -40,6 +54,7 @@ export class JobsController {
   constructor(
     @Inject(SubmitJobUseCase) private readonly submitJob: SubmitJobUseCase,
     @Inject(JobQueries) private readonly jobs: JobQueries,
+    @Inject(CancelJobUseCase) private readonly cancelJob: CancelJobUseCase,
   ) {}
 
   @Post()
@@ -106,6 +121,21 @@ export class JobsController {
     const job = isUuid(id) ? await this.jobs.getJob(DEFAULT_TENANT_ID, id) : null;
     if (!job) throw new JobNotFoundError(id);
     return job;
+  }
+
+  @Delete(':id')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Cancel a job',
+    description: 'Every stage skips the job and aborts its in-flight work; the job ends CANCELLED.',
+  })
+  @ApiAcceptedResponse({ type: JobResponse })
+  @ApiNotFoundResponse({ type: ProblemResponse })
+  @ApiConflictResponse({ type: ProblemResponse, description: 'The job already finished' })
+  @ApiServiceUnavailableResponse({ type: ProblemResponse })
+  async cancel(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<JobView> {
+    if (!isUuid(id)) throw new JobNotFoundError(id);
+    return this.cancelJob.execute(DEFAULT_TENANT_ID, id, correlationIdOf(res));
   }
 
   @Get(':id/events')
