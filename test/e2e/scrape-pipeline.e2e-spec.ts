@@ -452,6 +452,6 @@ describe('scrape pipeline (end to end)', () => {
     expect((await api.request('GET', '/health/live')).status).toBe(200);
     const ready = await api.request('GET', '/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ok', checks: { kafka: 'up', postgres: 'up' } });
+    expect(ready.body).toEqual({ status: 'ok', checks: { kafka: 'up', postgres: 'up', blobs: 'up' } });
   });
 });

@@ -68,6 +68,7 @@ export class SystemUnderTest {
       GATEWAY_PORT: String(port),
       LOG_LEVEL: 'info',
       OPS_PORT: '0',
+      BLOB_DIR: path.join(os.tmpdir(), `event-jobs-blobs-${suffix}`),
       PROJECTOR_ADMIN_URL: `http://127.0.0.1:${projectorOpsPort}`,
       ...options.env,
     };

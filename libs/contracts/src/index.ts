@@ -14,3 +14,4 @@ export * from './jobs/scrape';
 export * from './jobs/scrape-input.dto';
 export * from './jobs/scrape-result.dto';
 export * from './jobs/risk';
+export * from './jobs/document';

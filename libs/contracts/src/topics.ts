@@ -11,6 +11,8 @@ export const Topics = {
   ScrapeEvents: 'scrape.events',
   /** Lifecycle events of the risk stage, key = job id. */
   RiskEvents: 'risk.events',
+  /** Lifecycle events of the document stages (split, and per page ocr, classify, scale), key = job id. */
+  DocumentsEvents: 'documents.events',
   /** JobCancelRequested (and later control events), key = job id; every stage reads it whole on start. */
   JobsControl: 'jobs.control',
   /** Messages that could not be consumed (not JSON, failed their schema) or exhausted their retries. */
@@ -40,6 +42,7 @@ export const PROJECTED_TOPICS: readonly string[] = [
   Topics.JobsControl,
   Topics.ScrapeEvents,
   Topics.RiskEvents,
+  Topics.DocumentsEvents,
 ];
 
 /** Partitions per topic: enough for 12 consumers of one stage. */
@@ -52,5 +55,6 @@ export function allTopics(maxAttempts: number): string[] {
     Topics.DeadLetter,
     ...retryTopics('scrape', maxAttempts),
     ...retryTopics('risk', maxAttempts),
+    ...['split', 'ocr', 'classify', 'scale'].flatMap((stage) => retryTopics(stage, maxAttempts)),
   ];
 }

@@ -24,3 +24,4 @@ export * from './ops/ops.controller';
 export * from './ops/ops.module';
 export * from './runtime/worker-app';
 export * from './stage/cancellation-registry';
+export * from './blob/blob-store';

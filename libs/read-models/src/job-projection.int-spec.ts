@@ -357,7 +357,7 @@ describe('JobQueries', () => {
       await foldJobRequested(dataSource, otherType);
       const scrape = await queries.listJobs({ tenantId, type: 'scrape', limit: 50 });
       expect(scrape.items.map((job) => job.id)).toEqual(newestFirst);
-      const risk = await queries.listJobs({ tenantId, type: 'risk' as JobType, limit: 50 });
+      const risk = await queries.listJobs({ tenantId, type: 'risk', limit: 50 });
       expect(risk.items.map((job) => job.id)).toEqual([other.jobId]);
 
       const failed = newestFirst.filter((id) => states.get(id) === 'FAILED');

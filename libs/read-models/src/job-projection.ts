@@ -9,6 +9,7 @@ import {
   type StageFailed,
   type StageStarted,
 } from '@app/contracts';
+import { foldDocumentEvent, isDocumentStage } from './document-projection';
 
 /** An event with its position in the log (kept so a job's history has a stable order on rebuild). */
 export interface ProjectableEvent {
@@ -75,6 +76,13 @@ export async function applyEvents(manager: Query, events: ProjectableEvent[]): P
 const TERMINAL = `('SUCCEEDED','FAILED','CANCELLED')`;
 
 /**
+ * A cancellation (jobs.control) and a stage's outcome (its events topic) can race across topics, and a
+ * rebuild may read them in the other order. So the terminal state is the earliest one by event time,
+ * not the first one folded: the same answer live and after a replay (design invariant 5).
+ */
+const EARLIER_TERMINAL = `jobs.status IN ('SUCCEEDED','FAILED','CANCELLED') AND jobs.finished_at <= EXCLUDED.finished_at`;
+
+/**
  * A cancellation ends the job CANCELLED unless it already finished. The request may not have been
  * folded yet (cross-topic order): then a hidden placeholder row keeps the cancellation until it comes.
  */
@@ -83,8 +91,8 @@ export async function foldCancellations(manager: Query, events: JobCancelRequest
     `INSERT INTO jobs (id, tenant_id, type, status, correlation_id, finished_at)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
      ON CONFLICT (id) DO UPDATE SET
-       status = CASE WHEN jobs.status IN ${TERMINAL} THEN jobs.status ELSE 'CANCELLED' END,
-       finished_at = CASE WHEN jobs.status IN ${TERMINAL} THEN jobs.finished_at ELSE EXCLUDED.finished_at END`,
+       status = CASE WHEN ${EARLIER_TERMINAL} THEN jobs.status ELSE 'CANCELLED' END,
+       finished_at = CASE WHEN ${EARLIER_TERMINAL} THEN jobs.finished_at ELSE EXCLUDED.finished_at END`,
     [
       events.map((e) => e.jobId),
       events.map((e) => e.tenantId),
@@ -108,14 +116,29 @@ async function foldRound(manager: Query, round: ProjectableEvent[]): Promise<voi
   }
   if (requests.length > 0) await foldJobRequests(manager, requests);
   if (cancellations.length > 0) await foldCancellations(manager, cancellations);
-  if (stageEvents.length === 0) return;
+  if (stageEvents.length > 0) await foldStageEvents(manager, stageEvents);
+  for (const event of [...requests.map((r) => r.event), ...stageEvents]) {
+    if (
+      event.type === EventTypes.JobRequested
+        ? event.data.jobType === 'document'
+        : isDocumentStage(event.data.stage)
+    ) {
+      await foldDocumentEvent(manager, event);
+    }
+  }
+}
+
+async function foldStageEvents(manager: Query, stageEvents: StageEvent[]): Promise<void> {
   await upsertRunning(manager, stageEvents);
-  const completed = stageEvents.filter((e): e is StageCompleted => e.type === EventTypes.StageCompleted);
+  // A StageCompleted finishes the job only for a job's final stage; a document finishes in the fan-in.
+  const completed = stageEvents.filter(
+    (e): e is StageCompleted => e.type === EventTypes.StageCompleted && !isDocumentStage(e.data.stage),
+  );
   if (completed.length > 0) {
     await manager.query(
       `UPDATE jobs SET status = 'SUCCEEDED', result = u.result, error = NULL, finished_at = u.finished_at
        FROM unnest($1::uuid[], $2::jsonb[], $3::timestamptz[]) AS u(id, result, finished_at)
-       WHERE jobs.id = u.id AND jobs.status NOT IN ${TERMINAL}`,
+       WHERE jobs.id = u.id AND (jobs.status NOT IN ${TERMINAL} OR (jobs.status = 'CANCELLED' AND jobs.finished_at > u.finished_at))`,
       [
         completed.map((e) => e.jobId),
         completed.map((e) => JSON.stringify(e.data.result)),
@@ -128,7 +151,7 @@ async function foldRound(manager: Query, round: ProjectableEvent[]): Promise<voi
     await manager.query(
       `UPDATE jobs SET status = 'FAILED', error = u.error, finished_at = u.finished_at
        FROM unnest($1::uuid[], $2::jsonb[], $3::timestamptz[]) AS u(id, error, finished_at)
-       WHERE jobs.id = u.id AND jobs.status NOT IN ${TERMINAL}`,
+       WHERE jobs.id = u.id AND (jobs.status NOT IN ${TERMINAL} OR (jobs.status = 'CANCELLED' AND jobs.finished_at > u.finished_at))`,
       [
         failed.map((e) => e.jobId),
         failed.map((e) => JSON.stringify(e.data.error)),

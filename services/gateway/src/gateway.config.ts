@@ -2,6 +2,7 @@ import {
   EnvReader,
   readDatabaseConfig,
   readKafkaConfig,
+  readBlobDir,
   readLogLevel,
   type DatabaseConfig,
   type KafkaConfig,
@@ -17,6 +18,8 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   /** Seconds a client is told to wait (Retry-After) when Kafka or Postgres is unavailable. */
   retryAfterSeconds: number;
+  blobDir: string;
+  maxUploadBytes: number;
   /** The projector's admin HTTP API: `/admin/projections` is forwarded there. */
   projectorAdminUrl: string;
 }
@@ -35,6 +38,12 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       max: 64 * 1024 * 1024,
     }),
     retryAfterSeconds: reader.int('RETRY_AFTER_SECONDS', { default: 5, min: 1, max: 3600 }),
+    blobDir: readBlobDir(reader),
+    maxUploadBytes: reader.int('MAX_UPLOAD_BYTES', {
+      default: 50 * 1024 * 1024,
+      min: 1024,
+      max: 4 * 1024 * 1024 * 1024,
+    }),
     projectorAdminUrl: reader.url('PROJECTOR_ADMIN_URL', {
       default: 'http://127.0.0.1:3002',
       protocols: ['http:', 'https:'],

@@ -7,8 +7,10 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Topics } from '@app/contracts';
-import { KafkaRuntime, OpsModule, PlatformMetrics, type Logger } from '@app/platform';
-import { createDataSource, JobQueries } from '@app/read-models';
+import { FilesystemBlobStore, KafkaRuntime, OpsModule, PlatformMetrics, type Logger } from '@app/platform';
+import { createDataSource, DocumentQueries, JobQueries } from '@app/read-models';
+import { DocumentsController } from './documents/documents.controller';
+import { UploadDocumentUseCase } from './documents/usecases/upload-document.usecase';
 import { AdminModule } from './admin/admin.module';
 import type { GatewayConfig } from './gateway.config';
 import { IdempotencyKeyRepository } from './jobs/idempotency-key.repository';
@@ -38,6 +40,7 @@ export class GatewayModule {
   static register(config: GatewayConfig, logger: Logger, metrics: PlatformMetrics): DynamicModule {
     const kafka = new KafkaRuntime(config.kafka, logger, metrics);
     const dataSource = createDataSource(config.database, 'gateway');
+    const blobs = new FilesystemBlobStore(config.blobDir);
     return {
       module: GatewayModule,
       imports: [
@@ -46,11 +49,12 @@ export class GatewayModule {
           probes: [
             { name: 'kafka', check: () => kafka.ready(2000) },
             { name: 'postgres', check: async () => (await dataSource.query('SELECT 1'), true) },
+            { name: 'blobs', check: () => blobs.ready() },
           ],
         }),
         AdminModule.register(config.projectorAdminUrl),
       ],
-      controllers: [JobsController],
+      controllers: [JobsController, DocumentsController],
       providers: [
         { provide: KafkaRuntime, useValue: kafka },
         { provide: PlatformMetrics, useValue: metrics },
@@ -72,6 +76,17 @@ export class GatewayModule {
           useFactory: (jobs: JobQueries, ds: DataSource) =>
             new CancelJobUseCase(kafka.publisher, jobs, ds, logger),
           inject: [JobQueries, DataSource],
+        },
+        {
+          provide: DocumentQueries,
+          useFactory: (ds: DataSource) => new DocumentQueries(ds),
+          inject: [DataSource],
+        },
+        {
+          provide: UploadDocumentUseCase,
+          useFactory: (ds: DataSource) =>
+            new UploadDocumentUseCase(blobs, kafka.publisher, ds, logger, metrics),
+          inject: [DataSource],
         },
         GatewayConnections,
       ],

@@ -11,7 +11,7 @@ import {
   type Logger,
   type PlatformMetrics,
 } from '@app/platform';
-import { applyEvents } from '@app/read-models';
+import { applyEvents, holdProjectionSwap } from '@app/read-models';
 
 /** Folds one partition's batch into Postgres in one transaction; offsets are committed after it. */
 export class ProjectionBatchHandler implements EventBatchHandler {
@@ -33,12 +33,15 @@ export class ProjectionBatchHandler implements EventBatchHandler {
       SpanKind.CONSUMER,
     );
     try {
-      const applied = await this.dataSource.transaction((manager) =>
-        applyEvents(
+      const applied = await this.dataSource.transaction(async (manager) => {
+        // Shared with other batches; a projection rebuild's swap takes it exclusively, so a batch never
+        // runs half against the old read models and half against the new ones.
+        await holdProjectionSwap(manager);
+        return applyEvents(
           manager,
           events.map((consumed) => ({ ...consumed, traceId: traceIdOf(consumed.headers) })),
-        ),
-      );
+        );
+      });
       endSpans(spans);
       this.metrics.eventsProjected.inc(applied);
       this.logger.debug({ received: events.length, applied }, 'batch projected');

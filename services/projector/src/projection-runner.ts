@@ -2,6 +2,7 @@ import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/comm
 import type { DataSource } from 'typeorm';
 import { PROJECTED_TOPICS } from '@app/contracts';
 import type { KafkaRuntime, Logger, PlatformMetrics } from '@app/platform';
+import type { ProjectionRebuilder } from '@app/read-models';
 import type { ProjectorConfig } from './projector.config';
 import { ProjectionBatchHandler } from './projection-batch-handler';
 
@@ -13,6 +14,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
     private readonly metrics: PlatformMetrics,
+    private readonly rebuilder?: ProjectionRebuilder,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -29,6 +31,8 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // A rebuild in progress fails cleanly (drops its shadow schema) before the connections close.
+    await this.rebuilder?.close();
     await this.kafka.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }

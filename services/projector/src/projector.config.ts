@@ -18,6 +18,12 @@ export interface ProjectorConfig {
   groupId: string;
   /** Partitions folded at once; each batch is one Postgres transaction. */
   concurrency: number;
+  rebuild: {
+    /** Events per transaction while replaying into the shadow schema. */
+    batchSize: number;
+    /** Retired read-model schemas kept after a rebuild (for inspection or a manual rollback). */
+    keepRetired: number;
+  };
 }
 
 export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfig {
@@ -29,6 +35,10 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
     database: readDatabaseConfig(reader),
     groupId: reader.string('PROJECTOR_GROUP_ID', { default: 'projector' }),
     concurrency: reader.int('PROJECTOR_CONCURRENCY', { default: 4, min: 1, max: 64 }),
+    rebuild: {
+      batchSize: reader.int('PROJECTOR_REBUILD_BATCH_SIZE', { default: 5000, min: 100, max: 100_000 }),
+      keepRetired: reader.int('PROJECTOR_REBUILD_KEEP_RETIRED', { default: 1, min: 0, max: 10 }),
+    },
   };
   reader.done();
   return config;

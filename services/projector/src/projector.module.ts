@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { KafkaRuntime, OpsModule, PlatformMetrics, type Logger } from '@app/platform';
-import { createDataSource } from '@app/read-models';
+import { createDataSource, ProjectionRebuilder } from '@app/read-models';
+import { ProjectionsAdminModule } from './admin/projections-admin.module';
 import type { ProjectorConfig } from './projector.config';
 import { ProjectionRunner } from './projection-runner';
 
@@ -10,6 +11,15 @@ export class ProjectorModule {
     const metrics = new PlatformMetrics('projector');
     const kafka = new KafkaRuntime(config.kafka, logger, metrics);
     const dataSource = createDataSource(config.database, 'projector');
+    // Touches neither Kafka nor PostgreSQL until asked; the runner initializes the data source.
+    const rebuilder = new ProjectionRebuilder({
+      dataSource,
+      kafka: config.kafka,
+      logger,
+      projectorGroupId: config.groupId,
+      batchSize: config.rebuild.batchSize,
+      keepRetired: config.rebuild.keepRetired,
+    });
     return {
       module: ProjectorModule,
       imports: [
@@ -21,12 +31,13 @@ export class ProjectorModule {
           ],
           refresh: () => kafka.refreshLagMetrics(),
         }),
+        ProjectionsAdminModule.register(rebuilder),
       ],
       providers: [
         {
           provide: ProjectionRunner,
           useFactory: async () =>
-            new ProjectionRunner(config, kafka, await dataSource.initialize(), logger, metrics),
+            new ProjectionRunner(config, kafka, await dataSource.initialize(), logger, metrics, rebuilder),
         },
       ],
     };

@@ -3,6 +3,7 @@
  * Add a subcommand by adding an entry to BENCHMARKS.
  */
 import { runPipelineBench } from './pipeline-bench';
+import { runRebuildBench } from './rebuild-bench';
 import { runRiskBench } from './risk-bench';
 
 interface Benchmark {
@@ -12,12 +13,18 @@ interface Benchmark {
 
 const BENCHMARKS: Record<string, Benchmark> = {
   pipeline: {
-    description: 'the real stack under load: POST /jobs, end-to-end jobs/s and latency, tracing overhead, memory',
+    description:
+      'the real stack under load: POST /jobs, end-to-end jobs/s and latency, tracing overhead, memory',
     run: runPipelineBench,
   },
   risk: {
     description: 'VaR / ES kernels in-process and via the worker pool (writes bench-results/risk.json)',
     run: runRiskBench,
+  },
+  rebuild: {
+    description:
+      'projection rebuild from offset 0 of a 100,000-event log (writes bench-results/rebuild.json)',
+    run: runRebuildBench,
   },
 };
 

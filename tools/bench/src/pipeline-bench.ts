@@ -17,11 +17,17 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { Agent, request } from 'undici';
 import { findFreePort, JaegerServer, LocalStack, ProcessSupervisor, repoRoot } from '@app/stack';
-import { migrateDatabase, startService, waitForGatewayReady, type ServiceName } from '../../launcher/src/services';
+import {
+  migrateDatabase,
+  startService,
+  waitForGatewayReady,
+  type ServiceName,
+} from '../../launcher/src/services';
 import { prepareKafka } from '../../launcher/src/topics';
 
 const SERVICES: ServiceName[] = ['gateway', 'scraper', 'projector'];
-const PAGE = '<!doctype html><html lang="en"><head><title>Bench page</title></head><body><h1>Hello</h1><a href="/a">a</a></body></html>';
+const PAGE =
+  '<!doctype html><html lang="en"><head><title>Bench page</title></head><body><h1>Hello</h1><a href="/a">a</a></body></html>';
 
 interface Percentiles {
   p50: number;
@@ -32,7 +38,8 @@ interface Percentiles {
 
 function percentiles(values: number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
+  const at = (q: number): number =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN };
 }
 
@@ -157,7 +164,11 @@ class LoadGenerator {
 }
 
 /** Polls the read model until every accepted job is SUCCEEDED; returns when each was first seen so. */
-async function waitProjected(databaseUrl: string, ids: string[], timeoutMs: number): Promise<Map<string, number>> {
+async function waitProjected(
+  databaseUrl: string,
+  ids: string[],
+  timeoutMs: number,
+): Promise<Map<string, number>> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   const seen = new Map<string, number>();
@@ -165,7 +176,8 @@ async function waitProjected(databaseUrl: string, ids: string[], timeoutMs: numb
   try {
     let remaining = ids;
     while (remaining.length > 0) {
-      if (Date.now() > deadline) throw new Error(`${remaining.length} of ${ids.length} jobs not projected in time`);
+      if (Date.now() > deadline)
+        throw new Error(`${remaining.length} of ${ids.length} jobs not projected in time`);
       const result = await client.query<{ id: string; status: string }>(
         `SELECT id, status FROM jobs WHERE id = ANY($1::uuid[]) AND status IN ('SUCCEEDED','FAILED')`,
         [remaining],
@@ -175,7 +187,9 @@ async function waitProjected(databaseUrl: string, ids: string[], timeoutMs: numb
       remaining = remaining.filter((id) => !seen.has(id));
       if (remaining.length > 0) await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    const failed = await client.query<{ n: string }>(`SELECT count(*) AS n FROM jobs WHERE status = 'FAILED'`);
+    const failed = await client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM jobs WHERE status = 'FAILED'`,
+    );
     if (Number(failed.rows[0].n) > 0) throw new Error(`${failed.rows[0].n} jobs FAILED during the benchmark`);
     return seen;
   } finally {
@@ -232,7 +246,12 @@ async function waitProjectedWhileSubmitting(
   return waitProjected(system.databaseUrl, [...load.accepted.keys()], 300_000);
 }
 
-async function steadyPhase(system: BenchSystem, siteUrl: string, rate: number, seconds: number): Promise<PhaseResult> {
+async function steadyPhase(
+  system: BenchSystem,
+  siteUrl: string,
+  rate: number,
+  seconds: number,
+): Promise<PhaseResult> {
   const load = new LoadGenerator(system.baseUrl, siteUrl);
   const started = performance.now();
   try {
@@ -282,7 +301,11 @@ export async function runPipelineBench(): Promise<void> {
     queryGrpcPort: await findFreePort(),
   });
   const log = (line: string): void => void process.stdout.write(`[bench] ${line}\n`);
-  const results: Record<string, unknown> = { machine: { cpus: os.cpus().length, loadavg: os.loadavg() }, jobs, seconds };
+  const results: Record<string, unknown> = {
+    machine: { cpus: os.cpus().length, loadavg: os.loadavg() },
+    jobs,
+    seconds,
+  };
   try {
     const endpoints = await stack.start({ dataDir, freePorts: true, fast: true });
     await jaeger.start();
@@ -309,9 +332,12 @@ export async function runPipelineBench(): Promise<void> {
       }
     }
     const off = (results['tracing off'] as { burst: PhaseResult }).burst.endToEndJobsPerSecond;
-    const on = (results['tracing on (exported to Jaeger)'] as { burst: PhaseResult }).burst.endToEndJobsPerSecond;
+    const on = (results['tracing on (exported to Jaeger)'] as { burst: PhaseResult }).burst
+      .endToEndJobsPerSecond;
     results.tracingOverheadPercent = round(((off - on) / off) * 100);
-    log(`tracing overhead on end-to-end throughput: ${results.tracingOverheadPercent as number}% (${off} -> ${on} jobs/s)`);
+    log(
+      `tracing overhead on end-to-end throughput: ${results.tracingOverheadPercent as number}% (${off} -> ${on} jobs/s)`,
+    );
     const outDir = path.join(repoRoot(), 'bench-results');
     await fs.promises.mkdir(outDir, { recursive: true });
     await fs.promises.writeFile(path.join(outDir, 'pipeline.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -332,7 +358,9 @@ function printPhase(name: string, burst: PhaseResult, at200: PhaseResult, at500:
     `  end to end ${burst.endToEndJobsPerSecond} jobs/s, latency ${p(burst.endToEndLatencyMs)}`,
     `at 200 jobs/s: end to end ${p(at200.endToEndLatencyMs)}, POST ${p(at200.postLatencyMs)}`,
     `at 500 req/s: POST ${p(at500.postLatencyMs)}; end to end ${at500.endToEndJobsPerSecond} jobs/s, ${p(at500.endToEndLatencyMs)}`,
-    `peak RSS (MB): ${Object.entries(burst.rssMb).map(([k, v]) => `${k} ${v}`).join(', ')} = ${round(Object.values(burst.rssMb).reduce((a, b) => a + b, 0))} total`,
+    `peak RSS (MB): ${Object.entries(burst.rssMb)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')} = ${round(Object.values(burst.rssMb).reduce((a, b) => a + b, 0))} total`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -7,6 +7,7 @@ export const SERVICE_ENTRIES = {
   scraper: 'services/scraper/src/main.js',
   projector: 'services/projector/src/main.js',
   risk: 'services/risk/src/main.js',
+  documents: 'services/documents/src/main.js',
 } as const;
 
 export type ServiceName = keyof typeof SERVICE_ENTRIES;

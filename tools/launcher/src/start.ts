@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { defaultDataDir, LocalStack, ProcessSupervisor, stackEnvironment, stopOnSignals } from '@app/stack';
 import { prepareKafka } from './topics';
 import {
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   const endpoints = await stack.start({ dataDir, log, jaeger });
   const gatewayPort = process.env.GATEWAY_PORT ?? '3000';
   const env: NodeJS.ProcessEnv = {
+    BLOB_DIR: path.join(dataDir, 'blobs'),
     ...process.env,
     ...stackEnvironment(endpoints),
     GATEWAY_PORT: gatewayPort,

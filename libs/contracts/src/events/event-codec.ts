@@ -58,6 +58,9 @@ function validateNestedPayload(type: EventType, data: Record<string, unknown>): 
     const prefix = type === EventTypes.JobRequested ? 'data.input' : 'data.request.input';
     const descriptor = JOB_CATALOG[request.jobType as keyof typeof JOB_CATALOG];
     if (!descriptor) return [{ path: prefix, message: 'unknown job type' }];
+    // A retry of a later stage (a document's page) carries that stage's input: the previous stage's
+    // result, validated when that result was published.
+    if (type === EventTypes.StageRetryScheduled && data.stage !== descriptor.stage) return [];
     const input = validatePlain(descriptor.inputDto, request.input, prefix);
     return input.ok ? [] : input.errors;
   }

@@ -45,6 +45,8 @@ class StageEventData {
   @IsString() @Length(1, 64) stage!: string;
   @IsString() @Length(1, 64) stageVersion!: string;
   @IsInt() @Min(1) @Max(1000) attempt!: number;
+  /** Set by per-page stages (documents): the page this event is about. */
+  @IsOptional() @IsInt() @Min(1) @Max(100000) page?: number;
 }
 
 export class StageStartedData extends StageEventData {}

@@ -4,6 +4,13 @@ import type { JobType } from './job-types';
 import { ScrapeInputDto } from './scrape-input.dto';
 import { ScrapeResultDto } from './scrape-result.dto';
 import { RiskInputDto, RiskResultDto } from './risk';
+import {
+  DocumentInputDto,
+  PageClassificationDto,
+  PageOcrResultDto,
+  PageScaleDto,
+  SplitResultDto,
+} from './document';
 
 /** What the platform knows about each job type: how its input and result are validated, where it runs. */
 export interface JobTypeDescriptor {
@@ -31,8 +38,70 @@ export const JOB_CATALOG: Readonly<Record<JobType, JobTypeDescriptor>> = {
     inputDto: RiskInputDto,
     resultDto: RiskResultDto,
   },
+  document: {
+    type: 'document',
+    stage: 'split',
+    eventsTopic: Topics.DocumentsEvents,
+    inputDto: DocumentInputDto,
+    resultDto: SplitResultDto,
+  },
 };
 
-export function describeStage(stage: string): JobTypeDescriptor | undefined {
-  return Object.values(JOB_CATALOG).find((descriptor) => descriptor.stage === stage);
+/** Every stage: which job type it serves, where its events go, how its results are validated. */
+export interface StageDescriptor {
+  stage: string;
+  jobType: JobType;
+  eventsTopic: string;
+  resultDto: ClassConstructor<object>;
+  /** True when the stage's StageCompleted finishes the job (false: the job continues in other stages). */
+  final: boolean;
+}
+
+export const STAGE_CATALOG: Readonly<Record<string, StageDescriptor>> = {
+  scrape: {
+    stage: 'scrape',
+    jobType: 'scrape',
+    eventsTopic: Topics.ScrapeEvents,
+    resultDto: ScrapeResultDto,
+    final: true,
+  },
+  risk: {
+    stage: 'risk',
+    jobType: 'risk',
+    eventsTopic: Topics.RiskEvents,
+    resultDto: RiskResultDto,
+    final: true,
+  },
+  split: {
+    stage: 'split',
+    jobType: 'document',
+    eventsTopic: Topics.DocumentsEvents,
+    resultDto: SplitResultDto,
+    final: false,
+  },
+  ocr: {
+    stage: 'ocr',
+    jobType: 'document',
+    eventsTopic: Topics.DocumentsEvents,
+    resultDto: PageOcrResultDto,
+    final: false,
+  },
+  classify: {
+    stage: 'classify',
+    jobType: 'document',
+    eventsTopic: Topics.DocumentsEvents,
+    resultDto: PageClassificationDto,
+    final: false,
+  },
+  scale: {
+    stage: 'scale',
+    jobType: 'document',
+    eventsTopic: Topics.DocumentsEvents,
+    resultDto: PageScaleDto,
+    final: false,
+  },
+};
+
+export function describeStage(stage: string): StageDescriptor | undefined {
+  return Object.prototype.hasOwnProperty.call(STAGE_CATALOG, stage) ? STAGE_CATALOG[stage] : undefined;
 }

@@ -1,5 +1,8 @@
-export const JOB_TYPES = ['scrape', 'risk'] as const;
+export const JOB_TYPES = ['scrape', 'risk', 'document'] as const;
 export type JobType = (typeof JOB_TYPES)[number];
+
+/** Types `POST /jobs` accepts (documents arrive through `POST /documents`). */
+export const SUBMITTABLE_JOB_TYPES = ['scrape', 'risk'] as const satisfies readonly JobType[];
 
 export const JOB_PRIORITIES = ['high', 'normal', 'low'] as const;
 export type JobPriority = (typeof JOB_PRIORITIES)[number];

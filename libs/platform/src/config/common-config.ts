@@ -63,3 +63,8 @@ export function readOpsHttpConfig(env: EnvReader, defaultPort: number): OpsHttpC
     port: env.int('OPS_PORT', { default: defaultPort, min: 0, max: 65535 }),
   };
 }
+
+/** Where blobs (uploaded documents, page images) live; shared by the gateway and the document stages. */
+export function readBlobDir(env: EnvReader): string {
+  return env.string('BLOB_DIR', { default: '.data/blobs' });
+}

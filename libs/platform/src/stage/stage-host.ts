@@ -16,7 +16,10 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly cancellations = new CancellationRegistry();
 
   constructor(
-    private readonly definition: Omit<StageDefinition, 'retry' | 'concurrency' | 'timeLimitMs'>,
+    private readonly definition: Omit<StageDefinition, 'retry' | 'concurrency' | 'timeLimitMs'> & {
+      /** Topics whose events start this stage's work (default: jobs.requested). */
+      inputTopics?: string[];
+    },
     private readonly runtime: StageRuntimeConfig,
     private readonly groupId: string,
     executor: StageExecutor,
@@ -61,7 +64,7 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
       .start();
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
-      topics: [Topics.JobsRequested, ...retries],
+      topics: [...(this.definition.inputTopics ?? [Topics.JobsRequested]), ...retries],
       fromBeginning: true,
       handler: this.worker,
       dueAt: (event) => StageWorker.dueAt(event),

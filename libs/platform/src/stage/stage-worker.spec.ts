@@ -108,14 +108,14 @@ describe('StageWorker', () => {
     ]);
     const [started, completed] = publisher.events;
     expect(started).toMatchObject({
-      id: deriveEventId(request.id, EventTypes.StageStarted),
+      id: deriveEventId(request.id, EventTypes.StageStarted, 'scrape'),
       jobId: request.jobId,
       causationId: request.id,
       correlationId: request.correlationId,
       data: { stage: 'scrape', stageVersion: '1.2.3', attempt: 1 },
     });
     expect(completed).toMatchObject({
-      id: deriveEventId(request.id, EventTypes.StageCompleted),
+      id: deriveEventId(request.id, EventTypes.StageCompleted, 'scrape'),
       causationId: request.id,
       data: { stage: 'scrape', stageVersion: '1.2.3', attempt: 1, result: scrapeResult() },
     });

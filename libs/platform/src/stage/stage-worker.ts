@@ -5,8 +5,6 @@ import {
   type JobRequestedData,
   type JobEvent,
   type JobType,
-  type JobRequested,
-  type StageRetryScheduled,
   validateEvent,
 } from '@app/contracts';
 import type { BatchContext, ConsumedEvent, EventBatchHandler } from '../kafka/event-consumer';
@@ -22,6 +20,8 @@ import { CancellationRegistry } from './cancellation-registry';
 export interface StageExecutionContext {
   jobId: string;
   attempt: number;
+  /** The page, for per-page stages. */
+  page?: number;
   /** Fires when the stage's time limit passes or the service stops. */
   signal: AbortSignal;
   logger: Logger;
@@ -43,6 +43,19 @@ export interface StageDefinition {
   concurrency: number;
   /** Hard limit per attempt; past it the attempt fails with TIMEOUT (retryable). */
   timeLimitMs: number;
+  /**
+   * Which events start work, and what work (default: `JobRequested` of `jobType`, one item). A
+   * per-page stage returns one item per page of the event it follows.
+   */
+  select?: (event: JobEvent) => WorkItem[];
+}
+
+/** One unit of stage work: the event that caused it, its request (input), attempt and page. */
+export interface WorkItem {
+  cause: JobEvent;
+  request: JobRequestedData;
+  attempt: number;
+  page?: number;
 }
 
 /**
@@ -74,44 +87,48 @@ export class StageWorker implements EventBatchHandler {
 
   async handleBatch(events: ConsumedEvent[], context: BatchContext): Promise<void> {
     await forEachJobConcurrently(events, this.definition.concurrency, async (consumed) => {
-      const work = this.workFor(consumed.event);
-      if (work) {
-        // The processing span continues the trace of the message (request or retry): one trace per job.
-        await inSpan(
-          `${this.definition.stage} process`,
-          {
-            kind: SpanKind.CONSUMER,
-            parent: consumed.traceContext,
-            attributes: {
-              ...jobAttributes(work.cause),
-              'stage.name': this.definition.stage,
-              'stage.attempt': work.attempt,
+      const items = this.workFor(consumed.event);
+      // Items of one event (the pages of a split document) run side by side.
+      await Promise.all(
+        items.map((work) =>
+          // The processing span continues the trace of the message (request or retry): one trace per job.
+          inSpan(
+            `${this.definition.stage} process`,
+            {
+              kind: SpanKind.CONSUMER,
+              parent: consumed.traceContext,
+              attributes: {
+                ...jobAttributes(work.cause),
+                'stage.name': this.definition.stage,
+                'stage.attempt': work.attempt,
+                ...(work.page === undefined ? {} : { 'stage.page': work.page }),
+              },
             },
-          },
-          () => this.run(work.cause, work.request, work.attempt),
-        );
-      }
+            () => this.run(work),
+          ),
+        ),
+      );
       await context.heartbeat();
     });
   }
 
-  private workFor(
-    event: JobEvent,
-  ): { cause: JobRequested | StageRetryScheduled; request: JobRequestedData; attempt: number } | null {
+  /** What this stage should do for an event: its own retries, else what the stage selects. */
+  private workFor(event: JobEvent): WorkItem[] {
+    if (event.type === EventTypes.StageRetryScheduled) {
+      if (event.data.stage !== this.definition.stage) return [];
+      return [
+        { cause: event, request: event.data.request, attempt: event.data.attempt, page: event.data.page },
+      ];
+    }
+    if (this.definition.select) return this.definition.select(event);
     if (event.type === EventTypes.JobRequested && event.data.jobType === this.definition.jobType) {
-      return { cause: event, request: event.data, attempt: 1 };
+      return [{ cause: event, request: event.data, attempt: 1 }];
     }
-    if (event.type === EventTypes.StageRetryScheduled && event.data.stage === this.definition.stage) {
-      return { cause: event, request: event.data.request, attempt: event.data.attempt };
-    }
-    return null;
+    return [];
   }
 
-  private async run(
-    cause: JobRequested | StageRetryScheduled,
-    request: JobRequestedData,
-    attempt: number,
-  ): Promise<void> {
+  private async run(work: WorkItem): Promise<void> {
+    const { cause, attempt, page } = work;
     const { stage, stageVersion, eventsTopic } = this.definition;
     const log = jobLogger(this.logger, { jobId: cause.jobId, correlationId: cause.correlationId });
     if (this.cancellations.isCancelled(cause.jobId)) {
@@ -121,13 +138,18 @@ export class StageWorker implements EventBatchHandler {
     const started = this.publisher.publish([
       {
         topic: eventsTopic,
-        event: causedEvent(cause, EventTypes.StageStarted, { stage, stageVersion, attempt }),
+        event: causedEvent(
+          cause,
+          EventTypes.StageStarted,
+          { stage, stageVersion, attempt, page },
+          outputId(stage, page),
+        ),
       },
     ]);
     // Don't leave a rejection unobserved while the work runs; it is awaited below.
     started.catch(() => undefined);
     const startedAt = Date.now();
-    const outputs = await this.attempt(cause, request, attempt, log);
+    const outputs = await this.attempt(work, log);
     if (outputs.length === 0) {
       await started;
       return;
@@ -140,19 +162,16 @@ export class StageWorker implements EventBatchHandler {
     log.info({ stage, attempt, outcome, ms: Date.now() - startedAt }, 'attempt finished');
   }
 
-  private async attempt(
-    cause: JobRequested | StageRetryScheduled,
-    request: JobRequestedData,
-    attempt: number,
-    log: Logger,
-  ): Promise<OutgoingEvent[]> {
+  private async attempt(work: WorkItem, log: Logger): Promise<OutgoingEvent[]> {
+    const { cause, request, attempt, page } = work;
     const { stage, stageVersion, eventsTopic, retry, timeLimitMs } = this.definition;
+    const id = outputId(stage, page);
     const limit = AbortSignal.timeout(timeLimitMs);
     const cancellation = this.cancellations.track(cause.jobId);
     const signal = AbortSignal.any([limit, this.stopping.signal, cancellation.signal]);
     try {
       const result = await abortable(
-        this.executor.execute(request, { jobId: cause.jobId, attempt, signal, logger: log }),
+        this.executor.execute(request, { jobId: cause.jobId, attempt, page, signal, logger: log }),
         signal,
         () =>
           limit.aborted
@@ -161,12 +180,12 @@ export class StageWorker implements EventBatchHandler {
               ? new Error('job cancelled')
               : new Error('service stopping'),
       );
-      const completed = causedEvent(cause, EventTypes.StageCompleted, {
-        stage,
-        stageVersion,
-        attempt,
-        result,
-      });
+      const completed = causedEvent(
+        cause,
+        EventTypes.StageCompleted,
+        { stage, stageVersion, attempt, page, result },
+        id,
+      );
       // A result that fails its schema would make the publish throw and the batch be redelivered, run
       // again (deterministic work: same bad result) and block the partition forever. Fail the job instead.
       const check = validateEvent(completed);
@@ -192,7 +211,12 @@ export class StageWorker implements EventBatchHandler {
         return [
           {
             topic: eventsTopic,
-            event: causedEvent(cause, EventTypes.StageFailed, { stage, stageVersion, attempt, error }),
+            event: causedEvent(
+              cause,
+              EventTypes.StageFailed,
+              { stage, stageVersion, attempt, page, error },
+              id,
+            ),
           },
         ];
       }
@@ -201,29 +225,35 @@ export class StageWorker implements EventBatchHandler {
       return [
         {
           topic: eventsTopic,
-          event: causedEvent(cause, EventTypes.StageAttemptFailed, {
-            stage,
-            stageVersion,
-            attempt,
-            error,
-            retryAt,
-          }),
+          event: causedEvent(
+            cause,
+            EventTypes.StageAttemptFailed,
+            { stage, stageVersion, attempt, page, error, retryAt },
+            id,
+          ),
         },
         {
           topic: retryTopic(stage, attempt),
-          event: causedEvent(cause, EventTypes.StageRetryScheduled, {
-            stage,
-            stageVersion,
-            attempt: attempt + 1,
-            notBefore: retryAt,
-            request,
-          }),
+          event: causedEvent(
+            cause,
+            EventTypes.StageRetryScheduled,
+            { stage, stageVersion, attempt: attempt + 1, page, notBefore: retryAt, request },
+            id,
+          ),
         },
       ];
     } finally {
       cancellation.release();
     }
   }
+}
+
+/**
+ * Output ids derive from the input's id, the output type, the stage and the page: two stages that
+ * follow the same event (classify and scale both follow a page's OCR) must not mint the same id.
+ */
+function outputId(stage: string, page: number | undefined): { discriminator: string } {
+  return { discriminator: page === undefined ? stage : `${stage}|${page}` };
 }
 
 function outcomeOf(type: string | undefined): 'succeeded' | 'failed' | 'retry' {

@@ -40,3 +40,5 @@ export class DependencyUnavailableError extends Error {
 
 /** The job's state does not allow the operation (cancel a finished job, retry a running one). */
 export class JobConflictError extends Error {}
+
+export class UnsupportedMediaTypeError extends Error {}

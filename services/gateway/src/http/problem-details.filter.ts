@@ -6,6 +6,7 @@ import {
   IdempotencyKeyReusedError,
   IdempotentRequestInProgressError,
   JobConflictError,
+  UnsupportedMediaTypeError,
   JobNotFoundError,
   RequestValidationError,
 } from './api-errors';
@@ -30,6 +31,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return sendProblem(res, problem(400, error.message, { instance, errors: error.errors }));
     }
     if (error instanceof JobNotFoundError) return sendProblem(res, problem(404, error.message, { instance }));
+    if (error instanceof UnsupportedMediaTypeError)
+      return sendProblem(res, problem(415, error.message, { instance }));
     if (error instanceof JobConflictError) return sendProblem(res, problem(409, error.message, { instance }));
     if (error instanceof IdempotencyKeyReusedError)
       return sendProblem(res, problem(422, error.message, { instance }));

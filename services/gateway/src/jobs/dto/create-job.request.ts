@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional } from 'class-validator';
-import { JOB_PRIORITIES, JOB_TYPES, type JobPriority, type JobType } from '@app/contracts';
+import { JOB_PRIORITIES, SUBMITTABLE_JOB_TYPES, type JobPriority, type JobType } from '@app/contracts';
 
 export class CreateJobRequest {
-  @ApiProperty({ enum: JOB_TYPES, example: 'scrape' })
-  @IsIn(JOB_TYPES)
+  @ApiProperty({ enum: SUBMITTABLE_JOB_TYPES, example: 'scrape' })
+  @IsIn(SUBMITTABLE_JOB_TYPES)
   type!: JobType;
 
   @ApiProperty({

@@ -1,0 +1,3 @@
+export * from './media-type';
+export * from './document-input.dto';
+export * from './document-results.dto';

@@ -1,0 +1,155 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import {
+  causedEvent,
+  EVENT_VERSIONS,
+  jobRequestedEventId,
+  type JobEvent,
+  type JobRequested,
+} from '@app/contracts';
+import { createDataSource, runMigrations } from './database';
+import { DocumentQueries } from './document-queries';
+import { applyEvents } from './job-projection';
+
+/** The document fan-in against a real PostgreSQL (the harness's), in a database of its own. */
+const database = `documents_${randomBytes(4).toString('hex')}`;
+let dataSource: DataSource;
+const sha = 'a'.repeat(64);
+
+function request(): JobRequested {
+  const jobId = randomUUID();
+  return {
+    id: jobRequestedEventId(jobId),
+    type: 'JobRequested',
+    version: EVENT_VERSIONS.JobRequested,
+    jobId,
+    tenantId: 'default',
+    correlationId: 'doc-test',
+    causationId: null,
+    occurredAt: new Date().toISOString(),
+    data: {
+      jobType: 'document',
+      input: { blob: { key: sha, size: 10, mediaType: 'application/pdf', filename: 'a.pdf' } },
+      priority: 'normal',
+      idempotencyKey: null,
+    },
+  };
+}
+
+/** The events of a two-page document, in pipeline order. */
+function pipeline(req: JobRequested): JobEvent[] {
+  const base = { stageVersion: 'documents@1', attempt: 1 };
+  const split = causedEvent(req, 'StageCompleted', {
+    ...base,
+    stage: 'split',
+    result: {
+      pageCount: 2,
+      pages: [1, 2].map((pageNo) => ({
+        pageNo,
+        width: 10,
+        height: 10,
+        dpi: 72,
+        image: sha,
+        textLayer: null,
+      })),
+    },
+  });
+  const events: JobEvent[] = [req, split];
+  for (const page of [1, 2]) {
+    const ocr = causedEvent(
+      split,
+      'StageCompleted',
+      {
+        ...base,
+        stage: 'ocr',
+        page,
+        result: { pageNo: page, engine: 'pdf-text', text: 'SCALE 1:100', blocks: [], image: sha },
+      },
+      { discriminator: page },
+    );
+    events.push(
+      ocr,
+      causedEvent(
+        ocr,
+        'StageCompleted',
+        {
+          ...base,
+          stage: 'classify',
+          page,
+          result: { pageNo: page, label: 'floor_plan', confidence: 0.9, method: 'text' },
+        },
+        { discriminator: `classify|${page}` },
+      ),
+      causedEvent(
+        ocr,
+        'StageCompleted',
+        {
+          ...base,
+          stage: 'scale',
+          page,
+          result: { pageNo: page, findings: [], primary: null },
+        },
+        { discriminator: `scale|${page}` },
+      ),
+    );
+  }
+  return events;
+}
+
+const positioned = (events: JobEvent[]) =>
+  events.map((event, i) => ({
+    event,
+    topic: event.type === 'JobRequested' ? 'jobs.requested' : 'documents.events',
+    partition: 0,
+    offset: String(i),
+  }));
+
+beforeAll(async () => {
+  const admin = new Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const url = new URL(process.env.DATABASE_URL as string);
+  url.pathname = `/${database}`;
+  dataSource = await createDataSource(
+    { url: url.toString(), poolSize: 2 },
+    'document-projection-test',
+  ).initialize();
+  await runMigrations(dataSource);
+});
+
+afterAll(async () => {
+  await dataSource?.destroy();
+});
+
+describe('document projection', () => {
+  it('is READY once every page has its classification and scale, in one batch', async () => {
+    const req = request();
+    await dataSource.transaction((m) => applyEvents(m, positioned(pipeline(req))));
+    const document = await new DocumentQueries(dataSource).getDocument('default', req.jobId);
+    expect(document).toMatchObject({ status: 'READY', pageCount: 2, filename: 'a.pdf' });
+    expect(document?.pages.map((p) => p.status)).toEqual(['READY', 'READY']);
+  });
+
+  it('is READY whatever the order and batching of the page events', async () => {
+    const req = request();
+    const events = pipeline(req);
+    for (const event of [...events].reverse())
+      await dataSource.transaction((m) => applyEvents(m, positioned([event])));
+    const document = await new DocumentQueries(dataSource).getDocument('default', req.jobId);
+    expect(document?.status).toBe('READY');
+    expect(document?.pages.every((p) => p.classification !== null && p.scale !== null)).toBe(true);
+  });
+
+  it('stays PROCESSING while a page lacks its classification', async () => {
+    const req = request();
+    const events = pipeline(req).filter(
+      (e) => !(e.type === 'StageCompleted' && e.data.stage === 'classify' && e.data.page === 2),
+    );
+    await dataSource.transaction((m) => applyEvents(m, positioned(events)));
+    expect((await new DocumentQueries(dataSource).getDocument('default', req.jobId))?.status).toBe(
+      'PROCESSING',
+    );
+  });
+});

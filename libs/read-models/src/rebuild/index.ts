@@ -1,0 +1,3 @@
+export * from './rebuild-locks';
+export * from './rebuild-status';
+export * from './projection-rebuilder';

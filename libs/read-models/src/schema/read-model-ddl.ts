@@ -1,0 +1,117 @@
+/**
+ * The projection tables: everything the fold writes, and everything a projection rebuild recreates
+ * from the log. Any other table (idempotency keys, the migrations table, ...) is not a projection and
+ * survives a rebuild untouched.
+ */
+export const PROJECTION_TABLES: readonly string[] = [
+  'jobs',
+  'job_events',
+  'job_stages',
+  'documents',
+  'document_pages',
+];
+
+/** Minimal query interface shared by TypeORM's QueryRunner and EntityManager. */
+export interface SqlRunner {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * DDL of the projection tables as introduced by InitialReadModels1764000000000. Names are unqualified:
+ * the statements create the tables in the first schema of `search_path` (public for migrations, the
+ * shadow schema for a rebuild).
+ */
+export const INITIAL_PROJECTION_DDL: readonly string[] = [
+  `
+      CREATE TABLE jobs (
+        id uuid PRIMARY KEY,
+        tenant_id text NOT NULL,
+        type text NOT NULL,
+        status text NOT NULL,
+        priority text,
+        input jsonb,
+        result jsonb,
+        error jsonb,
+        attempts integer NOT NULL DEFAULT 0,
+        correlation_id text NOT NULL,
+        trace_id text,
+        idempotency_key text,
+        -- false while only stage events arrived (cross-topic order is not guaranteed): hidden from reads
+        requested boolean NOT NULL DEFAULT false,
+        created_at timestamptz,
+        started_at timestamptz,
+        finished_at timestamptz
+      )`,
+  `CREATE INDEX jobs_newest_first ON jobs (tenant_id, created_at DESC, id DESC) WHERE requested`,
+  `CREATE INDEX jobs_by_status ON jobs (tenant_id, status, created_at DESC, id DESC) WHERE requested`,
+  `CREATE INDEX jobs_by_type ON jobs (tenant_id, type, created_at DESC, id DESC) WHERE requested`,
+  `
+      CREATE TABLE job_events (
+        event_id uuid PRIMARY KEY,
+        job_id uuid NOT NULL,
+        type text NOT NULL,
+        occurred_at timestamptz NOT NULL,
+        source_topic text NOT NULL,
+        source_partition integer NOT NULL,
+        source_offset bigint NOT NULL,
+        envelope jsonb NOT NULL
+      )`,
+  `CREATE INDEX job_events_history ON job_events (job_id, occurred_at)`,
+  `
+      CREATE TABLE job_stages (
+        job_id uuid NOT NULL,
+        stage text NOT NULL,
+        status text NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        stage_version text,
+        error jsonb,
+        started_at timestamptz,
+        finished_at timestamptz,
+        PRIMARY KEY (job_id, stage)
+      )`,
+];
+
+/** DocumentReadModels1766000000000: an uploaded document and its pages (fan-in of the per-page stages). */
+export const DOCUMENT_PROJECTION_DDL: readonly string[] = [
+  `
+      CREATE TABLE documents (
+        job_id uuid PRIMARY KEY,
+        filename text,
+        media_type text,
+        size bigint,
+        sha256 text,
+        page_count integer
+      )`,
+  `
+      CREATE TABLE document_pages (
+        job_id uuid NOT NULL,
+        page_no integer NOT NULL,
+        status text NOT NULL,
+        engine text,
+        text text,
+        classification jsonb,
+        scale jsonb,
+        error jsonb,
+        PRIMARY KEY (job_id, page_no)
+      )`,
+];
+
+/**
+ * Every projection DDL step, in migration order. A migration that changes a projection table puts its
+ * statements here as a new step (and runs that step in its `up`), so a rebuild creates exactly the
+ * tables the migrations produce, from one copy of the SQL.
+ */
+export const PROJECTION_DDL_STEPS: readonly (readonly string[])[] = [
+  INITIAL_PROJECTION_DDL,
+  DOCUMENT_PROJECTION_DDL,
+];
+
+/** Runs one DDL step (a migration's share of the projection schema). */
+export async function runDdl(runner: SqlRunner, statements: readonly string[]): Promise<void> {
+  for (const statement of statements) await runner.query(statement);
+}
+
+/** Creates the current projection tables in the first schema of the runner's `search_path`. */
+export async function createProjectionTables(runner: SqlRunner): Promise<void> {
+  for (const step of PROJECTION_DDL_STEPS) await runDdl(runner, step);
+}

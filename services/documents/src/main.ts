@@ -1,0 +1,12 @@
+import './telemetry';
+import 'reflect-metadata';
+import { createLogger, runService, startWorkerApp } from '@app/platform';
+import { loadDocumentsConfig } from './documents.config';
+import { DocumentsModule } from './documents.module';
+
+runService('documents', async () => {
+  const config = loadDocumentsConfig();
+  const logger = createLogger('documents', config.logLevel);
+  await startWorkerApp(DocumentsModule.register(config, logger), config.ops, logger);
+  logger.info({ stages: config.stages, blobDir: config.blobDir }, 'documents configured');
+});

@@ -1,0 +1,105 @@
+import type { DataSource } from 'typeorm';
+import {
+  detectMediaType,
+  EVENT_VERSIONS,
+  EventTypes,
+  jobRequestedEventId,
+  newJobId,
+  SUPPORTED_MEDIA_TYPES,
+  Topics,
+  type JobRequested,
+  type MediaType,
+} from '@app/contracts';
+import {
+  activeTraceIds,
+  jobLogger,
+  type BlobStore,
+  type EventPublisher,
+  type Logger,
+  type PlatformMetrics,
+} from '@app/platform';
+import { foldJobRequested } from '@app/read-models';
+import { RequestValidationError, UnsupportedMediaTypeError } from '../../http/api-errors';
+
+export interface UploadedFile {
+  buffer: Buffer;
+  originalname: string;
+  size: number;
+}
+
+export interface AcceptedDocument {
+  id: string;
+  type: 'document';
+  status: 'PENDING';
+  document: { filename: string; mediaType: MediaType; size: number; sha256: string };
+}
+
+/**
+ * Accepts an upload: checks it by magic bytes (never by name or header), stores it by content hash,
+ * and publishes the document job's request with a reference to the blob (never the bytes).
+ */
+export class UploadDocumentUseCase {
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly publisher: EventPublisher,
+    private readonly dataSource: DataSource,
+    private readonly logger: Logger,
+    private readonly metrics: PlatformMetrics,
+  ) {}
+
+  async execute(
+    file: UploadedFile | undefined,
+    correlationId: string,
+    tenantId: string,
+  ): Promise<AcceptedDocument> {
+    if (!file)
+      throw new RequestValidationError([{ path: 'file', message: 'a multipart field "file" is required' }]);
+    if (file.size === 0) throw new RequestValidationError([{ path: 'file', message: 'the file is empty' }]);
+    const mediaType = detectMediaType(file.buffer);
+    if (!mediaType) {
+      throw new UnsupportedMediaTypeError(
+        `The file is not one of ${SUPPORTED_MEDIA_TYPES.join(', ')} (checked by its content)`,
+      );
+    }
+    const sha256 = await this.blobs.put(file.buffer);
+    const filename = sanitiseFilename(file.originalname);
+    const jobId = newJobId();
+    const event: JobRequested = {
+      id: jobRequestedEventId(jobId),
+      type: EventTypes.JobRequested,
+      version: EVENT_VERSIONS.JobRequested,
+      jobId,
+      tenantId,
+      correlationId,
+      causationId: null,
+      occurredAt: new Date().toISOString(),
+      data: {
+        jobType: 'document',
+        input: { blob: { key: sha256, size: file.size, mediaType, filename } },
+        priority: 'normal',
+        idempotencyKey: null,
+      },
+    };
+    await this.publisher.publish([{ topic: Topics.JobsRequested, event }]);
+    const log = jobLogger(this.logger, { jobId, correlationId });
+    log.info({ mediaType, size: file.size }, 'document accepted');
+    this.metrics.jobsAccepted.inc({ type: 'document' });
+    await foldJobRequested(this.dataSource, event, activeTraceIds().traceId ?? null).catch((error: unknown) =>
+      log.warn({ err: error }, 'could not pre-apply the request to the read model; the projector will'),
+    );
+    return {
+      id: jobId,
+      type: 'document',
+      status: 'PENDING',
+      document: { filename, mediaType, size: file.size, sha256 },
+    };
+  }
+}
+
+/** Keeps a display name: no path, no control characters, at most 255 characters. */
+function sanitiseFilename(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const printable = [...base].filter((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f).join('');
+  const clean = printable.trim().slice(0, 255);
+  return clean.length > 0 ? clean : 'upload';
+}

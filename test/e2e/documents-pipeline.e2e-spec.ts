@@ -1,0 +1,193 @@
+import { buildTestPdf } from '../../services/documents/src/core/testing/pdf-builder';
+import { encodeGrayPng, solidGray } from '../../services/documents/src/core/testing/raster-builder';
+import { ApiClient } from '../support/api-client';
+import { SystemUnderTest } from '../support/system-under-test';
+import { eventually } from '../support/wait';
+
+interface DocumentPage {
+  pageNo: number;
+  status: string;
+  engine: string | null;
+  text: string | null;
+  classification: { label: string; confidence: number; method: string } | null;
+  scale: {
+    findings: { text: string; ratio: number | null; bbox: number[] | null }[];
+    primary: { ratio: number | null; text: string } | null;
+  } | null;
+}
+interface DocumentBody {
+  id: string;
+  status: string;
+  filename: string;
+  pageCount: number | null;
+  pages: DocumentPage[];
+}
+
+/** A three-sheet drawing set: a floor plan at 1:100, a door schedule, and an elevation at 1/4" = 1'-0". */
+function drawingSet(): Buffer {
+  const line = (
+    text: string,
+    y: number,
+    size = 14,
+  ): { text: string; x: number; y: number; size: number } => ({ text, x: 60, y, size });
+  return buildTestPdf([
+    {
+      texts: [
+        line('GROUND FLOOR PLAN', 720, 20),
+        line('LIVING ROOM   KITCHEN   BEDROOM 1   BEDROOM 2   BATH', 650),
+        line('DIMENSIONS IN MILLIMETRES. WALL TYPES SEE LEGEND. NORTH ARROW', 620),
+        line('SHEET A-101   SCALE 1:100', 80),
+      ],
+    },
+    {
+      texts: [
+        line('DOOR SCHEDULE', 720, 20),
+        line('DOOR NO  WIDTH  HEIGHT  MATERIAL  FIRE RATING  HARDWARE', 660),
+        line('D01  900  2100  TIMBER  FD30  LEVER SET', 640),
+        line('D02  820  2040  STEEL  FD60  PANIC BAR', 620),
+        line('SHEET A-601   NOT TO SCALE', 80),
+      ],
+    },
+    {
+      texts: [
+        line('NORTH ELEVATION', 720, 20),
+        line('ROOF RIDGE LEVEL  FINISHED FLOOR LEVEL  BRICK CLADDING  WINDOW HEAD', 650),
+        line('SHEET A-201   SCALE: 1/4" = 1\'-0"', 80),
+      ],
+    },
+  ]);
+}
+
+describe('document pipeline (end to end)', () => {
+  let system: SystemUnderTest;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    system = await SystemUnderTest.start({
+      services: ['gateway', 'documents', 'projector'],
+      env: { MAX_UPLOAD_BYTES: String(256 * 1024), DOCUMENTS_DPI: '72' },
+    });
+    api = new ApiClient(system.baseUrl);
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  const upload = async (
+    bytes: Buffer,
+    filename: string,
+  ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> => {
+    const form = new FormData();
+    form.append('file', new Blob([bytes]), filename);
+    const response = await fetch(`${system.baseUrl}/documents`, { method: 'POST', body: form });
+    return {
+      status: response.status,
+      body: (await response.json()) as Record<string, unknown>,
+      headers: response.headers,
+    };
+  };
+
+  const ready = (id: string): Promise<DocumentBody> =>
+    eventually(
+      `document ${id} to finish`,
+      async () => {
+        const response = await api.request<DocumentBody>('GET', `/documents/${id}`);
+        return ['READY', 'ERROR'].includes(response.body.status) ? response.body : undefined;
+      },
+      120_000,
+    );
+
+  it('splits, reads, classifies and finds the scale of every page', async () => {
+    const pdf = drawingSet();
+    const accepted = await upload(pdf, 'set.pdf');
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toMatchObject({
+      type: 'document',
+      status: 'PENDING',
+      document: {
+        filename: 'set.pdf',
+        mediaType: 'application/pdf',
+        size: pdf.length,
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+    });
+    const id = accepted.body.id as string;
+    const document = await ready(id);
+    expect(document.status).toBe('READY');
+    expect(document.pageCount).toBe(3);
+    expect(document.pages.map((page) => page.pageNo)).toEqual([1, 2, 3]);
+    for (const page of document.pages) {
+      expect(page.engine).toBe('pdf-text');
+      expect(page.status).toBe('READY');
+    }
+    const [plan, schedule, elevation] = document.pages;
+    expect(plan.text).toContain('GROUND FLOOR PLAN');
+    expect(plan.classification).toMatchObject({ label: 'floor_plan', method: 'text' });
+    expect(schedule.classification).toMatchObject({ label: 'schedule', method: 'text' });
+    expect(elevation.classification).toMatchObject({ label: 'elevation', method: 'text' });
+    expect(plan.scale?.primary).toMatchObject({ ratio: 100 });
+    expect(plan.scale?.primary).toHaveProperty('bbox');
+    expect(schedule.scale?.findings).toEqual([expect.objectContaining({ notToScale: true })]);
+    expect(elevation.scale?.primary).toMatchObject({ ratio: 48 });
+
+    const job = await api.job(id);
+    expect(job).toMatchObject({ type: 'document', status: 'SUCCEEDED' });
+    const events = (
+      await api.request<{ type: string; data: { stage?: string; page?: number } }[]>(
+        'GET',
+        `/jobs/${id}/events`,
+      )
+    ).body;
+    const completed = events
+      .filter((e) => e.type === 'StageCompleted')
+      .map((e) => `${e.data.stage}:${e.data.page ?? '-'}`);
+    expect(completed.sort()).toEqual(
+      [
+        'split:-',
+        'ocr:1',
+        'ocr:2',
+        'ocr:3',
+        'classify:1',
+        'classify:2',
+        'classify:3',
+        'scale:1',
+        'scale:2',
+        'scale:3',
+      ].sort(),
+    );
+  });
+
+  it('ends a corrupt PDF FAILED with a clear code, and answers bad uploads with 4xx', async () => {
+    const corrupt = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2000, 0x41)]);
+    const accepted = await upload(corrupt, 'broken.pdf');
+    expect(accepted.status).toBe(202);
+    const id = accepted.body.id as string;
+    const document = await ready(id);
+    expect(document.status).toBe('ERROR');
+    const job = await api.job(id);
+    expect(job.status).toBe('FAILED');
+    expect((job.error as { code: string }).code).toBe('CORRUPT_DOCUMENT');
+
+    const text = await upload(Buffer.from('just some text, not a drawing'), 'notes.pdf');
+    expect(text.status).toBe(415);
+    expect(text.headers.get('content-type')).toContain('application/problem+json');
+    expect((await upload(Buffer.alloc(0), 'empty.pdf')).status).toBe(400);
+    expect((await upload(Buffer.alloc(300 * 1024, 0x20), 'huge.pdf')).status).toBe(413);
+    const noFile = await fetch(`${system.baseUrl}/documents`, { method: 'POST', body: new FormData() });
+    expect(noFile.status).toBe(400);
+    expect((await api.request('GET', '/documents/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+
+  it('runs an image page through Tesseract OCR', async () => {
+    const png = encodeGrayPng(solidGray(200, 100, 255));
+    const accepted = await upload(png, 'blank.png');
+    expect(accepted.status).toBe(202);
+    const document = await ready(accepted.body.id as string);
+    expect(document.status).toBe('READY');
+    expect(document.pages).toHaveLength(1);
+    expect(document.pages[0].engine).toBe('tesseract');
+    expect(document.pages[0].classification).toMatchObject({ label: 'other', method: 'vision' });
+    expect(document.pages[0].scale).toEqual({ findings: [], primary: null });
+  });
+});
