@@ -6,6 +6,7 @@ import { ApiClient } from '../support/api-client';
 import { SystemUnderTest } from '../support/system-under-test';
 import { TestSite } from '../support/test-site';
 import { eventually } from '../support/wait';
+import { buildTestPdf } from '../../services/documents/src/core/testing/pdf-builder';
 
 interface JaegerSpan {
   traceID: string;
@@ -44,6 +45,7 @@ describe('tracing (end to end, real Jaeger)', () => {
       env: {
         OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpEndpoint,
         SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
+        DOCUMENTS_DPI: '72',
         RETRY_BASE_DELAY_MS: '100',
       },
     });
@@ -131,5 +133,42 @@ describe('tracing (end to end, real Jaeger)', () => {
     expect(trace.spans.filter((span) => span.operationName === 'scrape process')).toHaveLength(3);
     expect(job.traceId).toBe(trace.traceID);
     expectOneTreeRootedAtGatewayRequest(trace);
+  });
+
+  it('keeps every page stage of a document job in one trace', async () => {
+    const pdf = buildTestPdf([
+      {
+        texts: [{ text: 'GROUND FLOOR PLAN  SCALE 1:100  KITCHEN LIVING BEDROOM', x: 60, y: 700, size: 14 }],
+      },
+      { texts: [{ text: 'DOOR SCHEDULE  D01 900 2100 TIMBER  NOT TO SCALE', x: 60, y: 700, size: 14 }] },
+    ]);
+    const form = new FormData();
+    form.append('file', new Blob([pdf]), 'traced.pdf');
+    const response = await fetch(`${system.baseUrl}/documents`, {
+      method: 'POST',
+      body: form,
+      headers: { 'X-Request-ID': 'trace-doc-1' },
+    });
+    expect(response.status).toBe(202);
+    const id = ((await response.json()) as { id: string }).id;
+    const job = await api.terminal(id, 120_000);
+    expect(job.status).toBe('SUCCEEDED');
+    const perStage = (t: JaegerTrace, name: string): number =>
+      t.spans.filter((span) => span.operationName === name).length;
+    const trace = await traceOf(
+      id,
+      (t) =>
+        perStage(t, 'split process') === 1 &&
+        perStage(t, 'ocr process') === 2 &&
+        perStage(t, 'classify process') === 2 &&
+        perStage(t, 'scale process') === 2,
+    );
+    expect(job.traceId).toBe(trace.traceID);
+    expectOneTreeRootedAtGatewayRequest(trace);
+    for (const span of trace.spans.filter((s) => tag(s, 'job.id') !== undefined)) {
+      expect(tag(span, 'correlation.id')).toBe('trace-doc-1');
+    }
+    const services = new Set(trace.spans.map((span) => serviceOf(trace, span)));
+    expect([...services]).toEqual(expect.arrayContaining(['gateway', 'documents', 'projector']));
   });
 });
