@@ -3,8 +3,8 @@ import { JOB_CATALOG, Topics, type DocumentStage, type JobEvent } from '@app/con
 import {
   FilesystemBlobStore,
   KafkaRuntime,
-  OpsModule,
   PlatformMetrics,
+  workerOpsModule,
   StageHost,
   type Logger,
   type StageExecutor,
@@ -122,16 +122,7 @@ export class DocumentsModule {
     }));
     return {
       module: DocumentsModule,
-      imports: [
-        OpsModule.register({
-          metrics,
-          probes: [
-            { name: 'kafka', check: () => kafka.ready(2000) },
-            { name: 'blobs', check: () => blobs.ready() },
-          ],
-          refresh: () => kafka.refreshLagMetrics(),
-        }),
-      ],
+      imports: [workerOpsModule(metrics, kafka, [{ name: 'blobs', check: () => blobs.ready() }])],
       providers: hosts,
     };
   }

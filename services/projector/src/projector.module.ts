@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { KafkaRuntime, OpsModule, PlatformMetrics, type Logger } from '@app/platform';
+import { KafkaRuntime, PlatformMetrics, workerOpsModule, type Logger } from '@app/platform';
 import { createDataSource, ProjectionRebuilder } from '@app/read-models';
 import { ProjectionsAdminModule } from './admin/projections-admin.module';
 import type { ProjectorConfig } from './projector.config';
@@ -23,14 +23,9 @@ export class ProjectorModule {
     return {
       module: ProjectorModule,
       imports: [
-        OpsModule.register({
-          metrics,
-          probes: [
-            { name: 'kafka', check: () => kafka.ready(2000) },
-            { name: 'postgres', check: async () => (await dataSource.query('SELECT 1'), true) },
-          ],
-          refresh: () => kafka.refreshLagMetrics(),
-        }),
+        workerOpsModule(metrics, kafka, [
+          { name: 'postgres', check: async () => (await dataSource.query('SELECT 1'), true) },
+        ]),
         ProjectionsAdminModule.register(rebuilder),
       ],
       providers: [

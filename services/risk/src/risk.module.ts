@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { JOB_CATALOG } from '@app/contracts';
-import { KafkaRuntime, OpsModule, PlatformMetrics, StageHost, type Logger } from '@app/platform';
+import { KafkaRuntime, PlatformMetrics, workerOpsModule, StageHost, type Logger } from '@app/platform';
 import { RiskWorkerPool } from './compute/risk-worker-pool';
 import { RiskExecutor } from './risk-executor';
 import type { RiskConfig } from './risk.config';
@@ -16,13 +16,7 @@ export class RiskModule {
     const pool = new RiskWorkerPool({ threads: config.threads });
     return {
       module: RiskModule,
-      imports: [
-        OpsModule.register({
-          metrics,
-          probes: [{ name: 'kafka', check: () => kafka.ready(2000) }],
-          refresh: () => kafka.refreshLagMetrics(),
-        }),
-      ],
+      imports: [workerOpsModule(metrics, kafka)],
       providers: [
         {
           provide: StageHost,

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { JOB_CATALOG } from '@app/contracts';
-import { KafkaRuntime, OpsModule, PlatformMetrics, StageHost, type Logger } from '@app/platform';
+import { KafkaRuntime, PlatformMetrics, workerOpsModule, StageHost, type Logger } from '@app/platform';
 import { PageScraper } from './extraction/page-scraper';
 import { PageFetcher } from './fetching/page-fetcher';
 import { ScrapeExecutor } from './scrape-executor';
@@ -24,13 +24,7 @@ export class ScraperModule {
     });
     return {
       module: ScraperModule,
-      imports: [
-        OpsModule.register({
-          metrics,
-          probes: [{ name: 'kafka', check: () => kafka.ready(2000) }],
-          refresh: () => kafka.refreshLagMetrics(),
-        }),
-      ],
+      imports: [workerOpsModule(metrics, kafka)],
       providers: [
         {
           provide: StageHost,

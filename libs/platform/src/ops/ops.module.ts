@@ -24,3 +24,19 @@ export class OpsModule {
     };
   }
 }
+
+/**
+ * The operations endpoints of a worker service: ready when Kafka (and any extra dependency) answers,
+ * consumer lag refreshed at each scrape.
+ */
+export function workerOpsModule(
+  metrics: PlatformMetrics,
+  kafka: { ready(timeoutMs: number): Promise<boolean>; refreshLagMetrics(): Promise<void> },
+  extraProbes: ReadinessProbe[] = [],
+): DynamicModule {
+  return OpsModule.register({
+    metrics,
+    probes: [{ name: 'kafka', check: () => kafka.ready(2000) }, ...extraProbes],
+    refresh: () => kafka.refreshLagMetrics(),
+  });
+}

@@ -1,13 +1,7 @@
-export const SHEET_LABELS = [
-  'cover_sheet',
-  'floor_plan',
-  'elevation',
-  'section',
-  'site_plan',
-  'detail',
-  'schedule',
-  'other',
-] as const;
+// The labels are part of the event contract (classify results are validated against them).
+import { SHEET_LABELS } from '../../../../../libs/contracts/src/jobs/document/document-results.dto';
+
+export { SHEET_LABELS };
 
 export type SheetLabel = (typeof SHEET_LABELS)[number];
 
