@@ -13,20 +13,10 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { SHEET_LABELS } from './sheet-labels';
 
 export const DOCUMENT_STAGES = ['split', 'ocr', 'classify', 'scale'] as const;
 export type DocumentStage = (typeof DOCUMENT_STAGES)[number];
-
-export const SHEET_LABELS = [
-  'cover_sheet',
-  'floor_plan',
-  'elevation',
-  'section',
-  'site_plan',
-  'detail',
-  'schedule',
-  'other',
-] as const;
 
 /** A page as split from the document: its rendered image and text layer are blobs (by sha256). */
 export class SplitPageDto {
