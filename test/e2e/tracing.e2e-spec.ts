@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findFreePort, JaegerServer } from '../../tools/stack/src';
+import { findFreePorts, JaegerServer } from '../../tools/stack/src';
 import { ApiClient } from '../support/api-client';
 import { SystemUnderTest } from '../support/system-under-test';
 import { TestSite } from '../support/test-site';
@@ -33,12 +33,13 @@ describe('tracing (end to end, real Jaeger)', () => {
   beforeAll(async () => {
     await site.start();
     dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'event-jobs-jaeger-'));
+    const [otlpGrpcPort, otlpHttpPort, queryPort, queryGrpcPort] = await findFreePorts(4);
     jaeger = new JaegerServer({
       dataDir,
-      otlpGrpcPort: await findFreePort(),
-      otlpHttpPort: await findFreePort(),
-      queryPort: await findFreePort(),
-      queryGrpcPort: await findFreePort(),
+      otlpGrpcPort,
+      otlpHttpPort,
+      queryPort,
+      queryGrpcPort,
     });
     await jaeger.start();
     system = await SystemUnderTest.start({

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { findFreePort, ProcessSupervisor } from '../../tools/stack/src';
+import { findFreePorts, ProcessSupervisor } from '../../tools/stack/src';
 import {
   ALL_SERVICES,
   migrateDatabase,
@@ -58,8 +58,7 @@ export class SystemUnderTest {
       await admin.end();
     }
     const databaseUrl = withDatabase(adminUrl, database);
-    const port = await findFreePort();
-    const projectorOpsPort = await findFreePort();
+    const [port, projectorOpsPort] = await findFreePorts(2);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       KAFKA_BROKERS: brokers,

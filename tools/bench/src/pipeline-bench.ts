@@ -16,7 +16,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { Agent, request } from 'undici';
-import { findFreePort, JaegerServer, LocalStack, ProcessSupervisor, repoRoot } from '@app/stack';
+import {
+  findFreePort,
+  findFreePorts,
+  JaegerServer,
+  LocalStack,
+  ProcessSupervisor,
+  repoRoot,
+} from '@app/stack';
 import {
   migrateDatabase,
   startService,
@@ -293,12 +300,13 @@ export async function runPipelineBench(): Promise<void> {
   await fs.promises.chmod(dataDir, 0o755);
   const stack = new LocalStack();
   const site = await startSite();
+  const [otlpGrpcPort, otlpHttpPort, queryPort, queryGrpcPort] = await findFreePorts(4);
   const jaeger = new JaegerServer({
     dataDir: path.join(dataDir, 'jaeger'),
-    otlpGrpcPort: await findFreePort(),
-    otlpHttpPort: await findFreePort(),
-    queryPort: await findFreePort(),
-    queryGrpcPort: await findFreePort(),
+    otlpGrpcPort,
+    otlpHttpPort,
+    queryPort,
+    queryGrpcPort,
   });
   const log = (line: string): void => void process.stdout.write(`[bench] ${line}\n`);
   const results: Record<string, unknown> = {

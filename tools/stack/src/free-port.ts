@@ -37,3 +37,10 @@ export async function assertPortFree(port: number, what: string, envVar: string)
     throw new Error(`${what} port ${port} on ${LOOPBACK} is already in use: set ${envVar} to another port`);
   }
 }
+
+/** `count` distinct free ports (each probe releases its port, so one call alone may repeat a port). */
+export async function findFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await findFreePort());
+  return [...ports];
+}
