@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client } from 'pg';
+import { createDatabase, requiredEnv, withDatabase } from './harness-env';
 import { findFreePorts, ProcessSupervisor } from '../../tools/stack/src';
 import {
   ALL_SERVICES,
@@ -44,18 +44,15 @@ export class SystemUnderTest {
   }
 
   static async start(options: SystemOptions = {}): Promise<SystemUnderTest> {
-    const brokers = options.kafkaBrokers ?? requireEnv('KAFKA_BROKERS');
-    const adminUrl = options.adminDatabaseUrl ?? requireEnv('DATABASE_URL');
+    const brokers = options.kafkaBrokers ?? requiredEnv('KAFKA_BROKERS');
+    const adminUrl = options.adminDatabaseUrl ?? requiredEnv('DATABASE_URL');
     const suffix = randomBytes(4).toString('hex');
     const { database, topicPrefix } = options.isolation ?? {
       database: `e2e_${suffix}`,
       topicPrefix: `e2e-${suffix}.`,
     };
     if (!options.isolation) {
-      const admin = new Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${database}`);
-      await admin.end();
+      await createDatabase(adminUrl, database);
     }
     const databaseUrl = withDatabase(adminUrl, database);
     const [port, projectorOpsPort] = await findFreePorts(2);
@@ -109,17 +106,4 @@ export class SystemUnderTest {
   async stop(): Promise<void> {
     await this.supervisor.stopAll(10_000);
   }
-}
-
-function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (!value)
-    throw new Error(`${name} is not set: run through jest (test/harness/global-setup.ts starts the stack)`);
-  return value;
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }

@@ -1,7 +1,7 @@
 /** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs` with `what`. */
 export async function eventually<T>(
   what: string,
-  probe: () => Promise<T | undefined>,
+  probe: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -47,14 +47,3 @@ export const PROJECTED_TOPICS: readonly string[] = [
 
 /** Partitions per topic: enough for 12 consumers of one stage. */
 export const DEFAULT_PARTITIONS = 12;
-
-/** Every topic the platform needs, for a stage retry budget of `maxAttempts` (created up front by `npm start`). */
-export function allTopics(maxAttempts: number): string[] {
-  return [
-    ...PROJECTED_TOPICS,
-    Topics.DeadLetter,
-    ...retryTopics('scrape', maxAttempts),
-    ...retryTopics('risk', maxAttempts),
-    ...['split', 'ocr', 'classify', 'scale'].flatMap((stage) => retryTopics(stage, maxAttempts)),
-  ];
-}

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import {
   causedEvent,
@@ -8,7 +7,7 @@ import {
   type JobEvent,
   type JobRequested,
 } from '@app/contracts';
-import { createDataSource, runMigrations } from './database';
+import { createMigratedDatabase } from '../../../test/support/harness-env';
 import { DocumentQueries } from './document-queries';
 import { applyEvents } from './job-projection';
 
@@ -106,17 +105,7 @@ const positioned = (events: JobEvent[]) =>
   }));
 
 beforeAll(async () => {
-  const admin = new Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  const url = new URL(process.env.DATABASE_URL as string);
-  url.pathname = `/${database}`;
-  dataSource = await createDataSource(
-    { url: url.toString(), poolSize: 2 },
-    'document-projection-test',
-  ).initialize();
-  await runMigrations(dataSource);
+  dataSource = await createMigratedDatabase(database, 'document-projection-test', 2);
 });
 
 afterAll(async () => {

@@ -11,7 +11,8 @@ import {
   stageRetryScheduled,
   stageStarted,
 } from '../../contracts/src/testing/event-fixtures';
-import { createDataSource, runMigrations } from './database';
+import { runMigrations } from './database';
+import { createMigratedDatabase, requiredEnv } from '../../../test/support/harness-env';
 import { applyEvents, foldJobRequested, type ProjectableEvent } from './job-projection';
 import { decodeCursor, JobQueries } from './job-queries';
 import type { JobView } from './job-views';
@@ -20,18 +21,6 @@ import type { JobView } from './job-views';
  * The read-model folds and queries against a real PostgreSQL (the harness's), in a database of this
  * file's own, created and migrated here and dropped afterwards.
  */
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run through jest so that test/harness/global-setup runs`);
-  return value;
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
 
 const database = `read_models_${randomBytes(4).toString('hex')}`;
 const adminUrl = requiredEnv('DATABASE_URL');
@@ -80,19 +69,7 @@ async function counts(jobId: string): Promise<{ events: number; stages: number; 
 }
 
 beforeAll(async () => {
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${database}`);
-  } finally {
-    await admin.end();
-  }
-  dataSource = createDataSource(
-    { url: withDatabase(adminUrl, database), poolSize: 4 },
-    'read-models-int-spec',
-  );
-  await dataSource.initialize();
-  await runMigrations(dataSource);
+  dataSource = await createMigratedDatabase(database, 'read-models-int-spec');
   queries = new JobQueries(dataSource);
 });
 

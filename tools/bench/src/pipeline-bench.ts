@@ -215,13 +215,13 @@ interface PhaseResult {
 
 async function throughputPhase(system: BenchSystem, siteUrl: string, jobs: number): Promise<PhaseResult> {
   const load = new LoadGenerator(system.baseUrl, siteUrl);
-  let peakRss: Record<string, number> = {};
+  const peakRss: Record<string, number> = {};
   const sampler = setInterval(() => {
     const now = system.rssMb();
     for (const [name, mb] of Object.entries(now)) peakRss[name] = Math.max(peakRss[name] ?? 0, mb);
   }, 250);
   const started = performance.now();
-  const projected = waitProjectedWhileSubmitting(system, load, jobs, started);
+  const projected = waitProjectedWhileSubmitting(system, load, jobs);
   try {
     const elapsed = await load.burst(jobs, 64);
     const seen = await projected;
@@ -237,7 +237,6 @@ async function throughputPhase(system: BenchSystem, siteUrl: string, jobs: numbe
     };
   } finally {
     clearInterval(sampler);
-    peakRss = { ...peakRss };
     await load.close();
   }
 }
@@ -247,7 +246,6 @@ async function waitProjectedWhileSubmitting(
   system: BenchSystem,
   load: LoadGenerator,
   jobs: number,
-  _started: number,
 ): Promise<Map<string, number>> {
   while (load.accepted.size + load.failures < jobs) await new Promise((resolve) => setTimeout(resolve, 50));
   return waitProjected(system.databaseUrl, [...load.accepted.keys()], 300_000);

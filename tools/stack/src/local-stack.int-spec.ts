@@ -1,3 +1,4 @@
+import { requiredEnv } from '../../../test/support/harness-env';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -14,12 +15,6 @@ function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise
     timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run through jest so that test/harness/global-setup runs`);
-  return value;
 }
 
 const unique = (prefix: string): string => `${prefix}-${Date.now()}-${randomUUID().slice(0, 8)}`;

@@ -1,5 +1,5 @@
 import type { ClassConstructor } from 'class-transformer';
-import { Topics } from '../topics';
+import { PROJECTED_TOPICS, retryTopics, Topics } from '../topics';
 import type { JobType } from './job-types';
 import { ScrapeInputDto } from './scrape-input.dto';
 import { ScrapeResultDto } from './scrape-result.dto';
@@ -104,4 +104,13 @@ export const STAGE_CATALOG: Readonly<Record<string, StageDescriptor>> = {
 
 export function describeStage(stage: string): StageDescriptor | undefined {
   return Object.prototype.hasOwnProperty.call(STAGE_CATALOG, stage) ? STAGE_CATALOG[stage] : undefined;
+}
+
+/** Every topic the platform needs for a retry budget of `maxAttempts` (created up front by `npm start`). */
+export function allTopics(maxAttempts: number): string[] {
+  return [
+    ...PROJECTED_TOPICS,
+    Topics.DeadLetter,
+    ...Object.keys(STAGE_CATALOG).flatMap((stage) => retryTopics(stage, maxAttempts)),
+  ];
 }

@@ -34,19 +34,32 @@ export async function consumerGroupLag(
   return out;
 }
 
-/** Keeps one admin connection for periodic lag reads. */
+/**
+ * Keeps one admin connection for what is asked often (lag at every metrics scrape, readiness at
+ * every health probe), instead of connecting a new admin client each time.
+ */
 export class LagReader {
   private admin: Admin | undefined;
 
   constructor(private readonly kafka: Kafka) {}
 
-  async read(groupId: string, topics: string[]): Promise<PartitionLag[]> {
+  private async connected(): Promise<Admin> {
     if (!this.admin) {
       const admin = this.kafka.admin();
       await admin.connect();
       this.admin = admin;
     }
-    return consumerGroupLag(this.admin, groupId, topics);
+    return this.admin;
+  }
+
+  async read(groupId: string, topics: string[]): Promise<PartitionLag[]> {
+    return consumerGroupLag(await this.connected(), groupId, topics);
+  }
+
+  /** True when a broker answers a metadata request. */
+  async clusterAnswers(): Promise<boolean> {
+    await (await this.connected()).describeCluster();
+    return true;
   }
 
   async close(): Promise<void> {

@@ -19,32 +19,13 @@ import { StageWorker } from '../stage/stage-worker';
 import type { DeadLetterEntry } from './dead-letter';
 import type { BatchContext, ConsumedEvent, EventBatchHandler, EventConsumer } from './event-consumer';
 import { KafkaRuntime } from './kafka-runtime';
+import { requiredEnv } from '../../../../test/support/harness-env';
+import { eventually } from '../../../../test/support/wait';
 
 /**
  * EventPublisher + EventConsumer through the real broker the harness started. Every topic and group of
  * this file lives under a random prefix, so runs never see each other's messages.
  */
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run through jest so that test/harness/global-setup runs`);
-  return value;
-}
-
-/** Polls `probe` until it returns a value, or fails after `timeoutMs` naming `what`. */
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 30_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const PARTITIONS = 3;
 const prefix = `pipeline-${randomBytes(4).toString('hex')}.`;

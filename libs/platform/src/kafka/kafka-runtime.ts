@@ -4,7 +4,8 @@ import type { Logger } from '../logging/logger';
 import { EventConsumer, type EventConsumerOptions } from './event-consumer';
 import { EventPublisher } from './event-publisher';
 import { createKafkaClient } from './kafka-client';
-import { ensureTopics, kafkaAnswers } from './topic-admin';
+import { ensureTopics } from './topic-admin';
+import { withDeadline } from '../ops/readiness';
 import { LagReader } from './consumer-lag';
 import type { PlatformMetrics } from '../metrics/platform-metrics';
 
@@ -70,7 +71,7 @@ export class KafkaRuntime {
   }
 
   ready(timeoutMs = 2000): Promise<boolean> {
-    return kafkaAnswers(this.kafka, timeoutMs);
+    return withDeadline(() => this.lag.clusterAnswers(), timeoutMs);
   }
 
   async close(): Promise<void> {

@@ -39,26 +39,6 @@ export async function ensureTopics(
   }
 }
 
-/** True when a broker answers a metadata request within the deadline. */
-export async function kafkaAnswers(kafka: Kafka, timeoutMs: number): Promise<boolean> {
-  const admin = kafka.admin();
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const check = (async () => {
-      await admin.connect();
-      await admin.describeCluster();
-      return true;
-    })();
-    const timeout = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    return await Promise.race([check, timeout]).catch(() => false);
-  } finally {
-    clearTimeout(timer);
-    void admin.disconnect().catch(() => undefined);
-  }
-}
-
 /**
  * Waits until the group coordinator answers (on a brand-new cluster the offsets topic is created on
  * first use), so consumers started next join their groups at once instead of crashing on start-up.

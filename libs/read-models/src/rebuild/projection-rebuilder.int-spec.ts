@@ -12,11 +12,13 @@ import {
   stageRetryScheduled,
   stageStarted,
 } from '../../../contracts/src/testing/event-fixtures';
-import { createDataSource, runMigrations } from '../database';
+import { runMigrations } from '../database';
 import { applyEvents } from '../job-projection';
 import { decodeCursor, JobQueries } from '../job-queries';
 import { ProjectionRebuilder, RebuildInProgressError, type RebuildHooks } from './projection-rebuilder';
 import { holdProjectionSwap } from './rebuild-locks';
+import { createMigratedDatabase, requiredEnv } from '../../../../test/support/harness-env';
+import { eventually } from '../../../../test/support/wait';
 
 /**
  * ProjectionRebuilder against the harness's real Kafka and PostgreSQL: a live projector (the same
@@ -24,26 +26,6 @@ import { holdProjectionSwap } from './rebuild-locks';
  * while rebuilds replay the log into a shadow schema and swap it in. Topics and groups live under a
  * random prefix, the read models in a database of this file's own.
  */
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run through jest so that test/harness/global-setup runs`);
-  return value;
-}
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const suffix = randomBytes(4).toString('hex');
 const database = `rebuild_${suffix}`;
@@ -66,12 +48,6 @@ let kafka: KafkaRuntime;
 let live: EventConsumer;
 const jobIds: string[] = [];
 let published = 0;
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
 
 async function publish(events: JobEvent[]): Promise<void> {
   await kafka.publisher.publish(
@@ -191,16 +167,7 @@ const rebuilder = (hooks?: RebuildHooks, batchSize = 40): ProjectionRebuilder =>
   });
 
 beforeAll(async () => {
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${database}`);
-  } finally {
-    await admin.end();
-  }
-  dataSource = createDataSource({ url: withDatabase(adminUrl, database), poolSize: 10 }, 'rebuild-int-spec');
-  await dataSource.initialize();
-  await runMigrations(dataSource);
+  dataSource = await createMigratedDatabase(database, 'rebuild-int-spec', 10);
   queries = new JobQueries(dataSource);
   kafka = new KafkaRuntime(kafkaConfig, logger);
   await kafka.connect(PROJECTED_TOPICS);

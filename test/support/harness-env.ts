@@ -1,0 +1,41 @@
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { createDataSource, runMigrations } from '../../libs/read-models/src/database';
+
+/** An address the test harness (test/harness/global-setup.ts) published; fails clearly outside jest. */
+export function requiredEnv(name: 'KAFKA_BROKERS' | 'DATABASE_URL'): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run through jest so that test/harness/global-setup runs`);
+  return value;
+}
+
+/** The same PostgreSQL URL, naming another database. */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/** Creates a database of the test's own on the harness's server (no migrations). */
+export async function createDatabase(adminUrl: string, database: string): Promise<string> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${database}`);
+  } finally {
+    await admin.end();
+  }
+  return withDatabase(adminUrl, database);
+}
+
+/** A fresh, migrated database of the test's own, and an initialised pool on it. */
+export async function createMigratedDatabase(
+  database: string,
+  applicationName: string,
+  poolSize = 4,
+): Promise<DataSource> {
+  const url = await createDatabase(requiredEnv('DATABASE_URL'), database);
+  const dataSource = await createDataSource({ url, poolSize }, applicationName).initialize();
+  await runMigrations(dataSource);
+  return dataSource;
+}
