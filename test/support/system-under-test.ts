@@ -84,13 +84,17 @@ export class SystemUnderTest {
     return system;
   }
 
-  startService(service: ServiceName, replica?: number): void {
+  /** Starts one service process; `extraEnv` changes its environment (e.g. a new STAGE_VERSION). */
+  startService(service: ServiceName, replica?: number, extraEnv: Record<string, string> = {}): void {
     fs.appendFileSync(this.logFile, `--- starting ${service}${replica ?? ''}\n`);
     // Other workers take any free ops port; the (single) projector a fixed one, known to the gateway.
-    const env =
-      service === 'projector' && replica === undefined
-        ? { ...this.env, OPS_PORT: String(this.projectorOpsPort) }
-        : this.env;
+    const env = {
+      ...this.env,
+      ...(service === 'projector' && replica === undefined
+        ? { OPS_PORT: String(this.projectorOpsPort) }
+        : {}),
+      ...extraEnv,
+    };
     startService(this.supervisor, service, env, replica, this.logFile);
   }
 

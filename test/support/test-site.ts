@@ -35,6 +35,8 @@ export class TestSite {
   /** For requests that never get an answer: how long after arrival the client closed the connection. */
   readonly closedAfterMs = new Map<string, number>();
   baseUrl = '';
+  /** Pages a test defines and changes while it runs (see `serve`). */
+  private readonly served = new Map<string, { status: number; body: string; delayMs: number }>();
 
   constructor() {
     this.server = http.createServer((req, res) => this.route(req, res));
@@ -54,6 +56,11 @@ export class TestSite {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Serves `path` with this status and HTML body (after `delayMs`) from now on. */
+  serve(path: string, page: { status: number; body: string; delayMs?: number }): void {
+    this.served.set(path, { delayMs: 0, ...page });
+  }
+
   hitCount(path: string): number {
     return this.hits.get(path) ?? 0;
   }
@@ -66,6 +73,16 @@ export class TestSite {
       res.writeHead(200, { 'content-type': type });
       res.end(body);
     };
+    const served = this.served.get(path);
+    if (served) {
+      const answer = (): void => {
+        res.writeHead(served.status, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(served.body);
+      };
+      if (served.delayMs > 0) setTimeout(answer, served.delayMs);
+      else answer();
+      return;
+    }
     if (path === '/article') return html(ARTICLE_HTML);
     const redirect = /^\/redirect\/(\d+)$/.exec(path);
     if (redirect) {

@@ -37,7 +37,9 @@ export function newJobId(): string {
   return randomUUID();
 }
 
-/** The cancellation of a job: one id per job, so repeated DELETEs dedupe in the read models. */
-export function jobCancelRequestedEventId(jobId: string): string {
-  return nameBasedUuid(`job|${jobId}|JobCancelRequested`);
+/** The cancellation of a job's run: one id per run, so repeated DELETEs dedupe in the read models. */
+export function jobCancelRequestedEventId(jobId: string, run = 0): string {
+  return nameBasedUuid(
+    run === 0 ? `job|${jobId}|JobCancelRequested` : `job|${jobId}|${run}|JobCancelRequested`,
+  );
 }

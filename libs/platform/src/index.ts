@@ -25,3 +25,4 @@ export * from './ops/ops.module';
 export * from './runtime/worker-app';
 export * from './stage/cancellation-registry';
 export * from './blob/blob-store';
+export * from './kafka/group-offset-reset';

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import {
   EventTypes,
+  runOf,
   type JobCancelRequested,
   type JobEvent,
   type JobRequested,
@@ -35,7 +36,9 @@ type StageEvent = StageStarted | StageAttemptFailed | StageCompleted | StageFail
  * once per round and its rounds run in order, so the result is exactly that of folding the events one
  * by one in batch order, at a handful of statements per batch instead of several per event.
  */
-export async function applyEvents(manager: Query, events: ProjectableEvent[]): Promise<number> {
+export async function applyEvents(manager: Query, all: ProjectableEvent[]): Promise<number> {
+  // A stage replay request (jobs.control) names an operation, not a job: nothing to record or fold.
+  const events = all.filter((e) => e.event.type !== EventTypes.StageReplayRequested);
   if (events.length === 0) return 0;
   const inserted: { event_id: string }[] = await manager.query(
     `INSERT INTO job_events (event_id, job_id, type, occurred_at, source_topic, source_partition, source_offset, envelope)
@@ -88,8 +91,8 @@ const EARLIER_TERMINAL = `jobs.status IN ('SUCCEEDED','FAILED','CANCELLED') AND 
  */
 export async function foldCancellations(manager: Query, events: JobCancelRequested[]): Promise<void> {
   await manager.query(
-    `INSERT INTO jobs (id, tenant_id, type, status, correlation_id, finished_at)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+    `INSERT INTO jobs (id, tenant_id, type, status, correlation_id, finished_at, run)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::int[])
      ON CONFLICT (id) DO UPDATE SET
        status = CASE WHEN ${EARLIER_TERMINAL} THEN jobs.status ELSE 'CANCELLED' END,
        finished_at = CASE WHEN ${EARLIER_TERMINAL} THEN jobs.finished_at ELSE EXCLUDED.finished_at END`,
@@ -100,19 +103,25 @@ export async function foldCancellations(manager: Query, events: JobCancelRequest
       events.map(() => 'CANCELLED'),
       events.map((e) => e.correlationId),
       events.map((e) => e.occurredAt),
+      events.map((e) => runOf(e)),
     ],
   );
 }
 
 /** Folds events of distinct jobs (sorted by job id): the same statements as one by one, row-set wide. */
 async function foldRound(manager: Query, round: ProjectableEvent[]): Promise<void> {
+  const currentRuns = await startNewerRuns(manager, round);
   const requests: { event: JobRequested; traceId: string | null }[] = [];
   const stageEvents: StageEvent[] = [];
   const cancellations: JobCancelRequested[] = [];
   for (const { event, traceId } of round) {
+    // A request's fields are the same in every run (a re-run copies it): always folded.
     if (event.type === EventTypes.JobRequested) requests.push({ event, traceId: traceId ?? null });
+    // An older run's events stay in the history only.
+    else if (runOf(event) < (currentRuns.get(event.jobId) ?? 0)) continue;
     else if (event.type === EventTypes.JobCancelRequested) cancellations.push(event);
-    else if (event.type !== EventTypes.StageRetryScheduled) stageEvents.push(event);
+    else if (event.type !== EventTypes.StageRetryScheduled && event.type !== EventTypes.StageReplayRequested)
+      stageEvents.push(event);
   }
   if (requests.length > 0) await foldJobRequests(manager, requests);
   if (cancellations.length > 0) await foldCancellations(manager, cancellations);
@@ -128,6 +137,46 @@ async function foldRound(manager: Query, round: ProjectableEvent[]): Promise<voi
   }
 }
 
+/**
+ * The first event of a newer run resets its job to a fresh, pending run (the history keeps the old
+ * run's events). Returns every round job's current run after that.
+ */
+async function startNewerRuns(manager: Query, round: ProjectableEvent[]): Promise<Map<string, number>> {
+  const rerun = round.filter((item) => runOf(item.event) > 0);
+  if (rerun.length === 0) return new Map();
+  await resetJobRuns(
+    manager,
+    rerun.map((item) => ({ jobId: item.event.jobId, run: runOf(item.event) })),
+  );
+  const rows: { id: string; run: number }[] = await manager.query(
+    `SELECT id, run FROM jobs WHERE id = ANY($1::uuid[])`,
+    [round.map((item) => item.event.jobId)],
+  );
+  return new Map(rows.map((row) => [row.id, row.run]));
+}
+
+/**
+ * Moves each job to `run` (if it is on an older one): PENDING, no result, error or attempts yet. Shared
+ * by the fold and by the gateway's read-your-writes after it published a re-run.
+ */
+export async function resetJobRuns(manager: Query, runs: { jobId: string; run: number }[]): Promise<void> {
+  await manager.query(
+    `UPDATE jobs SET run = u.run, status = 'PENDING', result = NULL, error = NULL, attempts = 0,
+       started_at = NULL, finished_at = NULL, outcome_version = NULL
+     FROM unnest($1::uuid[], $2::int[]) AS u(id, run)
+     WHERE jobs.id = u.id AND jobs.run < u.run`,
+    [runs.map((r) => r.jobId), runs.map((r) => r.run)],
+  );
+}
+
+/**
+ * Within a run, the earliest terminal outcome wins (see EARLIER_TERMINAL), except that an outcome of
+ * another stage version (a stage reprocessed after a deploy) supersedes an older one.
+ */
+const OUTCOME_APPLIES = `(jobs.status NOT IN ${TERMINAL}
+  OR (jobs.status = 'CANCELLED' AND jobs.finished_at > u.finished_at)
+  OR (jobs.status IN ('SUCCEEDED','FAILED') AND jobs.outcome_version IS DISTINCT FROM u.version AND jobs.finished_at < u.finished_at))`;
+
 async function foldStageEvents(manager: Query, stageEvents: StageEvent[]): Promise<void> {
   await upsertRunning(manager, stageEvents);
   // A StageCompleted finishes the job only for a job's final stage; a document finishes in the fan-in.
@@ -136,26 +185,30 @@ async function foldStageEvents(manager: Query, stageEvents: StageEvent[]): Promi
   );
   if (completed.length > 0) {
     await manager.query(
-      `UPDATE jobs SET status = 'SUCCEEDED', result = u.result, error = NULL, finished_at = u.finished_at
-       FROM unnest($1::uuid[], $2::jsonb[], $3::timestamptz[]) AS u(id, result, finished_at)
-       WHERE jobs.id = u.id AND (jobs.status NOT IN ${TERMINAL} OR (jobs.status = 'CANCELLED' AND jobs.finished_at > u.finished_at))`,
+      `UPDATE jobs SET status = 'SUCCEEDED', result = u.result, error = NULL, finished_at = u.finished_at,
+         outcome_version = u.version
+       FROM unnest($1::uuid[], $2::jsonb[], $3::timestamptz[], $4::text[]) AS u(id, result, finished_at, version)
+       WHERE jobs.id = u.id AND ${OUTCOME_APPLIES}`,
       [
         completed.map((e) => e.jobId),
         completed.map((e) => JSON.stringify(e.data.result)),
         completed.map((e) => e.occurredAt),
+        completed.map((e) => e.data.stageVersion),
       ],
     );
   }
   const failed = stageEvents.filter((e): e is StageFailed => e.type === EventTypes.StageFailed);
   if (failed.length > 0) {
     await manager.query(
-      `UPDATE jobs SET status = 'FAILED', error = u.error, finished_at = u.finished_at
-       FROM unnest($1::uuid[], $2::jsonb[], $3::timestamptz[]) AS u(id, error, finished_at)
-       WHERE jobs.id = u.id AND (jobs.status NOT IN ${TERMINAL} OR (jobs.status = 'CANCELLED' AND jobs.finished_at > u.finished_at))`,
+      `UPDATE jobs SET status = 'FAILED', result = NULL, error = u.error, finished_at = u.finished_at,
+         outcome_version = u.version
+       FROM unnest($1::uuid[], $2::jsonb[], $3::timestamptz[], $4::text[]) AS u(id, error, finished_at, version)
+       WHERE jobs.id = u.id AND ${OUTCOME_APPLIES}`,
       [
         failed.map((e) => e.jobId),
         failed.map((e) => JSON.stringify(e.data.error)),
         failed.map((e) => e.occurredAt),
+        failed.map((e) => e.data.stageVersion),
       ],
     );
   }
@@ -181,15 +234,15 @@ async function foldJobRequests(
   requests: { event: JobRequested; traceId: string | null }[],
 ): Promise<void> {
   await manager.query(
-    `INSERT INTO jobs (id, tenant_id, type, status, priority, input, correlation_id, idempotency_key, requested, created_at, trace_id)
-     SELECT id, tenant_id, type, 'PENDING', priority, input, correlation_id, idempotency_key, true, created_at, trace_id
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::timestamptz[], $9::text[])
-       AS r(id, tenant_id, type, priority, input, correlation_id, idempotency_key, created_at, trace_id)
+    `INSERT INTO jobs (id, tenant_id, type, status, priority, input, correlation_id, idempotency_key, requested, created_at, trace_id, run)
+     SELECT id, tenant_id, type, 'PENDING', priority, input, correlation_id, idempotency_key, true, created_at, trace_id, run
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::int[])
+       AS r(id, tenant_id, type, priority, input, correlation_id, idempotency_key, created_at, trace_id, run)
      ON CONFLICT (id) DO UPDATE SET
        type = EXCLUDED.type, priority = EXCLUDED.priority, input = EXCLUDED.input,
        correlation_id = EXCLUDED.correlation_id, idempotency_key = EXCLUDED.idempotency_key,
-       requested = true, created_at = EXCLUDED.created_at,
-       trace_id = COALESCE(EXCLUDED.trace_id, jobs.trace_id)`,
+       requested = true, created_at = LEAST(EXCLUDED.created_at, COALESCE(jobs.created_at, EXCLUDED.created_at)),
+       trace_id = COALESCE(jobs.trace_id, EXCLUDED.trace_id)`,
     [
       requests.map((r) => r.event.jobId),
       requests.map((r) => r.event.tenantId),
@@ -200,6 +253,7 @@ async function foldJobRequests(
       requests.map((r) => r.event.data.idempotencyKey ?? null),
       requests.map((r) => r.event.occurredAt),
       requests.map((r) => r.traceId),
+      requests.map((r) => runOf(r.event)),
     ],
   );
 }
@@ -207,10 +261,10 @@ async function foldJobRequests(
 /** Creates the job row if the request has not been seen yet, moves PENDING to RUNNING, counts attempts. */
 async function upsertRunning(manager: Query, events: StageEvent[]): Promise<void> {
   await manager.query(
-    `INSERT INTO jobs (id, tenant_id, type, status, correlation_id, attempts, started_at)
-     SELECT id, tenant_id, type, 'RUNNING', correlation_id, attempts, started_at
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[])
-       AS s(id, tenant_id, type, correlation_id, attempts, started_at)
+    `INSERT INTO jobs (id, tenant_id, type, status, correlation_id, attempts, started_at, run)
+     SELECT id, tenant_id, type, 'RUNNING', correlation_id, attempts, started_at, run
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::int[])
+       AS s(id, tenant_id, type, correlation_id, attempts, started_at, run)
      ON CONFLICT (id) DO UPDATE SET
        status = CASE WHEN jobs.status = 'PENDING' THEN 'RUNNING' ELSE jobs.status END,
        attempts = GREATEST(jobs.attempts, EXCLUDED.attempts),
@@ -225,12 +279,14 @@ async function upsertRunning(manager: Query, events: StageEvent[]): Promise<void
       events.map((e) => e.correlationId),
       events.map((e) => e.data.attempt),
       events.map((e) => (e.type === EventTypes.StageStarted ? e.occurredAt : null)),
+      events.map((e) => runOf(e)),
     ],
   );
 }
 
 /** The stage's row per event: RUNNING on start / attempt failure, terminal on completion / failure. */
 async function upsertStages(manager: Query, events: StageEvent[]): Promise<void> {
+  await restartStages(manager, events);
   const status = (e: StageEvent): string =>
     e.type === EventTypes.StageCompleted
       ? 'SUCCEEDED'
@@ -240,8 +296,8 @@ async function upsertStages(manager: Query, events: StageEvent[]): Promise<void>
   const terminal = (e: StageEvent): boolean =>
     e.type === EventTypes.StageCompleted || e.type === EventTypes.StageFailed;
   await manager.query(
-    `INSERT INTO job_stages (job_id, stage, status, attempts, stage_version, error, started_at, finished_at)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::jsonb[], $7::timestamptz[], $8::timestamptz[])
+    `INSERT INTO job_stages (job_id, stage, status, attempts, stage_version, error, started_at, finished_at, run)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::jsonb[], $7::timestamptz[], $8::timestamptz[], $9::int[])
      ON CONFLICT (job_id, stage) DO UPDATE SET
        status = CASE WHEN job_stages.status IN ${TERMINAL} THEN job_stages.status ELSE EXCLUDED.status END,
        attempts = GREATEST(job_stages.attempts, EXCLUDED.attempts),
@@ -261,6 +317,30 @@ async function upsertStages(manager: Query, events: StageEvent[]): Promise<void>
       events.map((e) => (e.type === EventTypes.StageFailed ? JSON.stringify(e.data.error) : null)),
       events.map((e) => (e.type === EventTypes.StageStarted ? e.occurredAt : null)),
       events.map((e) => (terminal(e) ? e.occurredAt : null)),
+      events.map((e) => runOf(e)),
+    ],
+  );
+}
+
+/**
+ * A stage row starts over for an event of a newer run, or of another stage version once the row has
+ * finished (a reprocessing after a deploy); the history keeps the earlier events.
+ */
+async function restartStages(manager: Query, events: StageEvent[]): Promise<void> {
+  await manager.query(
+    `UPDATE job_stages SET run = u.run, status = 'RUNNING', attempts = 0, stage_version = u.version,
+       error = NULL, started_at = NULL, finished_at = NULL
+     FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::timestamptz[]) AS u(job_id, stage, run, version, at)
+     WHERE job_stages.job_id = u.job_id AND job_stages.stage = u.stage
+       AND (job_stages.run < u.run
+         OR (job_stages.status IN ${TERMINAL} AND job_stages.stage_version IS DISTINCT FROM u.version
+             AND job_stages.finished_at < u.at))`,
+    [
+      events.map((e) => e.jobId),
+      events.map((e) => e.data.stage),
+      events.map((e) => runOf(e)),
+      events.map((e) => e.data.stageVersion),
+      events.map((e) => e.occurredAt),
     ],
   );
 }

@@ -11,6 +11,7 @@ interface JobRow {
   result: Record<string, unknown> | null;
   error: JobError | null;
   attempts: number;
+  run: number;
   correlation_id: string;
   trace_id: string | null;
   created_at: Date;
@@ -173,6 +174,7 @@ function toView(row: JobRow, stages: JobStageView[]): JobView {
     result: row.result,
     error: row.error,
     attempts: row.attempts,
+    run: row.run,
     correlationId: row.correlation_id,
     traceId: row.trace_id,
     createdAt: row.created_at.toISOString(),

@@ -21,6 +21,8 @@ export interface JobView {
   result: Record<string, unknown> | null;
   error: JobError | null;
   attempts: number;
+  /** 0 for the first run; each re-run (retry, per-job replay) increments it. */
+  run: number;
   correlationId: string;
   traceId: string | null;
   createdAt: string;

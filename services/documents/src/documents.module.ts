@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { JOB_CATALOG, Topics, type DocumentStage, type JobEvent } from '@app/contracts';
+import { JOB_CATALOG, STAGE_CATALOG, Topics, type DocumentStage, type JobEvent } from '@app/contracts';
 import {
   FilesystemBlobStore,
   KafkaRuntime,
@@ -112,7 +112,7 @@ export class DocumentsModule {
             select: role.select,
           },
           config.stage,
-          `documents-${stage}`,
+          STAGE_CATALOG[stage].groupId,
           role.executor,
           kafka,
           logger,

@@ -8,10 +8,13 @@ import {
 import { DataSource } from 'typeorm';
 import { Topics } from '@app/contracts';
 import { FilesystemBlobStore, KafkaRuntime, OpsModule, PlatformMetrics, type Logger } from '@app/platform';
-import { createDataSource, DocumentQueries, JobQueries } from '@app/read-models';
+import { createDataSource, DocumentQueries, JobQueries, JobRunQueries } from '@app/read-models';
 import { DocumentsController } from './documents/documents.controller';
 import { UploadDocumentUseCase } from './documents/usecases/upload-document.usecase';
 import { AdminModule } from './admin/admin.module';
+import { ReplayAdminController } from './admin/replay/replay-admin.controller';
+import { ReplayStageUseCase } from './admin/replay/replay-stage.usecase';
+import { RerunJobUseCase } from './jobs/usecases/rerun-job/rerun-job.usecase';
 import type { GatewayConfig } from './gateway.config';
 import { IdempotencyKeyRepository } from './jobs/idempotency-key.repository';
 import { JobsController } from './jobs/jobs.controller';
@@ -54,7 +57,7 @@ export class GatewayModule {
         }),
         AdminModule.register(config.projectorAdminUrl),
       ],
-      controllers: [JobsController, DocumentsController],
+      controllers: [JobsController, DocumentsController, ReplayAdminController],
       providers: [
         { provide: KafkaRuntime, useValue: kafka },
         { provide: PlatformMetrics, useValue: metrics },
@@ -77,6 +80,13 @@ export class GatewayModule {
             new CancelJobUseCase(kafka.publisher, jobs, ds, logger),
           inject: [JobQueries, DataSource],
         },
+        {
+          provide: RerunJobUseCase,
+          useFactory: (ds: DataSource) =>
+            new RerunJobUseCase(kafka.publisher, new JobRunQueries(ds), ds, logger),
+          inject: [DataSource],
+        },
+        { provide: ReplayStageUseCase, useValue: new ReplayStageUseCase(kafka, logger) },
         {
           provide: DocumentQueries,
           useFactory: (ds: DataSource) => new DocumentQueries(ds),

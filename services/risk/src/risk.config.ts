@@ -1,3 +1,4 @@
+import { STAGE_CATALOG } from '@app/contracts';
 import { availableParallelism } from 'node:os';
 import {
   EnvReader,
@@ -34,7 +35,7 @@ export function loadRiskConfig(env: NodeJS.ProcessEnv = process.env): RiskConfig
     kafka: readKafkaConfig(reader, 'risk'),
     // More jobs in flight than threads only queues them in the pool; keep a small queue per thread.
     stage: readStageConfig(reader, { concurrency: threads * 2, timeLimitMs: 60_000 }),
-    groupId: reader.string('RISK_GROUP_ID', { default: 'risk' }),
+    groupId: reader.string('RISK_GROUP_ID', { default: STAGE_CATALOG.risk.groupId }),
     threads,
   };
   reader.done();

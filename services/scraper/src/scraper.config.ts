@@ -1,3 +1,4 @@
+import { STAGE_CATALOG } from '@app/contracts';
 import {
   EnvReader,
   readKafkaConfig,
@@ -34,7 +35,7 @@ export function loadScraperConfig(env: NodeJS.ProcessEnv = process.env): Scraper
     kafka: readKafkaConfig(reader, 'scraper'),
     // The stage's hard limit sits above the fetch timeout, so a slow fetch ends as the fetcher's TIMEOUT.
     stage: readStageConfig(reader, { concurrency: 64, timeLimitMs: timeoutMs + 5000 }),
-    groupId: reader.string('SCRAPER_GROUP_ID', { default: 'scraper' }),
+    groupId: reader.string('SCRAPER_GROUP_ID', { default: STAGE_CATALOG.scrape.groupId }),
     timeoutMs,
     maxBytes: reader.int('SCRAPER_MAX_BYTES', {
       default: 5 * 1024 * 1024,

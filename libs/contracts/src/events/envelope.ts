@@ -7,6 +7,7 @@ import {
   IsUUID,
   Length,
   Matches,
+  Max,
   Min,
 } from 'class-validator';
 
@@ -28,6 +29,12 @@ export interface EventEnvelope<TType extends string = string, TData = unknown> {
   correlationId: string;
   causationId: string | null;
   occurredAt: string;
+  /**
+   * Which run of the job this event belongs to: absent (0) for the first run; a re-run (POST
+   * /jobs/{id}/retry, a per-job replay, a redrive) re-publishes the inputs of a stage with run n+1, and
+   * every event caused by them inherits it. Read models keep the newest run; history keeps all.
+   */
+  run?: number;
   data: TData;
 }
 
@@ -40,5 +47,11 @@ export class EventEnvelopeDto implements EventEnvelope<string, object> {
   @Matches(CORRELATION_ID_PATTERN) correlationId!: string;
   @IsOptional() @IsUUID() causationId!: string | null;
   @IsISO8601({ strict: true }) occurredAt!: string;
+  @IsOptional() @IsInt() @Min(0) @Max(1_000_000) run?: number;
   @IsObject() data!: object;
+}
+
+/** The run an event belongs to (0 when absent). */
+export function runOf(event: Pick<EventEnvelope, 'run'>): number {
+  return event.run ?? 0;
 }

@@ -1,12 +1,12 @@
 import { deriveEventId } from '../event-id';
-import type { EventEnvelope } from './envelope';
+import { runOf, type EventEnvelope } from './envelope';
 import { EVENT_VERSIONS, type EventType, type JobEvent } from './job-events';
 
 type EventOf<T extends EventType> = Extract<JobEvent, { type: T }>;
 
 /**
  * Builds the event that `cause` leads to, with the derived deterministic id (design invariant 2), the
- * cause's job, tenant and correlation ids, and `causationId` = the cause's id.
+ * cause's job, tenant, correlation ids and run, and `causationId` = the cause's id.
  */
 export function causedEvent<T extends EventType>(
   cause: EventEnvelope,
@@ -23,7 +23,22 @@ export function causedEvent<T extends EventType>(
     correlationId: cause.correlationId,
     causationId: cause.id,
     occurredAt: (options.occurredAt ?? new Date()).toISOString(),
+    ...(runOf(cause) > 0 ? { run: runOf(cause) } : {}),
     data,
   };
   return event as unknown as EventOf<T>;
+}
+
+/**
+ * A copy of `original` that starts run `run` of its job: same type and data, a new id derived from the
+ * original's id and the run (so re-publishing the same re-run dedupes), caused by the original.
+ */
+export function rerunEvent<E extends JobEvent>(original: E, run: number, occurredAt: Date = new Date()): E {
+  return {
+    ...original,
+    id: deriveEventId(original.id, 'rerun', run),
+    causationId: original.id,
+    occurredAt: occurredAt.toISOString(),
+    run,
+  };
 }

@@ -24,6 +24,7 @@ export const EventTypes = {
   StageFailed: 'StageFailed',
   StageRetryScheduled: 'StageRetryScheduled',
   JobCancelRequested: 'JobCancelRequested',
+  StageReplayRequested: 'StageReplayRequested',
 } as const;
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
 
@@ -89,6 +90,25 @@ export class JobCancelRequestedData {
 
 export type JobCancelRequested = EventEnvelope<typeof EventTypes.JobCancelRequested, JobCancelRequestedData>;
 
+/** `from` of a replay: an ISO time, or the beginning of the topics. */
+export const REPLAY_FROM_EARLIEST = 'earliest';
+
+/**
+ * On `jobs.control`: the running members of a stage's consumer groups rewind their partitions of the
+ * stage's input topics to the first offset at or after `from` (Kafka's offsets-for-times, as
+ * `kafka-consumer-groups --reset-offsets --to-datetime`). Not about a job: `jobId` names the replay
+ * operation, and the read models skip it.
+ */
+export class StageReplayRequestedData {
+  @IsString() @Length(1, 64) stage!: string;
+  @IsString() @Length(1, 40) from!: string;
+}
+
+export type StageReplayRequested = EventEnvelope<
+  typeof EventTypes.StageReplayRequested,
+  StageReplayRequestedData
+>;
+
 export type JobEvent =
   | JobRequested
   | StageStarted
@@ -96,7 +116,8 @@ export type JobEvent =
   | StageCompleted
   | StageFailed
   | StageRetryScheduled
-  | JobCancelRequested;
+  | JobCancelRequested
+  | StageReplayRequested;
 
 /** Current schema version of each event type. */
 export const EVENT_VERSIONS: Readonly<Record<EventType, number>> = {
@@ -107,6 +128,7 @@ export const EVENT_VERSIONS: Readonly<Record<EventType, number>> = {
   StageFailed: 1,
   StageRetryScheduled: 1,
   JobCancelRequested: 1,
+  StageReplayRequested: 1,
 };
 
 export const EVENT_DATA_SCHEMAS = {
@@ -117,4 +139,5 @@ export const EVENT_DATA_SCHEMAS = {
   StageFailed: StageFailedData,
   StageRetryScheduled: StageRetryScheduledData,
   JobCancelRequested: JobCancelRequestedData,
+  StageReplayRequested: StageReplayRequestedData,
 } as const;

@@ -55,6 +55,13 @@ export interface StageDescriptor {
   resultDto: ClassConstructor<object>;
   /** True when the stage's StageCompleted finishes the job (false: the job continues in other stages). */
   final: boolean;
+  /**
+   * The events that start the stage's work: the job's request, or another stage's completions. A
+   * re-run of the stage re-publishes these (so the stages that follow it run again too).
+   */
+  follows: { type: 'JobRequested' } | { type: 'StageCompleted'; stage: string };
+  /** The stage's consumer group (the services' default; replays rewind it and its `.<tier>` groups). */
+  groupId: string;
 }
 
 export const STAGE_CATALOG: Readonly<Record<string, StageDescriptor>> = {
@@ -64,6 +71,8 @@ export const STAGE_CATALOG: Readonly<Record<string, StageDescriptor>> = {
     eventsTopic: Topics.ScrapeEvents,
     resultDto: ScrapeResultDto,
     final: true,
+    follows: { type: 'JobRequested' },
+    groupId: 'scraper',
   },
   risk: {
     stage: 'risk',
@@ -71,6 +80,8 @@ export const STAGE_CATALOG: Readonly<Record<string, StageDescriptor>> = {
     eventsTopic: Topics.RiskEvents,
     resultDto: RiskResultDto,
     final: true,
+    follows: { type: 'JobRequested' },
+    groupId: 'risk',
   },
   split: {
     stage: 'split',
@@ -78,6 +89,8 @@ export const STAGE_CATALOG: Readonly<Record<string, StageDescriptor>> = {
     eventsTopic: Topics.DocumentsEvents,
     resultDto: SplitResultDto,
     final: false,
+    follows: { type: 'JobRequested' },
+    groupId: 'documents-split',
   },
   ocr: {
     stage: 'ocr',
@@ -85,6 +98,8 @@ export const STAGE_CATALOG: Readonly<Record<string, StageDescriptor>> = {
     eventsTopic: Topics.DocumentsEvents,
     resultDto: PageOcrResultDto,
     final: false,
+    follows: { type: 'StageCompleted', stage: 'split' },
+    groupId: 'documents-ocr',
   },
   classify: {
     stage: 'classify',
@@ -92,6 +107,8 @@ export const STAGE_CATALOG: Readonly<Record<string, StageDescriptor>> = {
     eventsTopic: Topics.DocumentsEvents,
     resultDto: PageClassificationDto,
     final: false,
+    follows: { type: 'StageCompleted', stage: 'ocr' },
+    groupId: 'documents-classify',
   },
   scale: {
     stage: 'scale',
@@ -99,6 +116,8 @@ export const STAGE_CATALOG: Readonly<Record<string, StageDescriptor>> = {
     eventsTopic: Topics.DocumentsEvents,
     resultDto: PageScaleDto,
     final: false,
+    follows: { type: 'StageCompleted', stage: 'ocr' },
+    groupId: 'documents-scale',
   },
 };
 

@@ -171,5 +171,12 @@ export function oneOfEachType(): Record<JobEvent['type'], JobEvent> {
       causationId: null,
       data: { reason: 'no longer needed' },
     },
+    StageReplayRequested: {
+      ...request,
+      id: deriveEventId(request.id, 'StageReplayRequested'),
+      type: 'StageReplayRequested',
+      causationId: null,
+      data: { stage: 'scrape', from: 'earliest' },
+    },
   };
 }

@@ -6,6 +6,7 @@ import type { EventPublisher } from './event-publisher';
 import { decodeHeaders, type StringHeaders } from './message-headers';
 import { extractContext, type Context } from '../telemetry/tracing';
 import type { PlatformMetrics } from '../metrics/platform-metrics';
+import type { PartitionOffset } from './group-offset-reset';
 
 /** A validated event with where it came from. */
 export interface ConsumedEvent<E extends JobEvent = JobEvent> {
@@ -59,6 +60,8 @@ export class EventConsumer {
   private readonly consumer: Consumer;
   private running = false;
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  /** This member's partitions per (prefixed) topic, as of its last join. */
+  private assignment: Record<string, number[]> = {};
 
   constructor(
     kafka: Kafka,
@@ -90,6 +93,9 @@ export class EventConsumer {
         'consumer crashed without restart; exiting',
       );
       process.exit(70);
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.assignment = payload.memberAssignment;
     });
     await this.consumer.connect();
     const prefix = this.options.topicPrefix ?? '';
@@ -206,6 +212,28 @@ export class EventConsumer {
       if (pending.length >= maxBatchSize) await flush();
     }
     await flush();
+  }
+
+  /**
+   * Moves this member's partitions of `topics` to the offsets `offsetsAt` gives and commits them
+   * there, so the new position also holds after a rebalance. Returns how many partitions moved.
+   */
+  async rewind(topics: string[], offsetsAt: (topic: string) => Promise<PartitionOffset[]>): Promise<number> {
+    const prefix = this.options.topicPrefix ?? '';
+    let moved = 0;
+    for (const topic of topics) {
+      const assigned = this.assignment[prefix + topic] ?? [];
+      if (assigned.length === 0) continue;
+      const offsets = (await offsetsAt(topic)).filter((p) => assigned.includes(p.partition));
+      for (const { partition, offset } of offsets) {
+        this.consumer.seek({ topic: prefix + topic, partition, offset });
+      }
+      await this.consumer.commitOffsets(
+        offsets.map(({ partition, offset }) => ({ topic: prefix + topic, partition, offset })),
+      );
+      moved += offsets.length;
+    }
+    return moved;
   }
 
   /** Holds a partition until its head message is due, without blocking the other partitions. */

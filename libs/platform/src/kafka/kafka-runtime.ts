@@ -7,6 +7,7 @@ import { createKafkaClient } from './kafka-client';
 import { ensureTopics } from './topic-admin';
 import { withDeadline } from '../ops/readiness';
 import { LagReader } from './consumer-lag';
+import { GroupOffsetReset } from './group-offset-reset';
 import type { PlatformMetrics } from '../metrics/platform-metrics';
 
 /**
@@ -20,6 +21,8 @@ export class KafkaRuntime {
   private readonly consumers: EventConsumer[] = [];
   private readonly subscriptions: { groupId: string; topics: string[] }[] = [];
   private readonly lag: LagReader;
+  /** Consumer-group offsets by time (stage replays). */
+  readonly offsets: GroupOffsetReset;
 
   constructor(
     private readonly config: KafkaConfig,
@@ -29,6 +32,7 @@ export class KafkaRuntime {
     this.kafka = createKafkaClient(config, logger);
     this.publisher = new EventPublisher(this.kafka, config, logger);
     this.lag = new LagReader(this.kafka);
+    this.offsets = new GroupOffsetReset(this.kafka, config.topicPrefix);
   }
 
   /** Creates missing topics and connects the publisher. */
@@ -77,6 +81,7 @@ export class KafkaRuntime {
   async close(): Promise<void> {
     await Promise.allSettled(this.consumers.map((consumer) => consumer.stop()));
     await this.lag.close().catch(() => undefined);
+    await this.offsets.close().catch(() => undefined);
     await this.publisher
       .disconnect()
       .catch((error: unknown) => this.logger.warn({ err: error }, 'producer close failed'));

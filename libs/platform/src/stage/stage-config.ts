@@ -6,6 +6,12 @@ export interface StageRuntimeConfig {
   concurrency: number;
   partitionsConsumedConcurrently: number;
   timeLimitMs: number;
+  /**
+   * STAGE_VERSION: overrides the version stamped on the stage's events (default: the code's own, e.g.
+   * `scraper@1`). Set it to the release id when a deploy changes a stage's results, so a replay's
+   * results supersede the old ones instead of deduping against them.
+   */
+  versionOverride: string | null;
 }
 
 /** Settings every stage service shares (retry policy, concurrency, time limit). */
@@ -26,5 +32,11 @@ export function readStageConfig(
       max: 100,
     }),
     timeLimitMs: env.int('STAGE_TIME_LIMIT_MS', { default: defaults.timeLimitMs, min: 100, max: 86_400_000 }),
+    versionOverride:
+      env.string('STAGE_VERSION', {
+        default: '',
+        pattern: /^[A-Za-z0-9@._:+-]{1,64}$/,
+        hint: '1-64 characters of A-Z a-z 0-9 @ . _ : + -',
+      }) || null,
   };
 }

@@ -1,5 +1,6 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { retryTopics, Topics } from '@app/contracts';
+import { EventTypes, retryTopics, Topics, type StageReplayRequested } from '@app/contracts';
+import type { BatchContext, ConsumedEvent, EventConsumer } from '../kafka/event-consumer';
 import type { KafkaRuntime } from '../kafka/kafka-runtime';
 import type { Logger } from '../logging/logger';
 import type { StageRuntimeConfig } from './stage-config';
@@ -14,6 +15,9 @@ import { randomUUID } from 'node:crypto';
 export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly worker: StageWorker;
   private readonly cancellations = new CancellationRegistry();
+  private inputConsumer: EventConsumer | undefined;
+  /** Replay requests older than this process were handled by the members of their time. */
+  private readonly startedAt = Date.now();
 
   constructor(
     private readonly definition: Omit<StageDefinition, 'retry' | 'concurrency' | 'timeLimitMs'> & {
@@ -31,6 +35,7 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
     this.worker = new StageWorker(
       {
         ...definition,
+        stageVersion: runtime.versionOverride ?? definition.stageVersion,
         retry: runtime.retry,
         concurrency: runtime.concurrency,
         timeLimitMs: runtime.timeLimitMs,
@@ -59,20 +64,57 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
         groupId: `${this.groupId}.control.${randomUUID()}`,
         topics: [Topics.JobsControl],
         fromBeginning: true,
-        handler: this.cancellations,
+        handler: { handleBatch: (events, context) => this.handleControl(events, context) },
       })
       .start();
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
-      topics: [...(this.definition.inputTopics ?? [Topics.JobsRequested]), ...retries],
+      topics: [...this.inputTopics(), ...retries],
       fromBeginning: true,
       handler: this.worker,
       dueAt: (event) => StageWorker.dueAt(event),
       partitionsConsumedConcurrently: this.runtime.partitionsConsumedConcurrently,
       maxBatchSize: this.runtime.concurrency * 4,
     });
+    this.inputConsumer = consumer;
     await consumer.start();
     this.logger.info({ stage: this.definition.stage, group: this.groupId }, 'stage running');
+  }
+
+  private inputTopics(): string[] {
+    return this.definition.inputTopics ?? [Topics.JobsRequested];
+  }
+
+  private async handleControl(events: ConsumedEvent[], context: BatchContext): Promise<void> {
+    await this.cancellations.handleBatch(events, context);
+    for (const { event } of events) {
+      if (
+        event.type === EventTypes.StageReplayRequested &&
+        event.data.stage === this.definition.stage &&
+        Date.parse(event.occurredAt) >= this.startedAt
+      ) {
+        await this.replay(event);
+      }
+    }
+  }
+
+  /**
+   * Rewinds this member's partitions of the stage's input topics to the replay's time; its retry
+   * topics are left alone (their messages belong to the attempts in progress).
+   */
+  private async replay(request: StageReplayRequested): Promise<void> {
+    const { from } = request.data;
+    const log = this.logger.child({ stage: this.definition.stage, replay: request.jobId, from });
+    try {
+      const moved =
+        (await this.inputConsumer?.rewind(this.inputTopics(), (topic) =>
+          this.kafka.offsets.offsetsAt(topic, from),
+        )) ?? 0;
+      log.info({ partitions: moved }, 'stage replay: partitions rewound');
+    } catch (error: unknown) {
+      // A rebalance in between moves partitions away; the request can simply be made again.
+      log.error({ err: error }, 'stage replay failed on this member; request it again');
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -108,14 +108,14 @@ describe('StageWorker', () => {
     ]);
     const [started, completed] = publisher.events;
     expect(started).toMatchObject({
-      id: deriveEventId(request.id, EventTypes.StageStarted, 'scrape'),
+      id: deriveEventId(request.id, EventTypes.StageStarted, 'scrape@1.2.3'),
       jobId: request.jobId,
       causationId: request.id,
       correlationId: request.correlationId,
       data: { stage: 'scrape', stageVersion: '1.2.3', attempt: 1 },
     });
     expect(completed).toMatchObject({
-      id: deriveEventId(request.id, EventTypes.StageCompleted, 'scrape'),
+      id: deriveEventId(request.id, EventTypes.StageCompleted, 'scrape@1.2.3'),
       causationId: request.id,
       data: { stage: 'scrape', stageVersion: '1.2.3', attempt: 1, result: scrapeResult() },
     });

@@ -2,6 +2,7 @@ import {
   causedEvent,
   EventTypes,
   retryTopic,
+  runOf,
   type JobRequestedData,
   type JobEvent,
   type JobType,
@@ -131,7 +132,7 @@ export class StageWorker implements EventBatchHandler {
     const { cause, attempt, page } = work;
     const { stage, stageVersion, eventsTopic } = this.definition;
     const log = jobLogger(this.logger, { jobId: cause.jobId, correlationId: cause.correlationId });
-    if (this.cancellations.isCancelled(cause.jobId)) {
+    if (this.cancellations.isCancelled(cause.jobId, runOf(cause))) {
       log.info({ stage, attempt }, 'job was cancelled; skipped');
       return;
     }
@@ -142,7 +143,7 @@ export class StageWorker implements EventBatchHandler {
           cause,
           EventTypes.StageStarted,
           { stage, stageVersion, attempt, page },
-          outputId(stage, page),
+          outputId(stage, stageVersion, page),
         ),
       },
     ]);
@@ -165,9 +166,9 @@ export class StageWorker implements EventBatchHandler {
   private async attempt(work: WorkItem, log: Logger): Promise<OutgoingEvent[]> {
     const { cause, request, attempt, page } = work;
     const { stage, stageVersion, eventsTopic, retry, timeLimitMs } = this.definition;
-    const id = outputId(stage, page);
+    const id = outputId(stage, stageVersion, page);
     const limit = AbortSignal.timeout(timeLimitMs);
-    const cancellation = this.cancellations.track(cause.jobId);
+    const cancellation = this.cancellations.track(cause.jobId, runOf(cause));
     const signal = AbortSignal.any([limit, this.stopping.signal, cancellation.signal]);
     try {
       const result = await abortable(
@@ -249,11 +250,14 @@ export class StageWorker implements EventBatchHandler {
 }
 
 /**
- * Output ids derive from the input's id, the output type, the stage and the page: two stages that
- * follow the same event (classify and scale both follow a page's OCR) must not mint the same id.
+ * Output ids derive from the input's id, the output type, the stage, its version and the page: two
+ * stages that follow the same event (classify and scale both follow a page's OCR) must not mint the
+ * same id, and a stage version reprocessing the input (a replay after a deploy) records new events,
+ * while a redelivery to the same version dedupes.
  */
-function outputId(stage: string, page: number | undefined): { discriminator: string } {
-  return { discriminator: page === undefined ? stage : `${stage}|${page}` };
+function outputId(stage: string, stageVersion: string, page: number | undefined): { discriminator: string } {
+  const base = `${stage}@${stageVersion}`;
+  return { discriminator: page === undefined ? base : `${base}|${page}` };
 }
 
 function outcomeOf(type: string | undefined): 'succeeded' | 'failed' | 'retry' {

@@ -97,6 +97,18 @@ export const DOCUMENT_PROJECTION_DDL: readonly string[] = [
 ];
 
 /**
+ * JobRuns1768000000000: runs and superseding results. `run` is the job's current run (a re-run bumps it
+ * and resets the row); `outcome_version` is the stage version whose outcome the job row holds, so a
+ * reprocessed result from another stage version supersedes it.
+ */
+export const RUN_PROJECTION_DDL: readonly string[] = [
+  `ALTER TABLE jobs ADD COLUMN run integer NOT NULL DEFAULT 0, ADD COLUMN outcome_version text`,
+  `ALTER TABLE job_stages ADD COLUMN run integer NOT NULL DEFAULT 0`,
+  `ALTER TABLE documents ADD COLUMN run integer NOT NULL DEFAULT 0`,
+  `ALTER TABLE document_pages ADD COLUMN run integer NOT NULL DEFAULT 0`,
+];
+
+/**
  * Every projection DDL step, in migration order. A migration that changes a projection table puts its
  * statements here as a new step (and runs that step in its `up`), so a rebuild creates exactly the
  * tables the migrations produce, from one copy of the SQL.
@@ -104,6 +116,7 @@ export const DOCUMENT_PROJECTION_DDL: readonly string[] = [
 export const PROJECTION_DDL_STEPS: readonly (readonly string[])[] = [
   INITIAL_PROJECTION_DDL,
   DOCUMENT_PROJECTION_DDL,
+  RUN_PROJECTION_DDL,
 ];
 
 /** Runs one DDL step (a migration's share of the projection schema). */

@@ -40,6 +40,7 @@ import {
 } from './dto/job.responses';
 import { ListJobsQuery } from './dto/list-jobs.query';
 import { CancelJobUseCase } from './usecases/cancel-job/cancel-job.usecase';
+import { RerunJobUseCase, type RerunAccepted } from './usecases/rerun-job/rerun-job.usecase';
 import { SubmitJobCommand } from './usecases/submit-job/submit-job.command';
 import { SubmitJobUseCase, type SubmittedJob } from './usecases/submit-job/submit-job.usecase';
 
@@ -55,6 +56,7 @@ export class JobsController {
     @Inject(SubmitJobUseCase) private readonly submitJob: SubmitJobUseCase,
     @Inject(JobQueries) private readonly jobs: JobQueries,
     @Inject(CancelJobUseCase) private readonly cancelJob: CancelJobUseCase,
+    @Inject(RerunJobUseCase) private readonly rerunJob: RerunJobUseCase,
   ) {}
 
   @Post()
@@ -136,6 +138,28 @@ export class JobsController {
   async cancel(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<JobView> {
     if (!isUuid(id)) throw new JobNotFoundError(id);
     return this.cancelJob.execute(DEFAULT_TENANT_ID, id, correlationIdOf(res));
+  }
+
+  @Post(':id/retry')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Re-run a finished job',
+    description:
+      'Runs the job again from its first stage as its next run (`run` + 1): the job goes back to PENDING, ' +
+      'the new outcome replaces the old one, and the event history keeps both runs.',
+  })
+  @ApiAcceptedResponse({ description: '{ id, status: "PENDING", run, stage, republished }' })
+  @ApiNotFoundResponse({ type: ProblemResponse })
+  @ApiConflictResponse({ type: ProblemResponse, description: 'The job is still pending or running' })
+  @ApiServiceUnavailableResponse({ type: ProblemResponse })
+  async retry(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<RerunAccepted> {
+    if (!isUuid(id)) throw new JobNotFoundError(id);
+    res.setHeader('Location', `/jobs/${id}`);
+    return this.rerunJob.execute({
+      tenantId: DEFAULT_TENANT_ID,
+      jobId: id,
+      correlationId: correlationIdOf(res),
+    });
   }
 
   @Get(':id/events')

@@ -38,6 +38,10 @@ export class JobResponse extends JobAcceptedResponse {
   result!: Record<string, unknown> | null;
   @ApiPropertyOptional({ type: JobErrorResponse, nullable: true }) error!: JobErrorResponse | null;
   @ApiProperty({ description: 'Attempts made by the job’s stage (retries included)' }) attempts!: number;
+  @ApiProperty({
+    description: 'The job’s run: 0 first, +1 for each re-run (POST /jobs/{id}/retry, a per-job replay)',
+  })
+  run!: number;
   @ApiProperty({ description: 'The X-Request-ID of the submitting request' }) correlationId!: string;
   @ApiPropertyOptional({ nullable: true }) traceId!: string | null;
   @ApiPropertyOptional({ nullable: true }) startedAt!: string | null;
@@ -63,6 +67,7 @@ export class JobEventResponse {
   @ApiProperty() correlationId!: string;
   @ApiPropertyOptional({ nullable: true }) causationId!: string | null;
   @ApiProperty({ format: 'date-time' }) occurredAt!: string;
+  @ApiPropertyOptional({ description: 'The run this event belongs to (absent: 0)' }) run?: number;
   @ApiProperty({ type: 'object', additionalProperties: true }) data!: Record<string, unknown>;
 }
 

@@ -31,7 +31,7 @@ export class CancelJobUseCase {
       throw new JobConflictError(`Job ${jobId} already finished (${job.status}); it cannot be cancelled`);
     }
     const event: JobCancelRequested = {
-      id: jobCancelRequestedEventId(jobId),
+      id: jobCancelRequestedEventId(jobId, job.run),
       type: EventTypes.JobCancelRequested,
       version: EVENT_VERSIONS.JobCancelRequested,
       jobId,
@@ -39,6 +39,8 @@ export class CancelJobUseCase {
       correlationId,
       causationId: null,
       occurredAt: new Date().toISOString(),
+      // Cancels the job's current run; a later re-run is not affected.
+      ...(job.run > 0 ? { run: job.run } : {}),
       data: { reason: null },
     };
     await this.publisher.publish([{ topic: Topics.JobsControl, event }]);

@@ -1,0 +1,86 @@
+import type { Admin, Kafka } from 'kafkajs';
+import { REPLAY_FROM_EARLIEST } from '@app/contracts';
+
+export interface PartitionOffset {
+  partition: number;
+  offset: string;
+}
+
+/** What a reset did to one consumer group. */
+export interface GroupReset {
+  groupId: string;
+  /** `reset`: the group had no members and its offsets were set; `members`: its running members rewind. */
+  mode: 'reset' | 'members';
+  state: string;
+  topics: { topic: string; partitions: PartitionOffset[] }[];
+}
+
+/**
+ * Consumer-group offsets by time, with Kafka's standard semantics (`kafka-consumer-groups
+ * --reset-offsets --to-datetime` / `--to-earliest`): the first offset whose timestamp is at or after
+ * `from`, or the log end when there is none. Names are logical; the topic prefix is added here.
+ */
+export class GroupOffsetReset {
+  private admin: Admin | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly prefix: string,
+  ) {}
+
+  private async connected(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    return this.admin;
+  }
+
+  /** Per partition of `topic`: where a consumer starting at `from` (ISO time or `earliest`) begins. */
+  async offsetsAt(topic: string, from: string): Promise<PartitionOffset[]> {
+    const admin = await this.connected();
+    if (from === REPLAY_FROM_EARLIEST) {
+      const offsets = await admin.fetchTopicOffsets(this.prefix + topic);
+      return offsets.map((p) => ({ partition: p.partition, offset: p.low }));
+    }
+    return admin.fetchTopicOffsetsByTimestamp(this.prefix + topic, Date.parse(from));
+  }
+
+  /** The group and its variants (`<group>.<tier>`), without the throwaway `.control.` readers. */
+  async groupsOf(baseGroupId: string): Promise<string[]> {
+    const { groups } = await (await this.connected()).listGroups();
+    const base = this.prefix + baseGroupId;
+    return groups
+      .map((g) => g.groupId)
+      .filter((id) => (id === base || id.startsWith(`${base}.`)) && !id.includes('.control.'))
+      .map((id) => id.slice(this.prefix.length))
+      .sort();
+  }
+
+  /**
+   * Rewinds `groupId` over `topics` to `from` when it has no running member (Kafka refuses to change
+   * a live group's offsets); otherwise reports its state and leaves the rewind to its members.
+   */
+  async resetIfIdle(groupId: string, topics: string[], from: string): Promise<GroupReset> {
+    const admin = await this.connected();
+    const {
+      groups: [description],
+    } = await admin.describeGroups([this.prefix + groupId]);
+    const state = description?.state ?? 'Dead';
+    const idle = state === 'Empty' || state === 'Dead';
+    const result: GroupReset = { groupId, mode: idle ? 'reset' : 'members', state, topics: [] };
+    for (const topic of topics) {
+      const partitions = await this.offsetsAt(topic, from);
+      if (idle)
+        await admin.setOffsets({ groupId: this.prefix + groupId, topic: this.prefix + topic, partitions });
+      result.topics.push({ topic, partitions });
+    }
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await this.admin?.disconnect();
+    this.admin = undefined;
+  }
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DEFAULT_TENANT_ID,
+  describeStage,
+  EVENT_VERSIONS,
+  EventTypes,
+  REPLAY_FROM_EARLIEST,
+  Topics,
+  type StageDescriptor,
+  type StageReplayRequested,
+} from '@app/contracts';
+import type { GroupReset, KafkaRuntime, Logger } from '@app/platform';
+import { RequestValidationError } from '../../http/api-errors';
+
+export interface StageReplayAccepted {
+  replayId: string;
+  stage: string;
+  from: string;
+  /** Per consumer group of the stage: reset directly (no members) or rewound by its running members. */
+  groups: GroupReset[];
+}
+
+/** The topics whose events start a stage's work (its retry topics are not replayed). */
+export function stageInputTopics(stage: StageDescriptor): string[] {
+  return stage.follows.type === 'JobRequested' ? [Topics.JobsRequested] : [stage.eventsTopic];
+}
+
+/**
+ * Re-runs a stage for every job since a time: each of its consumer groups goes back to the first
+ * offset at or after `from` on the stage's input topics (Kafka's offsets-for-times, exactly what
+ * `kafka-consumer-groups --reset-offsets --to-datetime` does). A group without members is reset here;
+ * a running one is told through `jobs.control`, and each member rewinds the partitions it holds.
+ * Results of the same stage version dedupe against the old ones; a new version's supersede them.
+ */
+export class ReplayStageUseCase {
+  constructor(
+    private readonly kafka: KafkaRuntime,
+    private readonly logger: Logger,
+  ) {}
+
+  async execute(stageName: string, from: string, correlationId: string): Promise<StageReplayAccepted> {
+    const stage = describeStage(stageName);
+    if (!stage) throw new RequestValidationError([{ path: 'stage', message: `unknown stage ${stageName}` }]);
+    if (from !== REPLAY_FROM_EARLIEST && Number.isNaN(Date.parse(from))) {
+      throw new RequestValidationError([{ path: 'from', message: 'not a valid time' }]);
+    }
+    const replayId = randomUUID();
+    const topics = stageInputTopics(stage);
+    const found = await this.kafka.offsets.groupsOf(stage.groupId);
+    const groupIds = found.length > 0 ? found : [stage.groupId];
+    const groups: GroupReset[] = [];
+    for (const groupId of groupIds) groups.push(await this.kafka.offsets.resetIfIdle(groupId, topics, from));
+    if (groups.some((group) => group.mode === 'members')) {
+      const request: StageReplayRequested = {
+        id: randomUUID(),
+        type: EventTypes.StageReplayRequested,
+        version: EVENT_VERSIONS.StageReplayRequested,
+        jobId: replayId,
+        tenantId: DEFAULT_TENANT_ID,
+        correlationId,
+        causationId: null,
+        occurredAt: new Date().toISOString(),
+        data: { stage: stage.stage, from },
+      };
+      await this.kafka.publisher.publish([{ topic: Topics.JobsControl, event: request }]);
+    }
+    this.logger.info(
+      {
+        replayId,
+        stage: stage.stage,
+        from,
+        groups: groups.map((g) => `${g.groupId}:${g.mode}`),
+        correlationId,
+      },
+      'stage replay requested',
+    );
+    return { replayId, stage: stage.stage, from, groups };
+  }
+}
