@@ -4,6 +4,7 @@ import {
   causedEvent,
   EVENT_VERSIONS,
   jobRequestedEventId,
+  rerunEvent,
   type JobEvent,
   type JobRequested,
 } from '@app/contracts';
@@ -140,5 +141,60 @@ describe('document projection', () => {
     expect((await new DocumentQueries(dataSource).getDocument('default', req.jobId))?.status).toBe(
       'PROCESSING',
     );
+  });
+
+  it('re-runs classify for a document: pages start over, READY again with the new labels', async () => {
+    const req = request();
+    const events = pipeline(req);
+    await dataSource.transaction((m) => applyEvents(m, positioned(events)));
+    const queries = new DocumentQueries(dataSource);
+    // Run 1 from classify: copies of the OCR completions, then classify and scale follow them.
+    const ocrCopies = events
+      .filter((e) => e.type === 'StageCompleted' && e.data.stage === 'ocr')
+      .map((e) => rerunEvent(e, 1));
+    const run1: JobEvent[] = [];
+    for (const ocr of ocrCopies) {
+      if (ocr.type !== 'StageCompleted' || ocr.data.page === undefined) throw new Error('fixture');
+      const page = ocr.data.page;
+      const base = { stageVersion: 'documents@1', attempt: 1, page };
+      run1.push(
+        causedEvent(
+          ocr,
+          'StageCompleted',
+          {
+            ...base,
+            stage: 'classify',
+            result: { pageNo: page, label: 'elevation', confidence: 0.8, method: 'text' },
+          },
+          { discriminator: `classify|${page}` },
+        ),
+        causedEvent(
+          ocr,
+          'StageCompleted',
+          {
+            ...base,
+            stage: 'scale',
+            result: { pageNo: page, findings: [], primary: null },
+          },
+          { discriminator: `scale|${page}` },
+        ),
+      );
+    }
+    await dataSource.transaction((m) => applyEvents(m, positioned(ocrCopies)));
+    const restarted = await queries.getDocument('default', req.jobId);
+    expect(restarted?.status).toBe('PROCESSING');
+    expect(restarted?.pages.map((p) => [p.status, p.classification])).toEqual([
+      ['PROCESSING', null],
+      ['PROCESSING', null],
+    ]);
+    await dataSource.transaction((m) => applyEvents(m, positioned(run1)));
+    const done = await queries.getDocument('default', req.jobId);
+    expect(done?.status).toBe('READY');
+    expect(done?.pages.map((p) => p.classification?.label)).toEqual(['elevation', 'elevation']);
+    const [job]: { status: string; run: number }[] = await dataSource.query(
+      `SELECT status, run FROM jobs WHERE id = $1`,
+      [req.jobId],
+    );
+    expect(job).toEqual({ status: 'SUCCEEDED', run: 1 });
   });
 });

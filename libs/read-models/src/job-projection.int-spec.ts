@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { JobEvent, JobRequested, JobType } from '@app/contracts';
+import { rerunEvent, type JobEvent, type JobRequested, type JobType } from '@app/contracts';
 import {
   jobRequested,
   scrapeResult,
@@ -240,6 +240,108 @@ describe('applyEvents', () => {
 
   it('returns 0 for an empty batch', async () => {
     expect(await apply([])).toBe(0);
+  });
+});
+
+describe('runs and stage versions', () => {
+  const error = { code: 'HTTP_404', message: 'not found', retryable: false };
+
+  /** Run 0 fails; run 1 (a retry: a copy of the request) succeeds. */
+  function twoRuns(): { t: Timeline; run0: JobEvent[]; run1: JobEvent[] } {
+    const t = timeline();
+    const copy = rerunEvent(t.request, 1, new Date(t.at(100)));
+    return {
+      t,
+      run0: [t.request, stageStarted(t.request, 1, t.at(10)), stageFailed(t.request, 1, t.at(20), error)],
+      run1: [copy, stageStarted(copy, 1, t.at(110)), stageCompleted(copy, 1, t.at(120))],
+    };
+  }
+
+  it('a new run resets the job, and its outcome replaces the old one', async () => {
+    const { t, run0, run1 } = twoRuns();
+    await apply(run0.map(positioned));
+    expect(await queries.getJob(t.tenantId, t.request.jobId)).toMatchObject({ status: 'FAILED', run: 0 });
+    await apply([positioned(run1[0])]);
+    expect(await queries.getJob(t.tenantId, t.request.jobId)).toMatchObject({
+      status: 'PENDING',
+      run: 1,
+      error: null,
+      attempts: 0,
+      finishedAt: null,
+    });
+    await apply(run1.slice(1).map(positioned));
+    const job = await queries.getJob(t.tenantId, t.request.jobId);
+    expect(job).toMatchObject({
+      status: 'SUCCEEDED',
+      run: 1,
+      error: null,
+      result: scrapeResult(),
+      attempts: 1,
+    });
+    expect(job?.stages).toMatchObject([{ stage: 'scrape', status: 'SUCCEEDED', error: null }]);
+    expect((await queries.getEvents(t.tenantId, t.request.jobId))?.map((e) => e.run ?? 0)).toEqual([
+      0, 0, 0, 1, 1, 1,
+    ]);
+  });
+
+  it('ends the same whatever order the runs’ events are folded in (a rebuild across topics)', async () => {
+    const inOrder = twoRuns();
+    await apply([...inOrder.run0, ...inOrder.run1].map(positioned));
+    const reordered = twoRuns();
+    // The later run's stage events first, then the old run, then the copy of the request.
+    await apply(reordered.run1.slice(1).map(positioned));
+    await apply(reordered.run0.map(positioned));
+    await apply([positioned(reordered.run1[0])]);
+    const strip = (job: JobView | null): unknown =>
+      job && { ...job, id: undefined, input: undefined, traceId: undefined };
+    const a = await queries.getJob(inOrder.t.tenantId, inOrder.t.request.jobId);
+    const b = await queries.getJob(reordered.t.tenantId, reordered.t.request.jobId);
+    expect(a).toMatchObject({ status: 'SUCCEEDED', run: 1 });
+    expect(strip(b)).toEqual(strip(a));
+  });
+
+  it('ignores a late event of an older run', async () => {
+    const { t, run0, run1 } = twoRuns();
+    await apply([...run0.slice(0, 2), ...run1].map(positioned));
+    await apply([positioned(run0[2])]);
+    expect(await queries.getJob(t.tenantId, t.request.jobId)).toMatchObject({ status: 'SUCCEEDED', run: 1 });
+  });
+
+  it('lets another stage version’s later outcome supersede, but not the same version’s', async () => {
+    const t = timeline();
+    const v1 = stageCompleted(t.request, 1, t.at(10), scrapeResult({ title: 'v1' }));
+    await apply([positioned(t.request), positioned(v1)]);
+    const v2base = stageCompleted(t.request, 1, t.at(50), scrapeResult({ title: 'v2' }));
+    const v2: JobEvent = { ...v2base, id: randomUUID(), data: { ...v2base.data, stageVersion: '2' } };
+    await apply([positioned(v2)]);
+    const job = await queries.getJob(t.tenantId, t.request.jobId);
+    expect(job).toMatchObject({ status: 'SUCCEEDED', result: { title: 'v2' }, finishedAt: t.at(50) });
+    expect(job?.stages[0]).toMatchObject({ stageVersion: '2', status: 'SUCCEEDED', finishedAt: t.at(50) });
+    const sameVersion: JobEvent = {
+      ...v2base,
+      id: randomUUID(),
+      occurredAt: t.at(90),
+      data: { ...v2base.data, stageVersion: '2', result: { ...scrapeResult({ title: 'late' }) } },
+    };
+    await apply([positioned(sameVersion)]);
+    expect(await queries.getJob(t.tenantId, t.request.jobId)).toMatchObject({ result: { title: 'v2' } });
+  });
+
+  it('keeps a cancellation to its run: a re-run after it runs', async () => {
+    const t = timeline();
+    const cancel: JobEvent = {
+      ...t.request,
+      id: randomUUID(),
+      type: 'JobCancelRequested',
+      causationId: null,
+      occurredAt: t.at(5),
+      data: { reason: null },
+    };
+    await apply([positioned(t.request), positioned(cancel)]);
+    expect(await queries.getJob(t.tenantId, t.request.jobId)).toMatchObject({ status: 'CANCELLED' });
+    const copy = rerunEvent(t.request, 1, new Date(t.at(100)));
+    await apply([positioned(copy), positioned(stageCompleted(copy, 1, t.at(120)))]);
+    expect(await queries.getJob(t.tenantId, t.request.jobId)).toMatchObject({ status: 'SUCCEEDED', run: 1 });
   });
 });
 

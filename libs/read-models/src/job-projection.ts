@@ -143,11 +143,13 @@ async function foldRound(manager: Query, round: ProjectableEvent[]): Promise<voi
  */
 async function startNewerRuns(manager: Query, round: ProjectableEvent[]): Promise<Map<string, number>> {
   const rerun = round.filter((item) => runOf(item.event) > 0);
-  if (rerun.length === 0) return new Map();
-  await resetJobRuns(
-    manager,
-    rerun.map((item) => ({ jobId: item.event.jobId, run: runOf(item.event) })),
-  );
+  if (rerun.length > 0) {
+    await resetJobRuns(
+      manager,
+      rerun.map((item) => ({ jobId: item.event.jobId, run: runOf(item.event) })),
+    );
+  }
+  // Also for run-0 events: their job may already be on a later run (cross-topic order, a rebuild).
   const rows: { id: string; run: number }[] = await manager.query(
     `SELECT id, run FROM jobs WHERE id = ANY($1::uuid[])`,
     [round.map((item) => item.event.jobId)],

@@ -286,6 +286,13 @@ describe('event codec', () => {
 describe('causedEvent', () => {
   const request = jobRequested({ correlationId: 'corr-xyz', tenantId: 'tenant-a' });
 
+  it('inherits the cause’s run, and leaves it out for the first run', () => {
+    const data = { stage: 'scrape', stageVersion: '1', attempt: 1 };
+    expect(causedEvent(request, EventTypes.StageStarted, data)).not.toHaveProperty('run');
+    const copy = { ...request, id: deriveEventId(request.id, 'rerun', 2), run: 2 };
+    expect(causedEvent(copy, EventTypes.StageStarted, data).run).toBe(2);
+  });
+
   it('derives the id from the cause, the type and the discriminator', () => {
     const started = causedEvent(request, EventTypes.StageStarted, {
       stage: 'scrape',
