@@ -13,9 +13,15 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { RiskInput } from '../../../libs/contracts/src/jobs/risk/risk-input';
 import type { RiskMethod } from '../../../libs/contracts/src/jobs/risk/risk-result';
 import { RiskWorkerPool } from '../../../services/risk/src/compute/risk-worker-pool';
-import { inverseNormalCdf, normalPdf } from '../../../services/risk/src/domain/normal-distribution';
+import { inverseNormalCdf } from '../../../services/risk/src/domain/normal-distribution';
 import { NormalGenerator } from '../../../services/risk/src/domain/random';
 import { computeRisk } from '../../../services/risk/src/domain/risk-calculator';
+import {
+  naiveHistorical,
+  naiveMonteCarlo,
+  naiveParametric,
+  type TailNumbers,
+} from '../../../services/risk/src/testing/naive-reference';
 
 type Implementation = 'fast' | 'fast (worker pool)' | 'naive' | 'numpy';
 
@@ -48,11 +54,6 @@ interface RiskBenchReport {
   checks: { name: string; value: number; tolerance: number; ok: boolean }[];
   eventLoop: { scenario: string; maxDelayMs: number }[];
   notes: string[];
-}
-
-interface TailNumbers {
-  var: number;
-  expectedShortfall: number;
 }
 
 const SEED = 20240601;
@@ -122,92 +123,9 @@ export function syntheticInput(c: Case): RiskInput {
 // ---------------------------------------------------------------------------------------------------
 // Naive reference: what a first straightforward implementation would look like.
 
-/** mulberry32: tiny 32-bit PRNG for the naive reference. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function naiveExposures(input: RiskInput): { symbols: string[]; w: number[]; series: number[][] } {
-  const symbols = input.positions.map((p) => p.symbol);
-  return {
-    symbols,
-    w: input.positions.map((p) => p.quantity * p.price),
-    series: symbols.map((s) => input.returns[s]),
-  };
-}
-
-function naiveCovariance(series: number[][]): number[][] {
-  const n = series[0].length;
-  const means = series.map((s) => s.reduce((a, b) => a + b, 0) / n);
-  return series.map((si, i) =>
-    series.map((sj, j) => si.reduce((acc, x, t) => acc + (x - means[i]) * (sj[t] - means[j]), 0) / (n - 1)),
-  );
-}
-
-function naiveTail(pnl: number[], confidence: number): TailNumbers {
-  const sorted = [...pnl].sort((a, b) => a - b);
-  const h = (sorted.length - 1) * (1 - confidence);
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  const q = sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-  const tail = pnl.filter((x) => x <= q);
-  return { var: -q, expectedShortfall: -tail.reduce((a, b) => a + b, 0) / tail.length };
-}
-
-function naiveHistorical(input: RiskInput): TailNumbers {
-  const { w, series } = naiveExposures(input);
-  const pnl = series[0].map((_, t) => series.reduce((acc, s, i) => acc + w[i] * s[t], 0));
-  const tail = naiveTail(pnl, input.confidence);
-  const scale = Math.sqrt(input.horizonDays);
-  return { var: tail.var * scale, expectedShortfall: tail.expectedShortfall * scale };
-}
-
-function naiveParametric(input: RiskInput): TailNumbers {
-  const { w, series } = naiveExposures(input);
-  const cov = naiveCovariance(series);
-  const variance = w.reduce((acc, wi, i) => acc + wi * cov[i].reduce((a, c, j) => a + c * w[j], 0), 0);
-  const sigma = Math.sqrt(variance * input.horizonDays);
-  const z = inverseNormalCdf(input.confidence);
-  return { var: z * sigma, expectedShortfall: (sigma * normalPdf(z)) / (1 - input.confidence) };
-}
-
-function naiveMonteCarlo(input: RiskInput): TailNumbers {
-  const { w, series } = naiveExposures(input);
-  const cov = naiveCovariance(series).map((row) => row.map((x) => x * input.horizonDays));
-  const k = w.length;
-  // Textbook (unpivoted) Cholesky; fine for the full-rank synthetic data.
-  const L: number[][] = cov.map(() => new Array<number>(k).fill(0));
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = cov[i][j];
-      for (let m = 0; m < j; m++) s -= L[i][m] * L[j][m];
-      L[i][j] = i === j ? Math.sqrt(s) : s / L[j][j];
-    }
-  }
-  const uniform = mulberry32(input.seed ?? 1);
-  const pnl: number[] = [];
-  for (let path = 0; path < (input.simulations ?? 0); path++) {
-    const z: number[] = [];
-    for (let j = 0; j < k; j++) {
-      // Box-Muller, one normal per pair of uniforms.
-      z.push(Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform()));
-    }
-    const x = L.map((row) => row.reduce((acc, l, j) => acc + l * z[j], 0));
-    pnl.push(x.reduce((acc, xi, i) => acc + xi * w[i], 0));
-  }
-  return naiveTail(pnl, input.confidence);
-}
-
 function naive(input: RiskInput): TailNumbers {
   if (input.method === 'historical') return naiveHistorical(input);
-  if (input.method === 'parametric') return naiveParametric(input);
+  if (input.method === 'parametric') return naiveParametric(input, inverseNormalCdf(input.confidence));
   return naiveMonteCarlo(input);
 }
 

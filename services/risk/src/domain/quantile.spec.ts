@@ -1,25 +1,5 @@
 import { numpyLerp, quantileInPlace, quantileOfSorted, selectInPlace } from './quantile';
-
-/** Independent reference: full sort, then h = (n - 1) p and linear interpolation (numpy "linear"). */
-function naiveQuantile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
-/** Small deterministic PRNG for test data (independent of the domain's generator). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32, naiveQuantile } from '../testing/naive-reference';
 
 describe('quantile (numpy linear)', () => {
   it('matches hand-computed numpy values', () => {

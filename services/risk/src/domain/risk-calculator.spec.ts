@@ -2,22 +2,12 @@ import type { RiskInput } from '../../../../libs/contracts/src/jobs/risk/risk-in
 import type { RiskResult } from '../../../../libs/contracts/src/jobs/risk/risk-result';
 import { computeRisk, defaultSeed } from './risk-calculator';
 import { RiskComputationError } from './risk-computation-error';
+import { mulberry32, naiveHistorical, naiveParametric } from '../testing/naive-reference';
 
 // ----------------------------------------------------------------------------------------------
 // Independent naive references: plain arrays, full sort, textbook formulas.
 
 const Z = { 0.99: 2.3263478740408408, 0.95: 1.6448536269514722 } as const;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** k correlated return series (one common factor) of length n. */
 function makeReturns(symbols: string[], n: number, seed: number): Record<string, number[]> {
@@ -31,50 +21,6 @@ function makeReturns(symbols: string[], n: number, seed: number): Record<string,
       return [symbol, market.map((m) => 0.0002 + vol * (beta * m + Math.sqrt(1 - beta * beta) * normal()))];
     }),
   );
-}
-
-function naiveExposures(input: RiskInput): number[] {
-  return input.positions.map((p) => p.quantity * p.price);
-}
-
-function naiveQuantile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
-function naiveHistorical(input: RiskInput): { var: number; es: number } {
-  const w = naiveExposures(input);
-  const series = input.positions.map((p) => input.returns[p.symbol]);
-  const pnl = series[0].map((_, t) => w.reduce((acc, wi, i) => acc + wi * series[i][t], 0));
-  const q = naiveQuantile(pnl, 1 - input.confidence);
-  const tail = pnl.filter((x) => x <= q);
-  const scale = Math.sqrt(input.horizonDays);
-  return { var: -q * scale, es: (-tail.reduce((a, b) => a + b, 0) / tail.length) * scale };
-}
-
-function naiveSigma(input: RiskInput): number {
-  const w = naiveExposures(input);
-  const series = input.positions.map((p) => input.returns[p.symbol]);
-  const n = series[0].length;
-  const means = series.map((s) => s.reduce((a, b) => a + b, 0) / n);
-  let variance = 0;
-  for (let i = 0; i < w.length; i++) {
-    for (let j = 0; j < w.length; j++) {
-      let c = 0;
-      for (let t = 0; t < n; t++) c += (series[i][t] - means[i]) * (series[j][t] - means[j]);
-      variance += w[i] * w[j] * (c / (n - 1));
-    }
-  }
-  return Math.sqrt(Math.max(variance, 0));
-}
-
-function naiveParametric(input: RiskInput, z: number): { var: number; es: number } {
-  const sigma = naiveSigma(input) * Math.sqrt(input.horizonDays);
-  const phi = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
-  return { var: z * sigma, es: (sigma * phi) / (1 - input.confidence) };
 }
 
 function relativeError(actual: number, expected: number): number {
@@ -133,7 +79,7 @@ describe('computeRisk', () => {
       const result = computeRisk(input, 'job-1');
       const expected = naiveHistorical(input);
       expect(relativeError(result.var, expected.var)).toBeLessThan(1e-9);
-      expect(relativeError(result.expectedShortfall, expected.es)).toBeLessThan(1e-9);
+      expect(relativeError(result.expectedShortfall, expected.expectedShortfall)).toBeLessThan(1e-9);
       expect(result.expectedShortfall).toBeGreaterThanOrEqual(result.var);
     });
 
@@ -197,7 +143,7 @@ describe('computeRisk', () => {
         const result = computeRisk(input, 'job-1');
         const expected = naiveParametric(input, Z[confidence]);
         expect(relativeError(result.var, expected.var)).toBeLessThan(1e-9);
-        expect(relativeError(result.expectedShortfall, expected.es)).toBeLessThan(1e-9);
+        expect(relativeError(result.expectedShortfall, expected.expectedShortfall)).toBeLessThan(1e-9);
       },
     );
 
