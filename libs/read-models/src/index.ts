@@ -5,3 +5,4 @@ export * from './job-queries';
 export * from './schema/read-model-ddl';
 export * from './rebuild';
 export * from './document-queries';
+export * from './dead-letters';
