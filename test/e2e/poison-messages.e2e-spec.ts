@@ -389,6 +389,16 @@ describe('poison messages (end to end)', () => {
     });
   });
 
+  it('documents the dead-letter endpoints in OpenAPI', async () => {
+    const document = await api.request<{ paths: Record<string, Record<string, unknown>> }>(
+      'GET',
+      '/docs/openapi.json',
+    );
+    expect(Object.keys(document.body.paths['/admin/dlq'] ?? {})).toEqual(['get']);
+    expect(Object.keys(document.body.paths['/admin/dlq/{id}'] ?? {})).toEqual(['get']);
+    expect(Object.keys(document.body.paths['/admin/dlq/{id}/redrive'] ?? {})).toEqual(['post']);
+  });
+
   it.each([
     ['GET', `/admin/dlq/${randomUUID()}`, 404],
     ['POST', `/admin/dlq/${randomUUID()}/redrive`, 404],
