@@ -15,6 +15,7 @@ import {
 import type { BatchContext, ConsumedEvent } from '../kafka/event-consumer';
 import type { DeadLetterEntry } from '../kafka/dead-letter';
 import type { EventPublisher, OutgoingEvent, RawMessage } from '../kafka/event-publisher';
+import { PlatformMetrics } from '../metrics/platform-metrics';
 import { StageFailure } from './stage-failure';
 import {
   StageWorker,
@@ -270,6 +271,22 @@ describe('StageWorker', () => {
       const ids = publisher.deadLetters.map((message) => entryOf(message).id);
       expect(ids).toHaveLength(2);
       expect(new Set(ids).size).toBe(2);
+    });
+
+    it('counts the dead letter in dead_letters_total with reason retriesExhausted', async () => {
+      const metrics = new PlatformMetrics('test');
+      const worker = new StageWorker(
+        { ...definition, retry: { ...definition.retry, maxAttempts: 1 } },
+        new FakeExecutor(failWith(new StageFailure('HTTP_503', 'unavailable', true))),
+        new FakePublisher() as unknown as EventPublisher,
+        logger,
+        metrics,
+      );
+      await worker.handleBatch([rawMessage(jobRequested(), 'jobs.requested')], context);
+      const counted = (await metrics.deadLetters.get()).values;
+      expect(counted).toEqual([
+        expect.objectContaining({ labels: { group: 'scraper', reason: 'retriesExhausted' }, value: 1 }),
+      ]);
     });
 
     it('dead-letters nothing for a non-retryable failure or while attempts are left', async () => {
