@@ -7,6 +7,8 @@ export * from './kafka/kafka-unavailable.error';
 export * from './kafka/event-publisher';
 export * from './kafka/event-consumer';
 export * from './kafka/dead-letter';
+export * from './kafka/dead-letter-parser';
+export * from './kafka/dead-letter-consumer';
 export * from './kafka/topic-admin';
 export * from './kafka/per-job-concurrency';
 export * from './kafka/kafka-runtime';

@@ -3,12 +3,14 @@ import type { DatabaseConfig } from '@app/platform';
 import { InitialReadModels1764000000000 } from './migrations/1764000000000-initial-read-models';
 import { OperationalSchemas1765000000000 } from './migrations/1765000000000-operational-schemas';
 import { DocumentReadModels1766000000000 } from './migrations/1766000000000-document-read-models';
+import { DeadLetters1767000000000 } from './migrations/1767000000000-dead-letters';
 import { JobRuns1768000000000 } from './migrations/1768000000000-job-runs';
 
 export const MIGRATIONS = [
   InitialReadModels1764000000000,
   OperationalSchemas1765000000000,
   DocumentReadModels1766000000000,
+  DeadLetters1767000000000,
   JobRuns1768000000000,
 ];
 

@@ -6,3 +6,4 @@ export * from './schema/read-model-ddl';
 export * from './rebuild';
 export * from './document-queries';
 export * from './job-run-queries';
+export * from './dead-letters';

@@ -55,7 +55,12 @@ export class GatewayModule {
             { name: 'blobs', check: () => blobs.ready() },
           ],
         }),
-        AdminModule.register(config.projectorAdminUrl),
+        AdminModule.register({
+          projectorAdminUrl: config.projectorAdminUrl,
+          dataSource,
+          publisher: kafka.publisher,
+          logger,
+        }),
       ],
       controllers: [JobsController, DocumentsController, ReplayAdminController],
       providers: [

@@ -1,12 +1,16 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { PROJECTED_TOPICS } from '@app/contracts';
+import { PROJECTED_TOPICS, Topics } from '@app/contracts';
 import type { KafkaRuntime, Logger, PlatformMetrics } from '@app/platform';
-import type { ProjectionRebuilder } from '@app/read-models';
+import { DeadLetterWriter, type ProjectionRebuilder } from '@app/read-models';
+import { DeadLetterRecorder } from './dead-letters/dead-letter-recorder';
 import type { ProjectorConfig } from './projector.config';
 import { ProjectionBatchHandler } from './projection-batch-handler';
 
-/** Starts the projector's consumer group over every event topic, from the beginning of the log. */
+/**
+ * Starts the projector's consumer group over every event topic, from the beginning of the log, and a
+ * second group (`<group>.dead-letters`) that records the dead-letter topic in ops.dead_letters.
+ */
 export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly config: ProjectorConfig,
@@ -18,7 +22,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.kafka.connect(PROJECTED_TOPICS);
+    await this.kafka.connect([...PROJECTED_TOPICS, Topics.DeadLetter]);
     const consumer = this.kafka.consumer({
       groupId: this.config.groupId,
       topics: [...PROJECTED_TOPICS],
@@ -28,6 +32,12 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       maxBatchSize: 1000,
     });
     await consumer.start();
+    await this.kafka
+      .deadLetterConsumer({
+        groupId: `${this.config.groupId}.dead-letters`,
+        handler: new DeadLetterRecorder(new DeadLetterWriter(this.dataSource, this.logger), this.logger),
+      })
+      .start();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -38,7 +38,9 @@ describe('deadLetterMessage', () => {
   });
 
   it('records reason, detail, errors, source position and the original message', () => {
-    const entry = entryOf(deadLetterMessage(source(), 'scrape', 'retriesExhausted', 'gave up', errors, 4));
+    const entry = entryOf(
+      deadLetterMessage(source(), 'scrape', 'retriesExhausted', 'gave up', errors, { attempts: 4 }),
+    );
     expect(entry).toMatchObject({
       reason: 'retriesExhausted',
       detail: 'gave up',
@@ -62,6 +64,20 @@ describe('deadLetterMessage', () => {
     );
     expect(entry.original.valueEncoding).toBe('base64');
     expect(Buffer.from(entry.original.value!, 'base64').equals(raw)).toBe(true);
+  });
+
+  it('keeps text with a NUL character as base64 (PostgreSQL text cannot hold NUL)', () => {
+    const raw = Buffer.from('{"a":"\u0000"}\u0000', 'utf8');
+    const entry = entryOf(deadLetterMessage(source({ value: raw }), 'g', 'invalidMessage', 'x', errors));
+    expect(entry.original.valueEncoding).toBe('base64');
+    expect(Buffer.from(entry.original.value!, 'base64').equals(raw)).toBe(true);
+  });
+
+  it('tells apart entries of one message by a discriminator (pages of one document)', () => {
+    const id = (discriminator?: string) =>
+      entryOf(deadLetterMessage(source(), 'g', 'retriesExhausted', 'd', [], { discriminator })).id;
+    expect(new Set([id(), id('page 1'), id('page 2')]).size).toBe(3);
+    expect(id('page 1')).toBe(id('page 1'));
   });
 
   it('keeps valid multi-byte UTF-8 as text', () => {

@@ -30,11 +30,19 @@ export interface SourceMessage {
   headers: StringHeaders;
 }
 
+export interface DeadLetterOptions {
+  /** Attempts made before giving up (retriesExhausted). */
+  attempts?: number;
+  /** Tells apart entries for one message that failed more than once (the pages of one document). */
+  discriminator?: string;
+}
+
 function encodeValue(value: Buffer | null): { value: string | null; valueEncoding: 'utf8' | 'base64' } {
   if (value === null) return { value: null, valueEncoding: 'utf8' };
   const text = value.toString('utf8');
-  // Bytes that are not valid UTF-8 are kept exactly, as base64.
-  return Buffer.from(text, 'utf8').equals(value)
+  // Bytes that are not valid UTF-8 are kept exactly, as base64; so is text with NUL, which PostgreSQL's
+  // text and jsonb cannot store.
+  return Buffer.from(text, 'utf8').equals(value) && !text.includes('\u0000')
     ? { value: text, valueEncoding: 'utf8' }
     : { value: value.toString('base64'), valueEncoding: 'base64' };
 }
@@ -50,17 +58,20 @@ export function deadLetterMessage(
   reason: DeadLetterReason,
   detail: string,
   errors: FieldError[],
-  attempts: number | null = null,
+  options: DeadLetterOptions = {},
 ): RawMessage {
   const key = source.key === null ? null : source.key.toString('utf8');
+  const discriminator = options.discriminator === undefined ? '' : `|${options.discriminator}`;
   const entry: DeadLetterEntry = {
-    id: nameBasedUuid(`dlq|${group}|${source.topic}|${source.partition}|${source.offset}|${reason}`),
+    id: nameBasedUuid(
+      `dlq|${group}|${source.topic}|${source.partition}|${source.offset}|${reason}${discriminator}`,
+    ),
     reason,
     detail,
     errors,
     source: { topic: source.topic, partition: source.partition, offset: source.offset, group },
     original: { key, ...encodeValue(source.value), headers: source.headers },
-    attempts,
+    attempts: options.attempts ?? null,
     failedAt: new Date().toISOString(),
   };
   return {

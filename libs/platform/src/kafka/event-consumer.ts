@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { decodeEvent, type JobEvent } from '@app/contracts';
 import type { Logger } from '../logging/logger';
+import { commitThrough, createBatchConsumer, exitWhenCrashedForGood } from './batch-consumer-support';
 import { deadLetterMessage } from './dead-letter';
 import type { EventPublisher } from './event-publisher';
 import { decodeHeaders, type StringHeaders } from './message-headers';
@@ -17,6 +18,11 @@ export interface ConsumedEvent<E extends JobEvent = JobEvent> {
   headers: StringHeaders;
   /** Trace context of the producer (from the traceparent header): parent of the processing span. */
   traceContext?: Context;
+  /** The message's bytes as consumed, so it can be dead-lettered (and redriven) exactly as it was. */
+  key?: Buffer | null;
+  value?: Buffer | null;
+  /** The consumer group that consumed it (logical name, without KAFKA_TOPIC_PREFIX). */
+  group?: string;
 }
 
 export interface BatchContext {
@@ -47,6 +53,11 @@ export interface EventConsumerOptions {
   sessionTimeoutMs?: number;
   /** KAFKA_TOPIC_PREFIX: subscriptions use prefixed names; handlers and dead letters see logical ones. */
   topicPrefix?: string;
+  /**
+   * The group named in dead-letter entries (default: groupId). A throwaway group (a random name per
+   * process) names a stable one here, so its dead letters keep the same entry id across restarts.
+   */
+  deadLetterGroup?: string;
   metrics?: PlatformMetrics;
 }
 
@@ -68,32 +79,19 @@ export class EventConsumer {
     private readonly options: EventConsumerOptions,
     private readonly logger: Logger,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30000,
-      heartbeatInterval: 3000,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 100,
-      retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 10 },
-    });
+    this.consumer = createBatchConsumer(kafka, options.groupId, options.sessionTimeoutMs);
   }
 
   get groupId(): string {
     return this.options.groupId;
   }
 
+  private get deadLetterGroup(): string {
+    return this.options.deadLetterGroup ?? this.options.groupId;
+  }
+
   async start(): Promise<void> {
-    // KafkaJS gives up on some errors (e.g. no group coordinator yet on a brand-new cluster) without
-    // restarting. A consumer that silently stopped would lose no data but do no work: exit instead, so
-    // the supervisor restarts the service and it rejoins the group from the committed offsets.
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart || !this.running) return;
-      this.logger.fatal(
-        { err: payload.error, group: this.options.groupId },
-        'consumer crashed without restart; exiting',
-      );
-      process.exit(70);
-    });
+    exitWhenCrashedForGood(this.consumer, this.options.groupId, this.logger, () => this.running);
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.assignment = payload.memberAssignment;
     });
@@ -132,7 +130,7 @@ export class EventConsumer {
       if (deadLetters.length > 0) {
         await this.options.deadLetters.publishRaw(deadLetters);
         this.options.metrics?.deadLetters.inc(
-          { group: this.options.groupId, reason: 'invalidMessage' },
+          { group: this.deadLetterGroup, reason: 'invalidMessage' },
           deadLetters.length,
         );
       }
@@ -145,19 +143,7 @@ export class EventConsumer {
           },
         );
       }
-      if (lastOffset !== null) {
-        payload.resolveOffset(lastOffset);
-        // Explicit offsets: with autoCommit off and no interval/threshold, KafkaJS's argument-less
-        // commitOffsetsIfNecessary() never commits, and every restart would reprocess the whole log.
-        await payload.commitOffsetsIfNecessary({
-          topics: [
-            {
-              topic: batch.topic,
-              partitions: [{ partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() }],
-            },
-          ],
-        });
-      }
+      if (lastOffset !== null) await commitThrough(payload, lastOffset);
       pending = [];
       deadLetters = [];
       lastOffset = null;
@@ -182,7 +168,7 @@ export class EventConsumer {
               value: message.value,
               headers,
             },
-            this.options.groupId,
+            this.deadLetterGroup,
             'invalidMessage',
             decoded.reason,
             decoded.errors,
@@ -205,6 +191,9 @@ export class EventConsumer {
           offset: message.offset,
           headers,
           traceContext: extractContext(headers),
+          key: message.key,
+          value: message.value,
+          group: this.deadLetterGroup,
         },
         message,
       });

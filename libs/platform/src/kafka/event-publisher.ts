@@ -65,8 +65,11 @@ export class EventPublisher {
     await this.producer.disconnect();
   }
 
-  /** Validates and publishes events (key = job id); resolves once Kafka acknowledged all of them. */
-  async publish(events: OutgoingEvent[]): Promise<void> {
+  /**
+   * Validates and publishes events (key = job id); resolves once Kafka acknowledged all of them, and
+   * the prepared messages `alongside` (dead letters) too: they go out in the same send.
+   */
+  async publish(events: OutgoingEvent[], alongside: RawMessage[] = []): Promise<void> {
     // One producer span per event, child of the caller's span; its context rides in the headers, so the
     // consumer's span continues the same trace (the group-commit send runs outside the caller's context).
     const spans = events.map(({ topic, event }) =>
@@ -85,7 +88,7 @@ export class EventPublisher {
       return { topic, key: event.jobId, value: encodeEvent(event), headers: all };
     });
     try {
-      await this.publishRaw(messages);
+      await this.publishRaw([...messages, ...alongside]);
     } catch (error) {
       for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: 'not acknowledged' });
       throw error;

@@ -1,7 +1,9 @@
 import type { Kafka } from 'kafkajs';
+import { Topics } from '@app/contracts';
 import type { KafkaConfig } from '../config/common-config';
 import type { Logger } from '../logging/logger';
 import { EventConsumer, type EventConsumerOptions } from './event-consumer';
+import { DeadLetterConsumer, type DeadLetterConsumerOptions } from './dead-letter-consumer';
 import { EventPublisher } from './event-publisher';
 import { createKafkaClient } from './kafka-client';
 import { ensureTopics } from './topic-admin';
@@ -18,7 +20,7 @@ import type { PlatformMetrics } from '../metrics/platform-metrics';
 export class KafkaRuntime {
   readonly kafka: Kafka;
   readonly publisher: EventPublisher;
-  private readonly consumers: EventConsumer[] = [];
+  private readonly consumers: { stop(): Promise<void> }[] = [];
   private readonly subscriptions: { groupId: string; topics: string[] }[] = [];
   private readonly lag: LagReader;
   /** Consumer-group offsets by time (stage replays). */
@@ -47,6 +49,7 @@ export class KafkaRuntime {
       {
         ...options,
         groupId: this.config.topicPrefix + options.groupId,
+        deadLetterGroup: options.deadLetterGroup ?? options.groupId,
         deadLetters: this.publisher,
         topicPrefix: this.config.topicPrefix,
         metrics: this.metrics,
@@ -55,6 +58,22 @@ export class KafkaRuntime {
     );
     this.consumers.push(consumer);
     this.subscriptions.push({ groupId: options.groupId, topics: options.topics });
+    return consumer;
+  }
+
+  /** A consumer of the dead-letter topic (group and topic prefixed like every other consumer). */
+  deadLetterConsumer(options: Omit<DeadLetterConsumerOptions, 'topicPrefix'>): DeadLetterConsumer {
+    const consumer = new DeadLetterConsumer(
+      this.kafka,
+      {
+        ...options,
+        groupId: this.config.topicPrefix + options.groupId,
+        topicPrefix: this.config.topicPrefix,
+      },
+      this.logger,
+    );
+    this.consumers.push(consumer);
+    this.subscriptions.push({ groupId: options.groupId, topics: [Topics.DeadLetter] });
     return consumer;
   }
 

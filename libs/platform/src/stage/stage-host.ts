@@ -62,6 +62,8 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.kafka
       .consumer({
         groupId: `${this.groupId}.control.${randomUUID()}`,
+        // One name for every replica and restart: the same bad message is one dead-letter entry.
+        deadLetterGroup: `${this.groupId}.control`,
         topics: [Topics.JobsControl],
         fromBeginning: true,
         handler: { handleBatch: (events, context) => this.handleControl(events, context) },

@@ -13,7 +13,9 @@ import {
   stageRetryScheduled,
 } from '../../../contracts/src/testing/event-fixtures';
 import type { BatchContext, ConsumedEvent } from '../kafka/event-consumer';
-import type { EventPublisher, OutgoingEvent } from '../kafka/event-publisher';
+import type { DeadLetterEntry } from '../kafka/dead-letter';
+import type { EventPublisher, OutgoingEvent, RawMessage } from '../kafka/event-publisher';
+import { PlatformMetrics } from '../metrics/platform-metrics';
 import { StageFailure } from './stage-failure';
 import {
   StageWorker,
@@ -37,12 +39,19 @@ const definition: StageDefinition = {
 /** Records what would be published; validates like the real publisher (encodeEvent throws on bad events). */
 class FakePublisher {
   readonly published: OutgoingEvent[] = [];
+  /** Each publish call: its events and the raw messages sent alongside them. */
+  readonly calls: { events: OutgoingEvent[]; alongside: RawMessage[] }[] = [];
   failWith: Error | null = null;
 
-  async publish(events: OutgoingEvent[]): Promise<void> {
+  async publish(events: OutgoingEvent[], alongside: RawMessage[] = []): Promise<void> {
     for (const { event } of events) encodeEvent(event);
     if (this.failWith) throw this.failWith;
     this.published.push(...events);
+    this.calls.push({ events, alongside });
+  }
+
+  get deadLetters(): RawMessage[] {
+    return this.calls.flatMap((call) => call.alongside);
   }
 
   get events(): JobEvent[] {
@@ -186,6 +195,122 @@ describe('StageWorker', () => {
     ]);
     expect(publisher.events[1]).toMatchObject({
       data: { attempt: 3, error: { code: 'NETWORK_ERROR', retryable: true } },
+    });
+  });
+
+  describe('dead-lettering when retries run out', () => {
+    const entryOf = (message: RawMessage): DeadLetterEntry =>
+      JSON.parse(String(message.value)) as DeadLetterEntry;
+    const rawMessage = (event: JobEvent, topic: string): ConsumedEvent => ({
+      ...consumed(event, topic),
+      partition: 7,
+      key: Buffer.from(event.jobId, 'utf8'),
+      value: Buffer.from(JSON.stringify(event), 'utf8'),
+      headers: {
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        'x-correlation-id': 'c',
+      },
+      group: 'scraper',
+    });
+
+    it('sends the input message to the dead-letter topic in the same publish as StageFailed', async () => {
+      const { publisher, worker } = setup(failWith(new StageFailure('HTTP_503', 'unavailable', true)));
+      const request = jobRequested();
+      const lastTry = rawMessage(
+        stageRetryScheduled(request, request, definition.retry.maxAttempts),
+        'scrape.retry.2',
+      );
+      await worker.handleBatch([lastTry], context);
+
+      const failedCall = publisher.calls.find((call) => call.events[0]?.event.type === 'StageFailed');
+      expect(failedCall?.alongside).toHaveLength(1);
+      const [deadLetter] = failedCall!.alongside;
+      expect(deadLetter).toMatchObject({
+        topic: 'dead-letter',
+        key: request.jobId,
+        headers: { ...lastTry.headers, 'x-dead-letter-reason': 'retriesExhausted' },
+      });
+      const entry = entryOf(deadLetter);
+      expect(entry).toMatchObject({
+        reason: 'retriesExhausted',
+        detail: 'HTTP_503: unavailable',
+        attempts: definition.retry.maxAttempts,
+        source: { topic: 'scrape.retry.2', partition: 7, offset: lastTry.offset, group: 'scraper' },
+        original: {
+          key: request.jobId,
+          value: lastTry.value!.toString('utf8'),
+          valueEncoding: 'utf8',
+          headers: lastTry.headers,
+        },
+      });
+      expect(deadLetter.headers?.['x-dead-letter-id']).toBe(entry.id);
+    });
+
+    it('re-encodes the event when the raw bytes are not at hand, and names the stage as the group', async () => {
+      const { publisher, worker } = setup(failWith(new StageFailure('TIMEOUT', 'slow', true)), {
+        retry: { ...definition.retry, maxAttempts: 1 },
+      });
+      const request = jobRequested();
+      await worker.handleBatch([consumed(request)], context);
+      expect(publisher.deadLetters).toHaveLength(1);
+      const entry = entryOf(publisher.deadLetters[0]);
+      expect(entry.original).toMatchObject({
+        key: request.jobId,
+        value: encodeEvent(request).toString('utf8'),
+      });
+      expect(entry).toMatchObject({ attempts: 1, source: { topic: 'jobs.requested', group: 'scrape' } });
+    });
+
+    it('gives each page of one input message its own entry', async () => {
+      const request = jobRequested();
+      const { publisher, worker } = setup(failWith(new StageFailure('NETWORK_ERROR', 'reset', true)), {
+        retry: { ...definition.retry, maxAttempts: 1 },
+        select: (event) => [1, 2].map((page) => ({ cause: event, request: request.data, attempt: 1, page })),
+      });
+      await worker.handleBatch([rawMessage(request, 'jobs.requested')], context);
+      const ids = publisher.deadLetters.map((message) => entryOf(message).id);
+      expect(ids).toHaveLength(2);
+      expect(new Set(ids).size).toBe(2);
+    });
+
+    it('counts the dead letter in dead_letters_total with reason retriesExhausted', async () => {
+      const metrics = new PlatformMetrics('test');
+      const worker = new StageWorker(
+        { ...definition, retry: { ...definition.retry, maxAttempts: 1 } },
+        new FakeExecutor(failWith(new StageFailure('HTTP_503', 'unavailable', true))),
+        new FakePublisher() as unknown as EventPublisher,
+        logger,
+        metrics,
+      );
+      await worker.handleBatch([rawMessage(jobRequested(), 'jobs.requested')], context);
+      const counted = (await metrics.deadLetters.get()).values;
+      expect(counted).toEqual([
+        expect.objectContaining({ labels: { group: 'scraper', reason: 'retriesExhausted' }, value: 1 }),
+      ]);
+    });
+
+    it('dead-letters nothing for a non-retryable failure or while attempts are left', async () => {
+      for (const error of [
+        new StageFailure('HTTP_404', 'not found', false),
+        new StageFailure('HTTP_503', 'unavailable', true),
+      ]) {
+        const { publisher, worker } = setup(failWith(error));
+        await worker.handleBatch([rawMessage(jobRequested(), 'jobs.requested')], context);
+        expect(publisher.published.length).toBeGreaterThan(1);
+        expect(publisher.deadLetters).toEqual([]);
+      }
+    });
+
+    it('is the same entry when the message is processed again (redelivery dedupes)', async () => {
+      const request = jobRequested();
+      const lastTry = rawMessage(stageRetryScheduled(request, request, 3), 'scrape.retry.2');
+      const ids: string[] = [];
+      for (let run = 0; run < 2; run += 1) {
+        const { publisher, worker } = setup(failWith(new StageFailure('HTTP_503', 'unavailable', true)));
+        await worker.handleBatch([lastTry], context);
+        ids.push(entryOf(publisher.deadLetters[0]).id);
+      }
+      expect(ids[0]).toBe(ids[1]);
     });
   });
 

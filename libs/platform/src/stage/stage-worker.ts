@@ -1,15 +1,18 @@
 import {
   causedEvent,
+  encodeEvent,
   EventTypes,
   retryTopic,
   runOf,
   type JobRequestedData,
+  type JobError,
   type JobEvent,
   type JobType,
   validateEvent,
 } from '@app/contracts';
 import type { BatchContext, ConsumedEvent, EventBatchHandler } from '../kafka/event-consumer';
-import type { EventPublisher, OutgoingEvent } from '../kafka/event-publisher';
+import type { EventPublisher, OutgoingEvent, RawMessage } from '../kafka/event-publisher';
+import { deadLetterMessage } from '../kafka/dead-letter';
 import { forEachJobConcurrently } from '../kafka/per-job-concurrency';
 import { jobLogger, type Logger } from '../logging/logger';
 import { retryDelayMs, type RetryPolicy } from './retry-policy';
@@ -57,6 +60,8 @@ export interface WorkItem {
   request: JobRequestedData;
   attempt: number;
   page?: number;
+  /** The consumed message that caused the work (set by the worker): dead-lettered if retries run out. */
+  source?: ConsumedEvent;
 }
 
 /**
@@ -88,7 +93,7 @@ export class StageWorker implements EventBatchHandler {
 
   async handleBatch(events: ConsumedEvent[], context: BatchContext): Promise<void> {
     await forEachJobConcurrently(events, this.definition.concurrency, async (consumed) => {
-      const items = this.workFor(consumed.event);
+      const items = this.workFor(consumed.event).map((work) => ({ ...work, source: consumed }));
       // Items of one event (the pages of a split document) run side by side.
       await Promise.all(
         items.map((work) =>
@@ -150,12 +155,15 @@ export class StageWorker implements EventBatchHandler {
     // Don't leave a rejection unobserved while the work runs; it is awaited below.
     started.catch(() => undefined);
     const startedAt = Date.now();
-    const outputs = await this.attempt(work, log);
+    const deadLetters: RawMessage[] = [];
+    const outputs = await this.attempt(work, log, deadLetters);
     if (outputs.length === 0) {
       await started;
       return;
     }
-    await Promise.all([started, this.publisher.publish(outputs)]);
+    await Promise.all([started, this.publisher.publish(outputs, deadLetters)]);
+    if (deadLetters.length > 0)
+      this.metrics?.deadLetters.inc({ group: work.source?.group ?? stage, reason: 'retriesExhausted' });
     const outcome = outcomeOf(outputs[0]?.event.type);
     this.metrics?.stageDuration.observe({ stage, outcome }, (Date.now() - startedAt) / 1000);
     if (outcome === 'retry') this.metrics?.retries.inc({ stage });
@@ -163,7 +171,7 @@ export class StageWorker implements EventBatchHandler {
     log.info({ stage, attempt, outcome, ms: Date.now() - startedAt }, 'attempt finished');
   }
 
-  private async attempt(work: WorkItem, log: Logger): Promise<OutgoingEvent[]> {
+  private async attempt(work: WorkItem, log: Logger, deadLetters: RawMessage[]): Promise<OutgoingEvent[]> {
     const { cause, request, attempt, page } = work;
     const { stage, stageVersion, eventsTopic, retry, timeLimitMs } = this.definition;
     const id = outputId(stage, stageVersion, page);
@@ -209,6 +217,8 @@ export class StageWorker implements EventBatchHandler {
       const error = toJobError(thrown);
       if (!error.retryable || attempt >= retry.maxAttempts) {
         log.warn({ stage, attempt, code: error.code }, 'job failed');
+        // Only a retryable failure gets here on its last attempt: its message is kept for a redrive.
+        if (error.retryable) deadLetters.push(...this.retriesExhausted(work, error));
         return [
           {
             topic: eventsTopic,
@@ -246,6 +256,30 @@ export class StageWorker implements EventBatchHandler {
     } finally {
       cancellation.release();
     }
+  }
+
+  /** The dead-letter message for work whose retries ran out: its input message as it was consumed. */
+  private retriesExhausted(work: WorkItem, error: JobError): RawMessage[] {
+    const { source, attempt, page } = work;
+    if (!source) return []; // work not taken from a topic has nothing to send back
+    const message = {
+      topic: source.topic,
+      partition: source.partition,
+      offset: source.offset,
+      key: source.key !== undefined ? source.key : Buffer.from(source.event.jobId, 'utf8'),
+      value: source.value !== undefined ? source.value : encodeEvent(source.event),
+      headers: source.headers,
+    };
+    return [
+      deadLetterMessage(
+        message,
+        source.group ?? this.definition.stage,
+        'retriesExhausted',
+        `${error.code}: ${error.message}`,
+        [],
+        { attempts: attempt, discriminator: page === undefined ? undefined : `page ${page}` },
+      ),
+    ];
   }
 }
 

@@ -1,15 +1,39 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { EventPublisher, Logger } from '@app/platform';
+import { DeadLetterClaims, DeadLetterQueries } from '@app/read-models';
+import { DeadLetterRedriver } from './dlq/dead-letter-redriver';
+import { DeadLettersAdminController } from './dlq/dead-letters-admin.controller';
 import { ProjectionsAdminController } from './projections-admin.controller';
 import { ProjectorAdminClient } from './projector-admin.client';
 
-/** `GET /admin/projections`, `POST /admin/projections/rebuild`: forwarded to the projector. */
+export interface AdminDependencies {
+  projectorAdminUrl: string;
+  /** The gateway's pool (initialized by the gateway module before requests are served). */
+  dataSource: DataSource;
+  publisher: EventPublisher;
+  logger: Logger;
+}
+
+/**
+ * `GET /admin/projections`, `POST /admin/projections/rebuild` (forwarded to the projector);
+ * `GET /admin/dlq`, `GET /admin/dlq/{id}`, `POST /admin/dlq/{id}/redrive`.
+ */
 @Module({})
 export class AdminModule {
-  static register(projectorAdminUrl: string): DynamicModule {
+  static register(dependencies: AdminDependencies): DynamicModule {
+    const { dataSource, publisher, logger } = dependencies;
     return {
       module: AdminModule,
-      controllers: [ProjectionsAdminController],
-      providers: [{ provide: ProjectorAdminClient, useValue: new ProjectorAdminClient(projectorAdminUrl) }],
+      controllers: [ProjectionsAdminController, DeadLettersAdminController],
+      providers: [
+        { provide: ProjectorAdminClient, useValue: new ProjectorAdminClient(dependencies.projectorAdminUrl) },
+        { provide: DeadLetterQueries, useValue: new DeadLetterQueries(dataSource) },
+        {
+          provide: DeadLetterRedriver,
+          useValue: new DeadLetterRedriver(new DeadLetterClaims(dataSource), publisher, logger),
+        },
+      ],
     };
   }
 }

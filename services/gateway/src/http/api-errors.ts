@@ -16,6 +16,12 @@ export class JobNotFoundError extends Error {
   }
 }
 
+export class DeadLetterNotFoundError extends Error {
+  constructor(readonly id: string) {
+    super(`No dead-letter entry ${id}`);
+  }
+}
+
 export class IdempotencyKeyReusedError extends Error {
   constructor() {
     super('This Idempotency-Key was already used with a different request body');

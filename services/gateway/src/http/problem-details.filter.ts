@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nest
 import type { Request, Response } from 'express';
 import { KafkaUnavailableError, type Logger } from '@app/platform';
 import {
+  DeadLetterNotFoundError,
   DependencyUnavailableError,
   IdempotencyKeyReusedError,
   IdempotentRequestInProgressError,
@@ -30,7 +31,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof RequestValidationError) {
       return sendProblem(res, problem(400, error.message, { instance, errors: error.errors }));
     }
-    if (error instanceof JobNotFoundError) return sendProblem(res, problem(404, error.message, { instance }));
+    if (error instanceof JobNotFoundError || error instanceof DeadLetterNotFoundError)
+      return sendProblem(res, problem(404, error.message, { instance }));
     if (error instanceof UnsupportedMediaTypeError)
       return sendProblem(res, problem(415, error.message, { instance }));
     if (error instanceof JobConflictError) return sendProblem(res, problem(409, error.message, { instance }));

@@ -1,0 +1,48 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from '../logging/logger';
+
+/** A consumer for manual-commit batch processing, with the platform's timeouts and retries. */
+export function createBatchConsumer(kafka: Kafka, groupId: string, sessionTimeoutMs = 30000): Consumer {
+  return kafka.consumer({
+    groupId,
+    sessionTimeout: sessionTimeoutMs,
+    heartbeatInterval: 3000,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 100,
+    retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 10 },
+  });
+}
+
+/**
+ * KafkaJS gives up on some errors (e.g. no group coordinator yet on a brand-new cluster) without
+ * restarting. A consumer that silently stopped would lose no data but do no work: exit instead, so
+ * the supervisor restarts the service and it rejoins the group from the committed offsets.
+ */
+export function exitWhenCrashedForGood(
+  consumer: Consumer,
+  groupId: string,
+  logger: Logger,
+  isRunning: () => boolean,
+): void {
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart || !isRunning()) return;
+    logger.fatal({ err: payload.error, group: groupId }, 'consumer crashed without restart; exiting');
+    process.exit(70);
+  });
+}
+
+/** Marks the batch's messages up to `lastOffset` consumed and commits that position now. */
+export async function commitThrough(payload: EachBatchPayload, lastOffset: string): Promise<void> {
+  const { batch } = payload;
+  payload.resolveOffset(lastOffset);
+  // Explicit offsets: with autoCommit off and no interval/threshold, KafkaJS's argument-less
+  // commitOffsetsIfNecessary() never commits, and every restart would reprocess the whole log.
+  await payload.commitOffsetsIfNecessary({
+    topics: [
+      {
+        topic: batch.topic,
+        partitions: [{ partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() }],
+      },
+    ],
+  });
+}

@@ -1,0 +1,65 @@
+import type { DataSource } from 'typeorm';
+import type { DeadLetterReason } from '@app/platform';
+import { encodeCursor, type JobCursor } from '../job-queries';
+import { toDeadLetterView, type DeadLetterRow, type DeadLetterView } from './dead-letter-view';
+
+export interface DeadLetterFilter {
+  reason?: DeadLetterReason;
+  /** Source topic (logical name). */
+  topic?: string;
+  limit: number;
+  /** Position after the last item of the previous page (its failedAt and id). */
+  cursor?: JobCursor;
+}
+
+export interface DeadLetterPage {
+  items: DeadLetterView[];
+  nextCursor: string | null;
+}
+
+/** Reads of ops.dead_letters for the admin API, newest first. */
+export class DeadLetterQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async get(id: string): Promise<DeadLetterView | null> {
+    const rows: DeadLetterRow[] = await this.dataSource.query(
+      `SELECT * FROM ops.dead_letters WHERE id = $1`,
+      [id],
+    );
+    return rows.length === 0 ? null : toDeadLetterView(rows[0]);
+  }
+
+  async list(filter: DeadLetterFilter): Promise<DeadLetterPage> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (filter.reason) {
+      params.push(filter.reason);
+      where.push(`reason = $${params.length}`);
+    }
+    if (filter.topic) {
+      params.push(filter.topic);
+      where.push(`source_topic = $${params.length}`);
+    }
+    if (filter.cursor) {
+      params.push(filter.cursor.createdAt, filter.cursor.id);
+      where.push(`(failed_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(filter.limit + 1);
+    // The cursor keeps PostgreSQL's microsecond precision (see JobQueries.listJobs).
+    const rows: (DeadLetterRow & { cursor_failed_at: string })[] = await this.dataSource.query(
+      `SELECT *, to_char(failed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_failed_at
+       FROM ops.dead_letters ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY failed_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, filter.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toDeadLetterView),
+      nextCursor:
+        rows.length > filter.limit && last
+          ? encodeCursor({ createdAt: last.cursor_failed_at, id: last.id })
+          : null,
+    };
+  }
+}

@@ -1,0 +1,91 @@
+import pino from 'pino';
+import { KafkaUnavailableError, type EventPublisher, type RawMessage } from '@app/platform';
+import type { DeadLetterClaims, DeadLetterView, RedriveClaim } from '@app/read-models';
+import { DeadLetterRedriver } from './dead-letter-redriver';
+
+const entry: DeadLetterView = {
+  id: '6f0c0000-0000-4000-8000-000000000001',
+  reason: 'invalidMessage',
+  source: { topic: 'scrape.retry.1', partition: 3, offset: '9', group: 'scraper' },
+  jobId: null,
+  detail: 'not JSON',
+  errors: [],
+  attempts: null,
+  failedAt: '2026-01-01T00:00:00.000Z',
+  redrivenAt: null,
+  redriveCount: 0,
+  original: {
+    key: 'k1',
+    value: Buffer.from([0xff, 0x00, 0x41]).toString('base64'),
+    valueEncoding: 'base64',
+    headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+  },
+};
+
+/** Claims like ops.dead_letters: the first claim wins until released. */
+class FakeClaims {
+  claimed = false;
+  releases = 0;
+  async claim(id: string): Promise<RedriveClaim> {
+    if (id !== entry.id) return null;
+    if (this.claimed) return { claimed: false, entry };
+    this.claimed = true;
+    return { claimed: true, entry };
+  }
+  async release(): Promise<void> {
+    this.claimed = false;
+    this.releases += 1;
+  }
+}
+
+class FakePublisher {
+  readonly sent: RawMessage[] = [];
+  failWith: Error | null = null;
+  async publishRaw(messages: RawMessage[]): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.sent.push(...messages);
+  }
+}
+
+function setup() {
+  const claims = new FakeClaims();
+  const publisher = new FakePublisher();
+  const redriver = new DeadLetterRedriver(
+    claims as unknown as DeadLetterClaims,
+    publisher as unknown as EventPublisher,
+    pino({ level: 'silent' }),
+  );
+  return { claims, publisher, redriver };
+}
+
+describe('DeadLetterRedriver', () => {
+  it('sends the original key, value bytes and headers back to the source topic, once', async () => {
+    const { publisher, redriver } = setup();
+    expect(await redriver.redrive(entry.id)).toEqual({ entry, alreadyRedriven: false });
+    expect(await redriver.redrive(entry.id)).toEqual({ entry, alreadyRedriven: true });
+    expect(publisher.sent).toEqual([
+      {
+        topic: 'scrape.retry.1',
+        key: 'k1',
+        value: Buffer.from([0xff, 0x00, 0x41]),
+        headers: entry.original.headers,
+      },
+    ]);
+  });
+
+  it('gives the claim back when Kafka does not acknowledge, so a later redrive sends it', async () => {
+    const { claims, publisher, redriver } = setup();
+    publisher.failWith = new KafkaUnavailableError('down');
+    await expect(redriver.redrive(entry.id)).rejects.toBeInstanceOf(KafkaUnavailableError);
+    expect(claims.releases).toBe(1);
+    publisher.failWith = null;
+    expect(await redriver.redrive(entry.id)).toMatchObject({ alreadyRedriven: false });
+    expect(publisher.sent).toHaveLength(1);
+  });
+
+  it('answers null for an unknown entry', async () => {
+    const { publisher, redriver } = setup();
+    expect(await redriver.redrive('6f0c0000-0000-4000-8000-000000000002')).toBeNull();
+    expect(publisher.sent).toEqual([]);
+  });
+});

@@ -1,0 +1,66 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DEAD_LETTER_REASONS } from './list-dead-letters.query';
+
+/** OpenAPI descriptions of the dead-letter resources (the handlers return the read-model views). */
+export class DeadLetterSourceResponse {
+  @ApiProperty({ example: 'scrape.retry.3', description: 'Topic the message was consumed from' })
+  topic!: string;
+  @ApiProperty() partition!: number;
+  @ApiProperty({ example: '42', description: 'Offset, as a decimal string (64-bit)' }) offset!: string;
+  @ApiProperty({ example: 'scraper', description: 'Consumer group that gave up on it' }) group!: string;
+}
+
+export class DeadLetterOriginalResponse {
+  @ApiPropertyOptional({ nullable: true, description: 'The message key (a job id for our events)' })
+  key!: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'The message value, in `valueEncoding`' })
+  value!: string | null;
+  @ApiProperty({ enum: ['utf8', 'base64'], description: 'base64 when the bytes are not UTF-8 text' })
+  valueEncoding!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Headers, trace context included',
+  })
+  headers!: Record<string, string>;
+}
+
+export class DeadLetterFieldErrorResponse {
+  @ApiProperty({ example: 'data.input.url' }) path!: string;
+  @ApiProperty() message!: string;
+}
+
+export class DeadLetterResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({
+    enum: DEAD_LETTER_REASONS,
+    description:
+      'invalidMessage: not JSON or failing its schema; retriesExhausted: a retryable failure on the last attempt',
+  })
+  reason!: string;
+  @ApiProperty({ type: DeadLetterSourceResponse }) source!: DeadLetterSourceResponse;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'The key, when it is a job id' })
+  jobId!: string | null;
+  @ApiProperty({ example: 'HTTP_503: upstream answered 503' }) detail!: string;
+  @ApiProperty({ type: [DeadLetterFieldErrorResponse] }) errors!: DeadLetterFieldErrorResponse[];
+  @ApiPropertyOptional({ nullable: true, description: 'Attempts made (retriesExhausted)' })
+  attempts!: number | null;
+  @ApiProperty({ format: 'date-time' }) failedAt!: string;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true }) redrivenAt!: string | null;
+  @ApiProperty() redriveCount!: number;
+  @ApiProperty({ type: DeadLetterOriginalResponse }) original!: DeadLetterOriginalResponse;
+}
+
+export class DeadLetterPageResponse {
+  @ApiProperty({ type: [DeadLetterResponse] }) items!: DeadLetterResponse[];
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last',
+  })
+  nextCursor!: string | null;
+}
+
+export class DeadLetterRedriveResponse extends DeadLetterResponse {
+  @ApiProperty({ description: 'True when an earlier redrive already sent it back (nothing was sent now)' })
+  alreadyRedriven!: boolean;
+}
