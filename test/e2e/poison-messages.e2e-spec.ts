@@ -348,6 +348,14 @@ describe('poison messages (end to end)', () => {
       jobId: id,
       data: { attempt: RETRY_MAX_ATTEMPTS },
     });
+
+    // Once the site is back, redriving the entry re-runs the job from its stage as its next run.
+    site.serve('/down/exhausted', { status: 200, body: '<html><head><title>Back</title></head></html>' });
+    const redriven = await api.request('POST', `/admin/dlq/${entry.id}/redrive`);
+    expect(redriven.status).toBe(202);
+    const again = await api.request('POST', `/admin/dlq/${entry.id}/redrive`);
+    expect(again).toMatchObject({ status: 200, body: { alreadyRedriven: true } });
+    expect(await api.terminal(id)).toMatchObject({ status: 'SUCCEEDED', run: 1, result: { title: 'Back' } });
   });
 
   it('redrives an entry to its source topic exactly once, however often asked', async () => {

@@ -44,6 +44,8 @@ export class GatewayModule {
     const kafka = new KafkaRuntime(config.kafka, logger, metrics);
     const dataSource = createDataSource(config.database, 'gateway');
     const blobs = new FilesystemBlobStore(config.blobDir);
+    // The pool is initialized before requests are served (the DataSource provider below).
+    const rerunJob = new RerunJobUseCase(kafka.publisher, new JobRunQueries(dataSource), dataSource, logger);
     return {
       module: GatewayModule,
       imports: [
@@ -60,6 +62,7 @@ export class GatewayModule {
           dataSource,
           publisher: kafka.publisher,
           logger,
+          rerunJob,
         }),
       ],
       controllers: [JobsController, DocumentsController, ReplayAdminController],
@@ -85,12 +88,7 @@ export class GatewayModule {
             new CancelJobUseCase(kafka.publisher, jobs, ds, logger),
           inject: [JobQueries, DataSource],
         },
-        {
-          provide: RerunJobUseCase,
-          useFactory: (ds: DataSource) =>
-            new RerunJobUseCase(kafka.publisher, new JobRunQueries(ds), ds, logger),
-          inject: [DataSource],
-        },
+        { provide: RerunJobUseCase, useValue: rerunJob },
         { provide: ReplayStageUseCase, useValue: new ReplayStageUseCase(kafka, logger) },
         {
           provide: DocumentQueries,

@@ -6,6 +6,7 @@ import { DeadLetterRedriver } from './dlq/dead-letter-redriver';
 import { DeadLettersAdminController } from './dlq/dead-letters-admin.controller';
 import { ProjectionsAdminController } from './projections-admin.controller';
 import { ProjectorAdminClient } from './projector-admin.client';
+import type { RerunJobUseCase } from '../jobs/usecases/rerun-job/rerun-job.usecase';
 
 export interface AdminDependencies {
   projectorAdminUrl: string;
@@ -13,6 +14,8 @@ export interface AdminDependencies {
   dataSource: DataSource;
   publisher: EventPublisher;
   logger: Logger;
+  /** Redriving a retriesExhausted entry re-runs its job from the entry's stage. */
+  rerunJob: RerunJobUseCase;
 }
 
 /**
@@ -22,7 +25,7 @@ export interface AdminDependencies {
 @Module({})
 export class AdminModule {
   static register(dependencies: AdminDependencies): DynamicModule {
-    const { dataSource, publisher, logger } = dependencies;
+    const { dataSource, publisher, logger, rerunJob } = dependencies;
     return {
       module: AdminModule,
       controllers: [ProjectionsAdminController, DeadLettersAdminController],
@@ -31,7 +34,7 @@ export class AdminModule {
         { provide: DeadLetterQueries, useValue: new DeadLetterQueries(dataSource) },
         {
           provide: DeadLetterRedriver,
-          useValue: new DeadLetterRedriver(new DeadLetterClaims(dataSource), publisher, logger),
+          useValue: new DeadLetterRedriver(new DeadLetterClaims(dataSource), publisher, rerunJob, logger),
         },
       ],
     };

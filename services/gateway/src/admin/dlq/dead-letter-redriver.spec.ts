@@ -2,6 +2,7 @@ import pino from 'pino';
 import { KafkaUnavailableError, type EventPublisher, type RawMessage } from '@app/platform';
 import type { DeadLetterClaims, DeadLetterView, RedriveClaim } from '@app/read-models';
 import { DeadLetterRedriver } from './dead-letter-redriver';
+import type { RerunJobCommand, RerunJobUseCase } from '../../jobs/usecases/rerun-job/rerun-job.usecase';
 
 const entry: DeadLetterView = {
   id: '6f0c0000-0000-4000-8000-000000000001',
@@ -26,11 +27,12 @@ const entry: DeadLetterView = {
 class FakeClaims {
   claimed = false;
   releases = 0;
+  constructor(private readonly entry: DeadLetterView) {}
   async claim(id: string): Promise<RedriveClaim> {
-    if (id !== entry.id) return null;
-    if (this.claimed) return { claimed: false, entry };
+    if (id !== this.entry.id) return null;
+    if (this.claimed) return { claimed: false, entry: this.entry };
     this.claimed = true;
-    return { claimed: true, entry };
+    return { claimed: true, entry: this.entry };
   }
   async release(): Promise<void> {
     this.claimed = false;
@@ -47,15 +49,24 @@ class FakePublisher {
   }
 }
 
-function setup() {
-  const claims = new FakeClaims();
+class FakeRerun {
+  readonly commands: RerunJobCommand[] = [];
+  async execute(command: RerunJobCommand): Promise<void> {
+    this.commands.push(command);
+  }
+}
+
+function setup(redriven: DeadLetterView = entry) {
+  const claims = new FakeClaims(redriven);
   const publisher = new FakePublisher();
+  const rerun = new FakeRerun();
   const redriver = new DeadLetterRedriver(
     claims as unknown as DeadLetterClaims,
     publisher as unknown as EventPublisher,
+    rerun as unknown as RerunJobUseCase,
     pino({ level: 'silent' }),
   );
-  return { claims, publisher, redriver };
+  return { claims, publisher, redriver, rerun };
 }
 
 describe('DeadLetterRedriver', () => {
@@ -86,6 +97,24 @@ describe('DeadLetterRedriver', () => {
   it('answers null for an unknown entry', async () => {
     const { publisher, redriver } = setup();
     expect(await redriver.redrive('6f0c0000-0000-4000-8000-000000000002')).toBeNull();
+    expect(publisher.sent).toEqual([]);
+  });
+
+  it('re-runs the job of a retriesExhausted entry from the stage of the group that gave up, once', async () => {
+    const jobId = '6f0c0000-0000-4000-8000-0000000000aa';
+    const exhausted: DeadLetterView = {
+      ...entry,
+      reason: 'retriesExhausted',
+      jobId,
+      attempts: 4,
+      source: { topic: 'classify.retry.3', partition: 1, offset: '4', group: 'documents-classify' },
+    };
+    const { publisher, redriver, rerun } = setup(exhausted);
+    expect(await redriver.redrive(exhausted.id)).toEqual({ entry: exhausted, alreadyRedriven: false });
+    expect(await redriver.redrive(exhausted.id)).toMatchObject({ alreadyRedriven: true });
+    expect(rerun.commands).toEqual([
+      { tenantId: 'default', jobId, correlationId: `redrive-${exhausted.id}`, stage: 'classify' },
+    ]);
     expect(publisher.sent).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
+import { DEFAULT_TENANT_ID, STAGE_CATALOG } from '@app/contracts';
 import type { EventPublisher, Logger } from '@app/platform';
 import type { DeadLetterClaims, DeadLetterView } from '@app/read-models';
+import type { RerunJobUseCase } from '../../jobs/usecases/rerun-job/rerun-job.usecase';
 
 export interface RedriveOutcome {
   entry: DeadLetterView;
@@ -10,11 +12,17 @@ export interface RedriveOutcome {
 /**
  * `POST /admin/dlq/{id}/redrive`: claims the entry in PostgreSQL, then sends its message back, so a
  * second redrive (or a concurrent one) sends nothing. A failed send gives the claim back.
+ *
+ * An invalid message goes back byte for byte (it runs again once its consumer was fixed). A
+ * `retriesExhausted` entry belongs to a FAILED job: re-sending its last attempt could not change the
+ * outcome, so the job is re-run from the entry's stage as its next run (as `POST /admin/replay` with a
+ * job id does), and the job can end SUCCEEDED.
  */
 export class DeadLetterRedriver {
   constructor(
     private readonly claims: DeadLetterClaims,
     private readonly publisher: EventPublisher,
+    private readonly rerunJob: RerunJobUseCase,
     private readonly logger: Logger,
   ) {}
 
@@ -39,8 +47,22 @@ export class DeadLetterRedriver {
     return { entry: claim.entry, alreadyRedriven: false };
   }
 
-  /** Sends the original message back to its source topic: same key, value bytes and headers. */
   protected async resend(entry: DeadLetterView): Promise<void> {
+    const stage = stageOfGroup(entry.source.group);
+    if (entry.reason === 'retriesExhausted' && entry.jobId !== null && stage !== undefined) {
+      await this.rerunJob.execute({
+        tenantId: DEFAULT_TENANT_ID,
+        jobId: entry.jobId,
+        correlationId: `redrive-${entry.id}`,
+        stage,
+      });
+      return;
+    }
+    await this.sendOriginal(entry);
+  }
+
+  /** Sends the original message back to its source topic: same key, value bytes and headers. */
+  private async sendOriginal(entry: DeadLetterView): Promise<void> {
     const { key, value, valueEncoding, headers } = entry.original;
     await this.publisher.publishRaw([
       {
@@ -51,4 +73,10 @@ export class DeadLetterRedriver {
       },
     ]);
   }
+}
+
+/** The stage whose consumer group (or one of its `.<tier>` groups) dead-lettered the message. */
+function stageOfGroup(group: string): string | undefined {
+  return Object.values(STAGE_CATALOG).find((s) => group === s.groupId || group.startsWith(`${s.groupId}.`))
+    ?.stage;
 }
