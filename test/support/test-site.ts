@@ -35,6 +35,8 @@ export class TestSite {
   /** For requests that never get an answer: how long after arrival the client closed the connection. */
   readonly closedAfterMs = new Map<string, number>();
   baseUrl = '';
+  private holdingDelayed = false;
+  private readonly heldDelayed: (() => void)[] = [];
 
   constructor() {
     this.server = http.createServer((req, res) => this.route(req, res));
@@ -56,6 +58,22 @@ export class TestSite {
 
   hitCount(path: string): number {
     return this.hits.get(path) ?? 0;
+  }
+
+  /** From now on, `/delay/<ms>/...` requests are held unanswered (see `heldCount`) until `releaseDelayed`. */
+  holdDelayed(): void {
+    this.holdingDelayed = true;
+  }
+
+  /** Stops holding: held `/delay/<ms>/...` requests answer `ms` from now, later ones `ms` after arrival. */
+  releaseDelayed(): void {
+    this.holdingDelayed = false;
+    for (const answer of this.heldDelayed.splice(0)) answer();
+  }
+
+  /** `/delay/...` requests currently held. */
+  get heldCount(): number {
+    return this.heldDelayed.length;
   }
 
   private route(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -120,6 +138,17 @@ export class TestSite {
       // Never answers: the scraper's timeout (or a cancellation) must end the request.
       const arrived = Date.now();
       req.socket.once('close', () => this.closedAfterMs.set(path, Date.now() - arrived));
+      return;
+    }
+    const delayed = /^\/delay\/(\d+)\//.exec(path);
+    if (delayed) {
+      const answer = (): void => {
+        setTimeout(() => {
+          if (!res.destroyed) html(`<html><head><title>${path}</title></head><body></body></html>`);
+        }, Number(delayed[1]));
+      };
+      if (this.holdingDelayed) this.heldDelayed.push(answer);
+      else answer();
       return;
     }
     if (path === '/json') {

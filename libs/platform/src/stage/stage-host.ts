@@ -1,15 +1,18 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { retryTopics, Topics } from '@app/contracts';
+import { REQUEST_TOPICS, retryTopics, Topics } from '@app/contracts';
 import type { KafkaRuntime } from '../kafka/kafka-runtime';
 import type { Logger } from '../logging/logger';
 import type { StageRuntimeConfig } from './stage-config';
 import { StageWorker, type StageDefinition, type StageExecutor } from './stage-worker';
 import { CancellationRegistry } from './cancellation-registry';
+import { PrioritySlots } from './priority-slots';
+import { stageSubscriptions } from './stage-subscriptions';
 import { randomUUID } from 'node:crypto';
 
 /**
- * Hosts one stage in a Nest app: creates its topics, joins its consumer group over `jobs.requested`
- * and the stage's retry topics, and on shutdown stops taking work and leaves the group.
+ * Hosts one stage in a Nest app: creates its topics, joins its consumer groups (one per request
+ * priority, see `stageSubscriptions`, plus the retry topics), and on shutdown stops taking work and
+ * leaves the groups. All consumers share STAGE_CONCURRENCY slots, granted to high priority first.
  */
 export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly worker: StageWorker;
@@ -33,6 +36,7 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
         ...definition,
         retry: runtime.retry,
         concurrency: runtime.concurrency,
+        slots: new PrioritySlots(runtime.concurrency),
         timeLimitMs: runtime.timeLimitMs,
       },
       executor,
@@ -46,7 +50,7 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
   async onApplicationBootstrap(): Promise<void> {
     const retries = retryTopics(this.definition.stage, this.runtime.retry.maxAttempts);
     await this.kafka.connect([
-      Topics.JobsRequested,
+      ...REQUEST_TOPICS,
       Topics.JobsControl,
       this.definition.eventsTopic,
       Topics.DeadLetter,
@@ -62,17 +66,27 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
         handler: this.cancellations,
       })
       .start();
-    const consumer = this.kafka.consumer({
-      groupId: this.groupId,
-      topics: [...(this.definition.inputTopics ?? [Topics.JobsRequested]), ...retries],
-      fromBeginning: true,
-      handler: this.worker,
-      dueAt: (event) => StageWorker.dueAt(event),
-      partitionsConsumedConcurrently: this.runtime.partitionsConsumedConcurrently,
-      maxBatchSize: this.runtime.concurrency * 4,
-    });
-    await consumer.start();
-    this.logger.info({ stage: this.definition.stage, group: this.groupId }, 'stage running');
+    const subscriptions = stageSubscriptions(
+      this.groupId,
+      this.definition.inputTopics ?? [Topics.JobsRequested],
+      retries,
+      this.runtime.concurrency,
+    );
+    for (const subscription of subscriptions) {
+      await this.kafka
+        .consumer({
+          ...subscription,
+          fromBeginning: true,
+          handler: this.worker,
+          dueAt: (event) => StageWorker.dueAt(event),
+          partitionsConsumedConcurrently: this.runtime.partitionsConsumedConcurrently,
+        })
+        .start();
+    }
+    this.logger.info(
+      { stage: this.definition.stage, groups: subscriptions.map((s) => s.groupId) },
+      'stage running',
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
