@@ -37,6 +37,8 @@ export class TestSite {
   baseUrl = '';
   /** Pages a test defines and changes while it runs (see `serve`). */
   private readonly served = new Map<string, { status: number; body: string; delayMs: number }>();
+  private holdingDelayed = false;
+  private readonly heldDelayed: (() => void)[] = [];
 
   constructor() {
     this.server = http.createServer((req, res) => this.route(req, res));
@@ -63,6 +65,22 @@ export class TestSite {
 
   hitCount(path: string): number {
     return this.hits.get(path) ?? 0;
+  }
+
+  /** From now on, `/delay/<ms>/...` requests are held unanswered (see `heldCount`) until `releaseDelayed`. */
+  holdDelayed(): void {
+    this.holdingDelayed = true;
+  }
+
+  /** Stops holding: held `/delay/<ms>/...` requests answer `ms` from now, later ones `ms` after arrival. */
+  releaseDelayed(): void {
+    this.holdingDelayed = false;
+    for (const answer of this.heldDelayed.splice(0)) answer();
+  }
+
+  /** `/delay/...` requests currently held. */
+  get heldCount(): number {
+    return this.heldDelayed.length;
   }
 
   private route(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -137,6 +155,17 @@ export class TestSite {
       // Never answers: the scraper's timeout (or a cancellation) must end the request.
       const arrived = Date.now();
       req.socket.once('close', () => this.closedAfterMs.set(path, Date.now() - arrived));
+      return;
+    }
+    const delayed = /^\/delay\/(\d+)\//.exec(path);
+    if (delayed) {
+      const answer = (): void => {
+        setTimeout(() => {
+          if (!res.destroyed) html(`<html><head><title>${path}</title></head><body></body></html>`);
+        }, Number(delayed[1]));
+      };
+      if (this.holdingDelayed) this.heldDelayed.push(answer);
+      else answer();
       return;
     }
     if (path === '/json') {

@@ -1,3 +1,5 @@
+import type { JobPriority } from './jobs/job-types';
+
 /**
  * Every Kafka topic the platform uses, in one table.
  *
@@ -5,8 +7,12 @@
  * names. A changed meaning gets a new topic (or a new event version), never an edited name.
  */
 export const Topics = {
-  /** JobRequested: the gateway's accepted jobs, key = job id. */
+  /** JobRequested of priority `normal` (and every request from before priorities had topics), key = job id. */
   JobsRequested: 'jobs.requested',
+  /** JobRequested of priority `high`, key = job id. */
+  JobsRequestedHigh: 'jobs.requested.high',
+  /** JobRequested of priority `low`, key = job id. */
+  JobsRequestedLow: 'jobs.requested.low',
   /** Lifecycle events of the scrape stage (started, attempt failed, completed, failed), key = job id. */
   ScrapeEvents: 'scrape.events',
   /** Lifecycle events of the risk stage, key = job id. */
@@ -20,6 +26,27 @@ export const Topics = {
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
+
+const REQUEST_TOPIC_BY_PRIORITY: Readonly<Record<JobPriority, TopicName>> = {
+  high: Topics.JobsRequestedHigh,
+  normal: Topics.JobsRequested,
+  low: Topics.JobsRequestedLow,
+};
+
+/**
+ * Where a request of `priority` is published. Each priority has its own topic so a stage can fetch
+ * high-priority requests without first reading through a backlog of low-priority ones.
+ */
+export function requestTopic(priority: JobPriority): TopicName {
+  return REQUEST_TOPIC_BY_PRIORITY[priority];
+}
+
+/** Every topic that carries JobRequested, highest priority first. */
+export const REQUEST_TOPICS: readonly TopicName[] = [
+  Topics.JobsRequestedHigh,
+  Topics.JobsRequested,
+  Topics.JobsRequestedLow,
+];
 
 /**
  * Retry topics of a stage: attempt n (2..maxAttempts) waits on `<stage>.retry.<n-1>`. One topic per
@@ -38,7 +65,7 @@ export function retryTopics(stage: string, maxAttempts: number): string[] {
 
 /** Event topics the projector folds into the read models (the log that rebuilds them). */
 export const PROJECTED_TOPICS: readonly string[] = [
-  Topics.JobsRequested,
+  ...REQUEST_TOPICS,
   Topics.JobsControl,
   Topics.ScrapeEvents,
   Topics.RiskEvents,

@@ -28,3 +28,4 @@ export * from './runtime/worker-app';
 export * from './stage/cancellation-registry';
 export * from './blob/blob-store';
 export * from './kafka/group-offset-reset';
+export * from './stage/stage-subscriptions';

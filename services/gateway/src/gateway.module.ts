@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Topics } from '@app/contracts';
+import { REQUEST_TOPICS, Topics } from '@app/contracts';
 import { FilesystemBlobStore, KafkaRuntime, OpsModule, PlatformMetrics, type Logger } from '@app/platform';
 import { createDataSource, DocumentQueries, JobQueries, JobRunQueries } from '@app/read-models';
 import { DocumentsController } from './documents/documents.controller';
@@ -29,7 +29,7 @@ class GatewayConnections implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.kafka.connect([Topics.JobsRequested, Topics.JobsControl]);
+    await this.kafka.connect([...REQUEST_TOPICS, Topics.JobsControl]);
   }
 
   async onApplicationShutdown(): Promise<void> {

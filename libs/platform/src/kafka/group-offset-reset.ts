@@ -47,17 +47,6 @@ export class GroupOffsetReset {
     return admin.fetchTopicOffsetsByTimestamp(this.prefix + topic, Date.parse(from));
   }
 
-  /** The group and its variants (`<group>.<tier>`), without the throwaway `.control.` readers. */
-  async groupsOf(baseGroupId: string): Promise<string[]> {
-    const { groups } = await (await this.connected()).listGroups();
-    const base = this.prefix + baseGroupId;
-    return groups
-      .map((g) => g.groupId)
-      .filter((id) => (id === base || id.startsWith(`${base}.`)) && !id.includes('.control.'))
-      .map((id) => id.slice(this.prefix.length))
-      .sort();
-  }
-
   /**
    * Rewinds `groupId` over `topics` to `from` when it has no running member (Kafka refuses to change
    * a live group's offsets); otherwise reports its state and leaves the rewind to its members.

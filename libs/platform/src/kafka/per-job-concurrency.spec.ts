@@ -120,3 +120,58 @@ describe('forEachJobConcurrently', () => {
     expect(work).not.toHaveBeenCalled();
   });
 });
+
+describe('forEachJobConcurrently with an admission', () => {
+  it('starts each event’s work only once admitted and reports when it is done', async () => {
+    const events = [consumed(0, 0), consumed(0, 1), consumed(1, 0)];
+    const admissions: { label: string; admit: Gate }[] = [];
+    const log: string[] = [];
+    const admit = (event: ConsumedEvent): Promise<() => void> => {
+      const opened = gate();
+      admissions.push({ label: label(event), admit: opened });
+      return opened.promise.then(() => () => log.push(`done ${label(event)}`));
+    };
+    const run = forEachJobConcurrently(events, { limit: 2, admit }, (event) => {
+      log.push(`run ${label(event)}`);
+      return Promise.resolve();
+    });
+    await drain();
+    expect(admissions.map((a) => a.label)).toEqual(['0:0', '1:0']);
+    expect(log).toEqual([]);
+    admissions[1].admit.open();
+    await drain();
+    expect(log).toEqual(['run 1:0', 'done 1:0']);
+    admissions[0].admit.open();
+    await drain();
+    // Job 0's second event asks again, after its first finished.
+    expect(admissions.map((a) => a.label)).toEqual(['0:0', '1:0', '0:1']);
+    admissions[2].admit.open();
+    await run;
+    expect(log).toEqual(['run 1:0', 'done 1:0', 'run 0:0', 'done 0:0', 'run 0:1', 'done 0:1']);
+  });
+
+  it('rejects when an admission fails, starting nothing admitted afterwards', async () => {
+    const events = [consumed(0, 0), consumed(1, 0)];
+    const admissions: Gate[] = [];
+    const started: string[] = [];
+    const released: string[] = [];
+    const admit = (event: ConsumedEvent): Promise<() => void> => {
+      const opened = gate();
+      admissions.push(opened);
+      return opened.promise.then(() => () => released.push(label(event)));
+    };
+    const run = forEachJobConcurrently(events, { limit: 2, admit }, async (event) => {
+      started.push(label(event));
+      await drain();
+    });
+    await drain();
+    const revoked = new Error('revoked');
+    admissions[0].fail(revoked);
+    await drain();
+    admissions[1].open();
+    await expect(run).rejects.toBe(revoked);
+    expect(started).toEqual([]);
+    // The slot admitted after the failure was given back.
+    expect(released).toEqual(['1:0']);
+  });
+});

@@ -1,15 +1,30 @@
 import type { ConsumedEvent } from './event-consumer';
 
 /**
+ * Waits until one event's work may start (e.g. for a concurrency slot shared with other batches) and
+ * returns what to call when that work is done. Rejecting stops the batch like a failed work item.
+ */
+export type Admission = (event: ConsumedEvent) => Promise<() => void>;
+
+export interface ConcurrencyOptions {
+  /** Most jobs in flight at once. */
+  limit: number;
+  admit?: Admission;
+}
+
+/**
  * Runs `work` for each event with at most `limit` jobs in flight, keeping each job's events in order
- * (events of one job run one after the other; different jobs run side by side). Rejects with the
- * first error after every started job finished, so no work is left running behind the caller.
+ * (events of one job run one after the other; different jobs run side by side). With `admit`, each
+ * event's work starts only once admitted. Rejects with the first error after every started job
+ * finished, so no work is left running behind the caller.
  */
 export async function forEachJobConcurrently(
   events: ConsumedEvent[],
-  limit: number,
+  concurrency: number | ConcurrencyOptions,
   work: (event: ConsumedEvent) => Promise<void>,
 ): Promise<void> {
+  const { limit, admit }: ConcurrencyOptions =
+    typeof concurrency === 'number' ? { limit: concurrency } : concurrency;
   const byJob = new Map<string, ConsumedEvent[]>();
   for (const consumed of events) {
     const list = byJob.get(consumed.event.jobId);
@@ -26,7 +41,14 @@ export async function forEachJobConcurrently(
       for (const consumed of queue) {
         if (failure.first) return;
         try {
-          await work(consumed);
+          const done = admit ? await admit(consumed) : undefined;
+          try {
+            // Another job may have failed while this one waited to be admitted: start nothing new.
+            if (failure.first) return;
+            await work(consumed);
+          } finally {
+            done?.();
+          }
         } catch (error) {
           failure.first ??= error instanceof Error ? error : new Error('job work failed', { cause: error });
           return;

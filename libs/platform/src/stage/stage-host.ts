@@ -1,21 +1,25 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { EventTypes, retryTopics, Topics, type StageReplayRequested } from '@app/contracts';
+import { EventTypes, REQUEST_TOPICS, retryTopics, Topics, type StageReplayRequested } from '@app/contracts';
 import type { BatchContext, ConsumedEvent, EventConsumer } from '../kafka/event-consumer';
 import type { KafkaRuntime } from '../kafka/kafka-runtime';
 import type { Logger } from '../logging/logger';
 import type { StageRuntimeConfig } from './stage-config';
 import { StageWorker, type StageDefinition, type StageExecutor } from './stage-worker';
 import { CancellationRegistry } from './cancellation-registry';
+import { PrioritySlots } from './priority-slots';
+import { stageSubscriptions } from './stage-subscriptions';
 import { randomUUID } from 'node:crypto';
 
 /**
- * Hosts one stage in a Nest app: creates its topics, joins its consumer group over `jobs.requested`
- * and the stage's retry topics, and on shutdown stops taking work and leaves the group.
+ * Hosts one stage in a Nest app: creates its topics, joins its consumer groups (one per request
+ * priority, see `stageSubscriptions`, plus the retry topics), and on shutdown stops taking work and
+ * leaves the groups. All consumers share STAGE_CONCURRENCY slots, granted to high priority first.
  */
 export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly worker: StageWorker;
   private readonly cancellations = new CancellationRegistry();
-  private inputConsumer: EventConsumer | undefined;
+  /** Each consumer group of the stage with the topics that start its work (what a replay rewinds). */
+  private readonly inputConsumers: { consumer: EventConsumer; topics: string[] }[] = [];
   /** Replay requests older than this process were handled by the members of their time. */
   private readonly startedAt = Date.now();
 
@@ -38,6 +42,7 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
         stageVersion: runtime.versionOverride ?? definition.stageVersion,
         retry: runtime.retry,
         concurrency: runtime.concurrency,
+        slots: new PrioritySlots(runtime.concurrency),
         timeLimitMs: runtime.timeLimitMs,
       },
       executor,
@@ -51,7 +56,7 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
   async onApplicationBootstrap(): Promise<void> {
     const retries = retryTopics(this.definition.stage, this.runtime.retry.maxAttempts);
     await this.kafka.connect([
-      Topics.JobsRequested,
+      ...REQUEST_TOPICS,
       Topics.JobsControl,
       this.definition.eventsTopic,
       Topics.DeadLetter,
@@ -69,22 +74,29 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
         handler: { handleBatch: (events, context) => this.handleControl(events, context) },
       })
       .start();
-    const consumer = this.kafka.consumer({
-      groupId: this.groupId,
-      topics: [...this.inputTopics(), ...retries],
-      fromBeginning: true,
-      handler: this.worker,
-      dueAt: (event) => StageWorker.dueAt(event),
-      partitionsConsumedConcurrently: this.runtime.partitionsConsumedConcurrently,
-      maxBatchSize: this.runtime.concurrency * 4,
-    });
-    this.inputConsumer = consumer;
-    await consumer.start();
-    this.logger.info({ stage: this.definition.stage, group: this.groupId }, 'stage running');
-  }
-
-  private inputTopics(): string[] {
-    return this.definition.inputTopics ?? [Topics.JobsRequested];
+    const subscriptions = stageSubscriptions(
+      this.groupId,
+      this.definition.inputTopics ?? [Topics.JobsRequested],
+      retries,
+      this.runtime.concurrency,
+    );
+    for (const subscription of subscriptions) {
+      const consumer = this.kafka.consumer({
+        ...subscription,
+        fromBeginning: true,
+        handler: this.worker,
+        dueAt: (event) => StageWorker.dueAt(event),
+        partitionsConsumedConcurrently: this.runtime.partitionsConsumedConcurrently,
+      });
+      // A replay rewinds what starts work, not the retry topics (their messages are attempts in progress).
+      const retrySet = new Set(retries);
+      this.inputConsumers.push({ consumer, topics: subscription.topics.filter((t) => !retrySet.has(t)) });
+      await consumer.start();
+    }
+    this.logger.info(
+      { stage: this.definition.stage, groups: subscriptions.map((s) => s.groupId) },
+      'stage running',
+    );
   }
 
   private async handleControl(events: ConsumedEvent[], context: BatchContext): Promise<void> {
@@ -108,10 +120,10 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
     const { from } = request.data;
     const log = this.logger.child({ stage: this.definition.stage, replay: request.jobId, from });
     try {
-      const moved =
-        (await this.inputConsumer?.rewind(this.inputTopics(), (topic) =>
-          this.kafka.offsets.offsetsAt(topic, from),
-        )) ?? 0;
+      let moved = 0;
+      for (const { consumer, topics } of this.inputConsumers) {
+        moved += await consumer.rewind(topics, (topic) => this.kafka.offsets.offsetsAt(topic, from));
+      }
       log.info({ partitions: moved }, 'stage replay: partitions rewound');
     } catch (error: unknown) {
       // A rebalance in between moves partitions away; the request can simply be made again.

@@ -20,6 +20,8 @@ import { inSpan, jobAttributes, SpanKind } from '../telemetry/tracing';
 import type { PlatformMetrics } from '../metrics/platform-metrics';
 import { StageFailure, toJobError } from './stage-failure';
 import { CancellationRegistry } from './cancellation-registry';
+import type { PrioritySlots } from './priority-slots';
+import { admitByPriority } from './slot-admission';
 
 export interface StageExecutionContext {
   jobId: string;
@@ -45,6 +47,8 @@ export interface StageDefinition {
   retry: RetryPolicy;
   /** Jobs of one batch run concurrently (events of one job stay in order). */
   concurrency: number;
+  /** Slots shared by every batch of the stage (all consumers, all priorities); high priority first. */
+  slots?: PrioritySlots;
   /** Hard limit per attempt; past it the attempt fails with TIMEOUT (retryable). */
   timeLimitMs: number;
   /**
@@ -92,7 +96,11 @@ export class StageWorker implements EventBatchHandler {
   }
 
   async handleBatch(events: ConsumedEvent[], context: BatchContext): Promise<void> {
-    await forEachJobConcurrently(events, this.definition.concurrency, async (consumed) => {
+    const { concurrency: limit, slots } = this.definition;
+    const admit = slots ? admitByPriority(slots, context) : undefined;
+    // Events that are not this stage's work (other job types' requests) must not queue for a slot.
+    const ours = events.filter((consumed) => this.workFor(consumed.event).length > 0);
+    await forEachJobConcurrently(ours, { limit, admit }, async (consumed) => {
       const items = this.workFor(consumed.event).map((work) => ({ ...work, source: consumed }));
       // Items of one event (the pages of a split document) run side by side.
       await Promise.all(

@@ -1,4 +1,5 @@
 import {
+  Body,
   Controller,
   Get,
   HttpCode,
@@ -23,11 +24,12 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DEFAULT_TENANT_ID } from '@app/contracts';
+import { DEFAULT_TENANT_ID, JOB_PRIORITIES, type JobPriority } from '@app/contracts';
 import { DocumentQueries, type DocumentView } from '@app/read-models';
-import { JobNotFoundError } from '../http/api-errors';
+import { JobNotFoundError, RequestValidationError } from '../http/api-errors';
 import { correlationIdOf } from '../http/correlation-id';
 import { isUuid } from '../http/parse-request';
+import { PRIORITY_DESCRIPTION } from '../jobs/dto/create-job.request';
 import { ProblemResponse } from '../jobs/dto/job.responses';
 import {
   UploadDocumentUseCase,
@@ -37,6 +39,21 @@ import {
 
 /** Upload limit (MAX_UPLOAD_BYTES), read once when the controller class is defined. */
 export const MAX_UPLOAD_BYTES = Number(process.env.MAX_UPLOAD_BYTES ?? 50 * 1024 * 1024);
+
+/** The optional multipart field `priority` (default normal); anything else is a 400. */
+function priorityField(fields: unknown): JobPriority {
+  const value: unknown =
+    fields !== null && typeof fields === 'object' ? (fields as Record<string, unknown>).priority : undefined;
+  if (value === undefined) return 'normal';
+  const priority = JOB_PRIORITIES.find((candidate) => candidate === value);
+  if (priority) return priority;
+  throw new RequestValidationError([
+    {
+      path: 'priority',
+      message: `priority must be one of the following values: ${JOB_PRIORITIES.join(', ')}`,
+    },
+  ]);
+}
 
 @ApiTags('documents')
 @Controller('documents')
@@ -57,7 +74,15 @@ export class DocumentsController {
   @ApiBody({
     schema: {
       type: 'object',
-      properties: { file: { type: 'string', format: 'binary' } },
+      properties: {
+        file: { type: 'string', format: 'binary' },
+        priority: {
+          type: 'string',
+          enum: [...JOB_PRIORITIES],
+          default: 'normal',
+          description: PRIORITY_DESCRIPTION,
+        },
+      },
       required: ['file'],
     },
   })
@@ -70,9 +95,11 @@ export class DocumentsController {
   @ApiUnsupportedMediaTypeResponse({ type: ProblemResponse })
   async create(
     @UploadedFile() file: Upload | undefined,
+    @Body() fields: unknown,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AcceptedDocument> {
-    const accepted = await this.upload.execute(file, correlationIdOf(res), DEFAULT_TENANT_ID);
+    const priority = priorityField(fields);
+    const accepted = await this.upload.execute(file, correlationIdOf(res), DEFAULT_TENANT_ID, priority);
     res.setHeader('Location', `/documents/${accepted.id}`);
     return accepted;
   }

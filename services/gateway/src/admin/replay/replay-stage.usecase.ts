@@ -9,7 +9,7 @@ import {
   type StageDescriptor,
   type StageReplayRequested,
 } from '@app/contracts';
-import type { GroupReset, KafkaRuntime, Logger } from '@app/platform';
+import { stageSubscriptions, type GroupReset, type KafkaRuntime, type Logger } from '@app/platform';
 import { RequestValidationError } from '../../http/api-errors';
 
 export interface StageReplayAccepted {
@@ -45,11 +45,12 @@ export class ReplayStageUseCase {
       throw new RequestValidationError([{ path: 'from', message: 'not a valid time' }]);
     }
     const replayId = randomUUID();
-    const topics = stageInputTopics(stage);
-    const found = await this.kafka.offsets.groupsOf(stage.groupId);
-    const groupIds = found.length > 0 ? found : [stage.groupId];
+    // The stage's groups (one per priority for a stage that starts from requests), each with its topics.
+    const subscriptions = stageSubscriptions(stage.groupId, stageInputTopics(stage), [], 1);
     const groups: GroupReset[] = [];
-    for (const groupId of groupIds) groups.push(await this.kafka.offsets.resetIfIdle(groupId, topics, from));
+    for (const { groupId, topics } of subscriptions) {
+      groups.push(await this.kafka.offsets.resetIfIdle(groupId, topics, from));
+    }
     if (groups.some((group) => group.mode === 'members')) {
       const request: StageReplayRequested = {
         id: randomUUID(),

@@ -5,8 +5,9 @@ import {
   EventTypes,
   jobRequestedEventId,
   newJobId,
+  requestTopic,
   SUPPORTED_MEDIA_TYPES,
-  Topics,
+  type JobPriority,
   type JobRequested,
   type MediaType,
 } from '@app/contracts';
@@ -51,6 +52,7 @@ export class UploadDocumentUseCase {
     file: UploadedFile | undefined,
     correlationId: string,
     tenantId: string,
+    priority: JobPriority = 'normal',
   ): Promise<AcceptedDocument> {
     if (!file)
       throw new RequestValidationError([{ path: 'file', message: 'a multipart field "file" is required' }]);
@@ -76,13 +78,13 @@ export class UploadDocumentUseCase {
       data: {
         jobType: 'document',
         input: { blob: { key: sha256, size: file.size, mediaType, filename } },
-        priority: 'normal',
+        priority,
         idempotencyKey: null,
       },
     };
-    await this.publisher.publish([{ topic: Topics.JobsRequested, event }]);
+    await this.publisher.publish([{ topic: requestTopic(priority), event }]);
     const log = jobLogger(this.logger, { jobId, correlationId });
-    log.info({ mediaType, size: file.size }, 'document accepted');
+    log.info({ mediaType, size: file.size, priority }, 'document accepted');
     this.metrics.jobsAccepted.inc({ type: 'document' });
     await foldJobRequested(this.dataSource, event, activeTraceIds().traceId ?? null).catch((error: unknown) =>
       log.warn({ err: error }, 'could not pre-apply the request to the read model; the projector will'),

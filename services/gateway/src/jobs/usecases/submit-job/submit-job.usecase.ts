@@ -5,7 +5,7 @@ import {
   jobIdForIdempotencyKey,
   jobRequestedEventId,
   newJobId,
-  Topics,
+  requestTopic,
   type JobRequested,
 } from '@app/contracts';
 import {
@@ -98,7 +98,7 @@ export class SubmitJobUseCase {
         idempotencyKey: command.idempotencyKey,
       },
     };
-    await this.publisher.publish([{ topic: Topics.JobsRequested, event }]);
+    await this.publisher.publish([{ topic: requestTopic(command.priority), event }]);
     const log = jobLogger(this.logger, { jobId, correlationId: command.correlationId });
     log.info({ type: command.type, priority: command.priority }, 'job accepted');
     this.metrics.jobsAccepted.inc({ type: command.type });
