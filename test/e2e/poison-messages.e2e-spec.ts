@@ -32,6 +32,8 @@ const STAGE_GROUPS: Record<string, string> = {
  */
 const CONSUMING_GROUPS: Record<string, string[]> = {
   [Topics.JobsRequested]: ['projector', 'scraper', 'risk', 'documents-split'],
+  [Topics.JobsRequestedHigh]: ['projector', 'scraper.high', 'risk.high', 'documents-split.high'],
+  [Topics.JobsRequestedLow]: ['projector', 'scraper.low', 'risk.low', 'documents-split.low'],
   [Topics.JobsControl]: ['projector', ...Object.values(STAGE_GROUPS).map((group) => `${group}.control`)],
   [Topics.ScrapeEvents]: ['projector'],
   [Topics.RiskEvents]: ['projector'],

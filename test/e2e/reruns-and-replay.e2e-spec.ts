@@ -96,29 +96,37 @@ describe('re-runs and stage replay (end to end)', () => {
 
     await system.supervisor.stop('scraper');
     // A consumer that just left may keep the group in PreparingRebalance/Stable briefly.
-    const replay = await eventually('the scraper group to be idle and reset', async () => {
-      const response = await api.request<{ groups: { groupId: string; mode: string }[] }>(
-        'POST',
-        '/admin/replay',
-        {
-          json: { stage: 'scrape', from: 'earliest' },
-        },
-      );
-      expect(response.status).toBe(202);
-      return response.body.groups.every((g) => g.mode === 'reset') ? response.body : undefined;
-    });
+    const replay = await eventually(
+      'the scraper group to be idle and reset',
+      async () => {
+        const response = await api.request<{ groups: { groupId: string; mode: string }[] }>(
+          'POST',
+          '/admin/replay',
+          {
+            json: { stage: 'scrape', from: 'earliest' },
+          },
+        );
+        expect(response.status).toBe(202);
+        return response.body.groups.every((g) => g.mode === 'reset') ? response.body : undefined;
+      },
+      90_000,
+    );
     expect(replay.groups.map((g) => g.groupId)).toContain('scraper');
 
     system.startService('scraper', undefined, { STAGE_VERSION: 'scraper@2' });
-    const superseded = await eventually('the job to carry the new version’s result', async () => {
-      const job = await api.job(id);
-      const stages = job.stages as { stageVersion: string; status: string }[];
-      return job.status === 'SUCCEEDED' &&
-        stages[0]?.stageVersion === 'scraper@2' &&
-        stages[0].status === 'SUCCEEDED'
-        ? job
-        : undefined;
-    });
+    const superseded = await eventually(
+      'the job to carry the new version’s result',
+      async () => {
+        const job = await api.job(id);
+        const stages = job.stages as { stageVersion: string; status: string }[];
+        return job.status === 'SUCCEEDED' &&
+          stages[0]?.stageVersion === 'scraper@2' &&
+          stages[0].status === 'SUCCEEDED'
+          ? job
+          : undefined;
+      },
+      90_000,
+    );
     expect(superseded).toMatchObject({ result: { title: 'Versioned' }, run: 0 });
     expect(new Date(superseded.finishedAt as string).getTime()).toBeGreaterThan(
       new Date(first.finishedAt as string).getTime(),
@@ -126,7 +134,7 @@ describe('re-runs and stage replay (end to end)', () => {
     expect(site.hitCount('/versioned')).toBeGreaterThan(hits);
     const completions = (await events(id)).filter((e) => e.type === 'StageCompleted');
     expect(completions.map((e) => e.data.stageVersion)).toEqual(['scraper@1', 'scraper@2']);
-  });
+  }, 300_000);
 
   it('replays a running stage: its members rewind, and the same version dedupes its results', async () => {
     const before = new Date().toISOString();
