@@ -25,3 +25,5 @@ export * from './ops/ops.module';
 export * from './runtime/worker-app';
 export * from './stage/cancellation-registry';
 export * from './blob/blob-store';
+export * from './blob/s3-blob-store';
+export * from './blob/create-blob-store';

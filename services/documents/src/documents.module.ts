@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { JOB_CATALOG, Topics, type DocumentStage, type JobEvent } from '@app/contracts';
 import {
-  FilesystemBlobStore,
+  createBlobStore,
   KafkaRuntime,
   PlatformMetrics,
   workerOpsModule,
@@ -44,7 +44,7 @@ export class DocumentsModule {
   static register(config: DocumentsConfig, logger: Logger): DynamicModule {
     const metrics = new PlatformMetrics('documents');
     const kafka = new KafkaRuntime(config.kafka, logger, metrics);
-    const blobs = new FilesystemBlobStore(config.blobDir);
+    const blobs = createBlobStore(config.blobs);
     const roles = (stage: DocumentStage): StageRole => {
       switch (stage) {
         case 'split': {

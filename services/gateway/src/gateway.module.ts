@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Topics } from '@app/contracts';
-import { FilesystemBlobStore, KafkaRuntime, OpsModule, PlatformMetrics, type Logger } from '@app/platform';
+import { createBlobStore, KafkaRuntime, OpsModule, PlatformMetrics, type Logger } from '@app/platform';
 import { createDataSource, DocumentQueries, JobQueries } from '@app/read-models';
 import { DocumentsController } from './documents/documents.controller';
 import { UploadDocumentUseCase } from './documents/usecases/upload-document.usecase';
@@ -40,7 +40,7 @@ export class GatewayModule {
   static register(config: GatewayConfig, logger: Logger, metrics: PlatformMetrics): DynamicModule {
     const kafka = new KafkaRuntime(config.kafka, logger, metrics);
     const dataSource = createDataSource(config.database, 'gateway');
-    const blobs = new FilesystemBlobStore(config.blobDir);
+    const blobs = createBlobStore(config.blobs);
     return {
       module: GatewayModule,
       imports: [
