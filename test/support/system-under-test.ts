@@ -94,6 +94,16 @@ export class SystemUnderTest {
     startService(this.supervisor, service, env, replica, this.logFile);
   }
 
+  /**
+   * Starts replica `replica` of a service with extra environment (e.g. one document stage role,
+   * `DOCUMENTS_STAGES=ocr`); returns its supervisor name `<service>-<replica>` (for kill/restart).
+   */
+  startServiceWithEnv(service: ServiceName, replica: number, env: Record<string, string>): string {
+    fs.appendFileSync(this.logFile, `--- starting ${service}${replica} with ${JSON.stringify(env)}\n`);
+    startService(this.supervisor, service, { ...this.env, ...env }, replica, this.logFile);
+    return `${service}-${replica}`;
+  }
+
   /** A reason to stop waiting when a service died on start-up. */
   private deadService(): string | undefined {
     for (const name of this.supervisor.names()) {
