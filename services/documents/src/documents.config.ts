@@ -23,6 +23,8 @@ export interface DocumentsConfig {
   stages: DocumentStage[];
   blobs: BlobStoreConfig;
   dpi: number;
+  /** Render page images in grayscale (default) instead of RGB. */
+  grayscale: boolean;
   ocrWorkers: number;
   visionEndpoint: string | undefined;
 }
@@ -39,6 +41,7 @@ export function loadDocumentsConfig(env: NodeJS.ProcessEnv = process.env): Docum
     stages: stages as DocumentStage[],
     blobs: readBlobStoreConfig(reader),
     dpi: reader.int('DOCUMENTS_DPI', { default: 150, min: 50, max: 600 }),
+    grayscale: reader.bool('DOCUMENTS_GRAYSCALE', { default: true }),
     ocrWorkers: reader.int('OCR_WORKERS', { default: 1, min: 1, max: 16 }),
     visionEndpoint: reader.optionalString('VISION_ENDPOINT'),
   };

@@ -26,7 +26,7 @@ import { ClassifyExecutor, OcrExecutor, ScaleExecutor } from './stages/page.exec
 import { SplitExecutor } from './stages/split.executor';
 
 /** Bumped whenever a document stage's results could change; recorded on every event. */
-export const DOCUMENTS_STAGE_VERSION = 'documents@1';
+export const DOCUMENTS_STAGE_VERSION = 'documents@2';
 
 interface StageRole {
   executor: StageExecutor;
@@ -50,7 +50,7 @@ export class DocumentsModule {
         case 'split': {
           const pool = new MupdfPool({ maxThreads: 1 });
           return {
-            executor: new SplitExecutor(new DocumentSplitter(pool), blobs, config.dpi),
+            executor: new SplitExecutor(new DocumentSplitter(pool), blobs, config.dpi, config.grayscale),
             inputTopics: [Topics.JobsRequested],
             close: () => pool.destroy(),
           };
