@@ -117,5 +117,5 @@ describe('scanned drawing set under mixed load (end to end)', () => {
       (job) => Date.parse(job.finishedAt as string) < Date.parse(documentJob.finishedAt as string),
     );
     expect(new Set(finishedBeforeSet.map((job) => job.type))).toEqual(new Set(['scrape', 'risk']));
-  });
+  }, 480_000);
 });
