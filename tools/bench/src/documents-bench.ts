@@ -7,13 +7,15 @@
  * (150 DPI, grayscale page images). Wall times suffer on a shared machine, so the budgets are judged on
  * process CPU time per page (all threads), i.e. per core: text-layer page through all stages <= 100 ms;
  * scanned page OCR <= 4 s. Split is also measured with RGB page images, for comparison.
+ * Then, unless BENCH_DOCUMENTS_STACK=false, the same two documents end to end through the real stack
+ * (Kafka, PostgreSQL, gateway, documents with its defaults, projector): upload -> READY, pages/s.
  * Sizes: BENCH_TEXT_PAGES (default 14), BENCH_SCANNED_PAGES (default 4). Writes bench-results/documents.json.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { repoRoot } from '@app/stack';
+import { LocalStack, repoRoot } from '@app/stack';
 import {
   DocumentSplitter,
   MupdfPool,
@@ -29,6 +31,8 @@ import {
 import { drawingSheet, drawingSheetPage } from '../../../services/documents/src/core/testing/drawing-sheets';
 import { buildTestPdf, type TestPdfPage } from '../../../services/documents/src/core/testing/pdf-builder';
 import { buildScannedPdf } from '../../../services/documents/src/core/testing/scanned-pdf-builder';
+
+import { BenchSystem } from './pipeline-bench';
 
 /** A3 landscape in points (420 x 297 mm). */
 const A3 = { width: 1191, height: 842 };
@@ -202,6 +206,16 @@ export async function runDocumentsBench(): Promise<void> {
     };
     print(text);
     print(scanned);
+    const stack =
+      process.env.BENCH_DOCUMENTS_STACK === 'false'
+        ? []
+        : await endToEnd(
+            [
+              { kind: 'text-layer', pdf: textPdf, pages: textPages },
+              { kind: 'scanned', pdf: scannedPdf, pages: scannedPages },
+            ],
+            log,
+          );
     log(
       `budgets: text-layer page through all stages ${text.allStagesCpuMsPerPage} ms CPU, ${text.allStagesMsPerPage} ms wall ` +
         `(<= 100: ${budgets.textLayerAllStagesCpuMsPerPage.ok}); ` +
@@ -218,6 +232,7 @@ export async function runDocumentsBench(): Promise<void> {
       },
       threads: { mupdf: 1, tesseract: 1 },
       results: [text, scanned],
+      endToEnd: stack,
       budgets,
     };
     const outDir = path.join(repoRoot(), 'bench-results');
@@ -244,6 +259,87 @@ function withLinework(page: TestPdfPage): TestPdfPage {
     }
   }
   return { ...page, rects: [...(page.rects ?? []), ...rects], texts: [...(page.texts ?? []), ...texts] };
+}
+
+interface EndToEndResult {
+  kind: KindResult['kind'];
+  pages: number;
+  /** From the 202 of POST /documents to GET /documents/{id} answering READY. */
+  seconds: number;
+  pagesPerSecond: number;
+  status: string;
+}
+
+/** A one-page scanned sheet (for warming up the stack's OCR). */
+async function scannedOnePage(): Promise<Buffer> {
+  const pool = new MupdfPool({ maxThreads: 1 });
+  try {
+    return await buildScannedPdf(new DocumentSplitter(pool), [drawingSheetPage(drawingSheet(1))], 100);
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** Uploads each document to the running stack and waits for READY (polled every 50 ms). */
+async function endToEnd(
+  inputs: { kind: KindResult['kind']; pdf: Buffer; pages: number }[],
+  log: (line: string) => void,
+): Promise<EndToEndResult[]> {
+  const dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'event-jobs-bench-docs-'));
+  await fs.promises.chmod(dataDir, 0o755);
+  const stack = new LocalStack();
+  const system = new BenchSystem();
+  const results: EndToEndResult[] = [];
+  try {
+    const endpoints = await stack.start({ dataDir, freePorts: true, fast: true });
+    await system.start(
+      endpoints.kafkaBrokers,
+      endpoints.databaseUrl,
+      { BLOB_DIR: path.join(dataDir, 'blobs'), DOCUMENTS_DPI: String(DPI), OTEL_SDK_DISABLED: 'true' },
+      ['gateway', 'projector', 'documents'],
+    );
+    // Warm-up, not measured: consumer groups joined, worker threads and the Tesseract model loaded.
+    const warmUp = [
+      {
+        kind: 'text-layer' as const,
+        pdf: buildTestPdf([drawingSheetPage(drawingSheet(0))]),
+        pages: 1,
+        warmUp: true,
+      },
+      { kind: 'scanned' as const, pdf: await scannedOnePage(), pages: 1, warmUp: true },
+    ];
+    for (const input of [...warmUp, ...inputs.map((measured) => ({ ...measured, warmUp: false }))]) {
+      const form = new FormData();
+      form.append('file', new Blob([input.pdf]), `${input.kind}.pdf`);
+      const response = await fetch(`${system.baseUrl}/documents`, { method: 'POST', body: form });
+      const accepted = (await response.json()) as { id?: string };
+      if (response.status !== 202 || !accepted.id) throw new Error(`upload failed: ${response.status}`);
+      const started = performance.now();
+      let status = 'UPLOADED';
+      while (status !== 'READY' && status !== 'ERROR') {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const document = await fetch(`${system.baseUrl}/documents/${accepted.id}`);
+        status = ((await document.json()) as { status: string }).status;
+        if (performance.now() - started > 600_000)
+          throw new Error(`${input.kind}: not READY after 10 minutes`);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      if (input.warmUp) continue;
+      results.push({
+        kind: input.kind,
+        pages: input.pages,
+        seconds: round(seconds, 2),
+        pagesPerSecond: round(input.pages / seconds, 2),
+        status,
+      });
+      log(`end to end, ${input.kind}: ${input.pages} pages ${status} in ${round(seconds, 2)} s`);
+    }
+    return results;
+  } finally {
+    await system.stop().catch(() => undefined);
+    await stack.stop().catch(() => undefined);
+    await fs.promises.rm(dataDir, { recursive: true, force: true });
+  }
 }
 
 function print(result: KindResult): void {
