@@ -1,27 +1,8 @@
 import { buildTestPdf } from '../../services/documents/src/core/testing/pdf-builder';
 import { encodeGrayPng, solidGray } from '../../services/documents/src/core/testing/raster-builder';
 import { ApiClient } from '../support/api-client';
+import { completedStages, finishedDocument, uploadDocument } from '../support/document-client';
 import { SystemUnderTest } from '../support/system-under-test';
-import { eventually } from '../support/wait';
-
-interface DocumentPage {
-  pageNo: number;
-  status: string;
-  engine: string | null;
-  text: string | null;
-  classification: { label: string; confidence: number; method: string } | null;
-  scale: {
-    findings: { text: string; ratio: number | null; bbox: number[] | null }[];
-    primary: { ratio: number | null; text: string } | null;
-  } | null;
-}
-interface DocumentBody {
-  id: string;
-  status: string;
-  filename: string;
-  pageCount: number | null;
-  pages: DocumentPage[];
-}
 
 /** A three-sheet drawing set: a floor plan at 1:100, a door schedule, and an elevation at 1/4" = 1'-0". */
 function drawingSet(): Buffer {
@@ -74,29 +55,9 @@ describe('document pipeline (end to end)', () => {
     await system?.stop();
   });
 
-  const upload = async (
-    bytes: Buffer,
-    filename: string,
-  ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> => {
-    const form = new FormData();
-    form.append('file', new Blob([bytes]), filename);
-    const response = await fetch(`${system.baseUrl}/documents`, { method: 'POST', body: form });
-    return {
-      status: response.status,
-      body: (await response.json()) as Record<string, unknown>,
-      headers: response.headers,
-    };
-  };
-
-  const ready = (id: string): Promise<DocumentBody> =>
-    eventually(
-      `document ${id} to finish`,
-      async () => {
-        const response = await api.request<DocumentBody>('GET', `/documents/${id}`);
-        return ['READY', 'ERROR'].includes(response.body.status) ? response.body : undefined;
-      },
-      120_000,
-    );
+  const upload = (bytes: Buffer, filename: string): ReturnType<typeof uploadDocument> =>
+    uploadDocument(system.baseUrl, bytes, filename);
+  const ready = (id: string): ReturnType<typeof finishedDocument> => finishedDocument(api, id);
 
   it('splits, reads, classifies and finds the scale of every page', async () => {
     const pdf = drawingSet();
@@ -116,6 +77,8 @@ describe('document pipeline (end to end)', () => {
     const document = await ready(id);
     expect(document.status).toBe('READY');
     expect(document.pageCount).toBe(3);
+    expect(document.progress).toEqual({ pagesDone: 3, pagesTotal: 3 });
+    expect(document.error).toBeNull();
     expect(document.pages.map((page) => page.pageNo)).toEqual([1, 2, 3]);
     for (const page of document.pages) {
       expect(page.engine).toBe('pdf-text');
@@ -133,15 +96,7 @@ describe('document pipeline (end to end)', () => {
 
     const job = await api.job(id);
     expect(job).toMatchObject({ type: 'document', status: 'SUCCEEDED' });
-    const events = (
-      await api.request<{ type: string; data: { stage?: string; page?: number } }[]>(
-        'GET',
-        `/jobs/${id}/events`,
-      )
-    ).body;
-    const completed = events
-      .filter((e) => e.type === 'StageCompleted')
-      .map((e) => `${e.data.stage}:${e.data.page ?? '-'}`);
+    const completed = await completedStages(api, id);
     expect(completed.sort()).toEqual(
       [
         'split:-',
@@ -165,6 +120,8 @@ describe('document pipeline (end to end)', () => {
     const id = accepted.body.id as string;
     const document = await ready(id);
     expect(document.status).toBe('ERROR');
+    expect(document.error).toEqual({ page: null, code: 'CORRUPT_DOCUMENT', message: expect.any(String) });
+    expect(document.progress).toEqual({ pagesDone: 0, pagesTotal: null });
     const job = await api.job(id);
     expect(job.status).toBe('FAILED');
     expect((job.error as { code: string }).code).toBe('CORRUPT_DOCUMENT');
@@ -189,5 +146,20 @@ describe('document pipeline (end to end)', () => {
     expect(document.pages[0].engine).toBe('tesseract');
     expect(document.pages[0].classification).toMatchObject({ label: 'other', method: 'vision' });
     expect(document.pages[0].scale).toEqual({ findings: [], primary: null });
+  });
+
+  it('describes the document resources in the OpenAPI document', async () => {
+    const openapi = await api.request<{ components: { schemas: Record<string, { properties: object }> } }>(
+      'GET',
+      '/docs/openapi.json',
+    );
+    const schemas = openapi.body.components.schemas;
+    expect(Object.keys(schemas.DocumentResponse.properties)).toEqual(
+      expect.arrayContaining(['id', 'status', 'filename', 'pageCount', 'progress', 'error', 'pages']),
+    );
+    expect(Object.keys(schemas.DocumentPageResponse.properties)).toEqual(
+      expect.arrayContaining(['pageNo', 'status', 'text', 'classification', 'scale']),
+    );
+    expect(Object.keys(schemas.DocumentProgressResponse.properties)).toEqual(['pagesDone', 'pagesTotal']);
   });
 });

@@ -84,9 +84,12 @@ export class SystemUnderTest {
     return system;
   }
 
-  /** Starts one service process; `extraEnv` changes its environment (e.g. a new STAGE_VERSION). */
-  startService(service: ServiceName, replica?: number, extraEnv: Record<string, string> = {}): void {
-    fs.appendFileSync(this.logFile, `--- starting ${service}${replica ?? ''}\n`);
+  /**
+   * Starts one service process (named `service`, or `service-replica`, in the supervisor); `extraEnv`
+   * changes its environment (a new STAGE_VERSION, DOCUMENTS_STAGES, ...). Returns its name.
+   */
+  startService(service: ServiceName, replica?: number, extraEnv: Record<string, string> = {}): string {
+    fs.appendFileSync(this.logFile, `--- starting ${service}${replica ?? ''} ${JSON.stringify(extraEnv)}\n`);
     // Other workers take any free ops port; the (single) projector a fixed one, known to the gateway.
     const env = {
       ...this.env,
@@ -96,7 +99,13 @@ export class SystemUnderTest {
       ...extraEnv,
     };
     startService(this.supervisor, service, env, replica, this.logFile);
+    return replica === undefined ? service : `${service}-${replica}`;
   }
+
+  /**
+   * Starts replica `replica` of a service with extra environment (e.g. one document stage role,
+   * `DOCUMENTS_STAGES=ocr`); returns its supervisor name `<service>-<replica>` (for kill/restart).
+   */
 
   /** A reason to stop waiting when a service died on start-up. */
   private deadService(): string | undefined {

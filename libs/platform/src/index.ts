@@ -29,3 +29,5 @@ export * from './stage/cancellation-registry';
 export * from './blob/blob-store';
 export * from './kafka/group-offset-reset';
 export * from './stage/stage-subscriptions';
+export * from './blob/s3-blob-store';
+export * from './blob/create-blob-store';

@@ -12,6 +12,19 @@ export interface DocumentPageView {
   error: Record<string, unknown> | null;
 }
 
+/** Pages finished (READY) out of the page count; the total is null until split has counted them. */
+export interface DocumentProgressView {
+  pagesDone: number;
+  pagesTotal: number | null;
+}
+
+/** Why a document is ERROR: the failing page (null when the whole document failed, e.g. at split). */
+export interface DocumentErrorView {
+  page: number | null;
+  code: string;
+  message: string;
+}
+
 export interface DocumentView {
   id: string;
   status: DocumentStatus;
@@ -20,7 +33,14 @@ export interface DocumentView {
   size: number | null;
   sha256: string | null;
   pageCount: number | null;
+  progress: DocumentProgressView;
+  error: DocumentErrorView | null;
   pages: DocumentPageView[];
+}
+
+interface StoredError {
+  code?: unknown;
+  message?: unknown;
 }
 
 const STATUS_OF_JOB: Record<string, DocumentStatus> = {
@@ -38,13 +58,14 @@ export class DocumentQueries {
   async getDocument(tenantId: string, id: string): Promise<DocumentView | null> {
     const rows: {
       status: string;
+      error: StoredError | null;
       filename: string | null;
       media_type: string | null;
       size: string | null;
       sha256: string | null;
       page_count: number | null;
     }[] = await this.dataSource.query(
-      `SELECT j.status, d.filename, d.media_type, d.size, d.sha256, d.page_count
+      `SELECT j.status, j.error, d.filename, d.media_type, d.size, d.sha256, d.page_count
        FROM jobs j LEFT JOIN documents d ON d.job_id = j.id
        WHERE j.id = $1 AND j.tenant_id = $2 AND j.requested AND j.type = 'document'`,
       [id, tenantId],
@@ -58,20 +79,26 @@ export class DocumentQueries {
       text: string | null;
       classification: Record<string, unknown> | null;
       scale: Record<string, unknown> | null;
-      error: Record<string, unknown> | null;
+      error: (Record<string, unknown> & StoredError) | null;
     }[] = await this.dataSource.query(
       `SELECT page_no, status, engine, text, classification, scale, error FROM document_pages
        WHERE job_id = $1 ORDER BY page_no`,
       [id],
     );
+    const status = STATUS_OF_JOB[row.status] ?? 'PROCESSING';
     return {
       id,
-      status: STATUS_OF_JOB[row.status] ?? 'PROCESSING',
+      status,
       filename: row.filename,
       mediaType: row.media_type,
       size: row.size === null ? null : Number(row.size),
       sha256: row.sha256,
       pageCount: row.page_count,
+      progress: {
+        pagesDone: pages.filter((page) => page.status === 'READY').length,
+        pagesTotal: row.page_count,
+      },
+      error: status === 'ERROR' ? documentError(row.status, row.error, pages) : null,
       pages: pages.map((page) => ({
         pageNo: page.page_no,
         status: page.status,
@@ -83,4 +110,25 @@ export class DocumentQueries {
       })),
     };
   }
+}
+
+/** The first page that failed for good, else the job's own error (a failed split, a cancellation). */
+function documentError(
+  jobStatus: string,
+  jobError: StoredError | null,
+  pages: { page_no: number; status: string; error: StoredError | null }[],
+): DocumentErrorView {
+  const failed = pages.find((page) => page.status === 'FAILED');
+  const cause = failed?.error ?? jobError;
+  const fallback = jobStatus === 'CANCELLED' ? 'CANCELLED' : 'FAILED';
+  return {
+    page: failed ? failed.page_no : null,
+    code: typeof cause?.code === 'string' ? cause.code : fallback,
+    message:
+      typeof cause?.message === 'string'
+        ? cause.message
+        : jobStatus === 'CANCELLED'
+          ? 'the document was cancelled'
+          : 'the document failed',
+  };
 }

@@ -1,11 +1,12 @@
 import {
   ConfigError,
   EnvReader,
-  readBlobDir,
+  readBlobStoreConfig,
   readKafkaConfig,
   readLogLevel,
   readOpsHttpConfig,
   readStageConfig,
+  type BlobStoreConfig,
   type KafkaConfig,
   type LogLevel,
   type OpsHttpConfig,
@@ -20,8 +21,10 @@ export interface DocumentsConfig {
   stage: StageRuntimeConfig;
   /** Stage roles this process runs; each is its own consumer group `documents-<stage>`. */
   stages: DocumentStage[];
-  blobDir: string;
+  blobs: BlobStoreConfig;
   dpi: number;
+  /** Render page images in grayscale (default) instead of RGB. */
+  grayscale: boolean;
   ocrWorkers: number;
   visionEndpoint: string | undefined;
 }
@@ -36,8 +39,9 @@ export function loadDocumentsConfig(env: NodeJS.ProcessEnv = process.env): Docum
     kafka: readKafkaConfig(reader, 'documents'),
     stage: readStageConfig(reader, { concurrency: 4, timeLimitMs: 120_000 }),
     stages: stages as DocumentStage[],
-    blobDir: readBlobDir(reader),
+    blobs: readBlobStoreConfig(reader),
     dpi: reader.int('DOCUMENTS_DPI', { default: 150, min: 50, max: 600 }),
+    grayscale: reader.bool('DOCUMENTS_GRAYSCALE', { default: true }),
     ocrWorkers: reader.int('OCR_WORKERS', { default: 1, min: 1, max: 16 }),
     visionEndpoint: reader.optionalString('VISION_ENDPOINT'),
   };

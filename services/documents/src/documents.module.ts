@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { JOB_CATALOG, STAGE_CATALOG, Topics, type DocumentStage, type JobEvent } from '@app/contracts';
 import {
-  FilesystemBlobStore,
+  createBlobStore,
   KafkaRuntime,
   PlatformMetrics,
   workerOpsModule,
@@ -26,7 +26,7 @@ import { ClassifyExecutor, OcrExecutor, ScaleExecutor } from './stages/page.exec
 import { SplitExecutor } from './stages/split.executor';
 
 /** Bumped whenever a document stage's results could change; recorded on every event. */
-export const DOCUMENTS_STAGE_VERSION = 'documents@1';
+export const DOCUMENTS_STAGE_VERSION = 'documents@2';
 
 interface StageRole {
   executor: StageExecutor;
@@ -44,13 +44,13 @@ export class DocumentsModule {
   static register(config: DocumentsConfig, logger: Logger): DynamicModule {
     const metrics = new PlatformMetrics('documents');
     const kafka = new KafkaRuntime(config.kafka, logger, metrics);
-    const blobs = new FilesystemBlobStore(config.blobDir);
+    const blobs = createBlobStore(config.blobs);
     const roles = (stage: DocumentStage): StageRole => {
       switch (stage) {
         case 'split': {
           const pool = new MupdfPool({ maxThreads: 1 });
           return {
-            executor: new SplitExecutor(new DocumentSplitter(pool), blobs, config.dpi),
+            executor: new SplitExecutor(new DocumentSplitter(pool), blobs, config.dpi, config.grayscale),
             inputTopics: [Topics.JobsRequested],
             close: () => pool.destroy(),
           };

@@ -1,6 +1,6 @@
 import './telemetry';
 import 'reflect-metadata';
-import { createLogger, runService, startWorkerApp } from '@app/platform';
+import { createLogger, describeBlobStore, runService, startWorkerApp } from '@app/platform';
 import { loadDocumentsConfig } from './documents.config';
 import { DocumentsModule } from './documents.module';
 
@@ -8,5 +8,5 @@ runService('documents', async () => {
   const config = loadDocumentsConfig();
   const logger = createLogger('documents', config.logLevel);
   await startWorkerApp(DocumentsModule.register(config, logger), config.ops, logger);
-  logger.info({ stages: config.stages, blobDir: config.blobDir }, 'documents configured');
+  logger.info({ stages: config.stages, blobs: describeBlobStore(config.blobs) }, 'documents configured');
 });

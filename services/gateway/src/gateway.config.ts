@@ -2,9 +2,10 @@ import {
   EnvReader,
   readDatabaseConfig,
   readKafkaConfig,
-  readBlobDir,
+  readBlobStoreConfig,
   readLogLevel,
   type DatabaseConfig,
+  type BlobStoreConfig,
   type KafkaConfig,
   type LogLevel,
 } from '@app/platform';
@@ -18,7 +19,7 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   /** Seconds a client is told to wait (Retry-After) when Kafka or Postgres is unavailable. */
   retryAfterSeconds: number;
-  blobDir: string;
+  blobs: BlobStoreConfig;
   maxUploadBytes: number;
   /** The projector's admin HTTP API: `/admin/projections` is forwarded there. */
   projectorAdminUrl: string;
@@ -38,7 +39,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       max: 64 * 1024 * 1024,
     }),
     retryAfterSeconds: reader.int('RETRY_AFTER_SECONDS', { default: 5, min: 1, max: 3600 }),
-    blobDir: readBlobDir(reader),
+    blobs: readBlobStoreConfig(reader),
     maxUploadBytes: reader.int('MAX_UPLOAD_BYTES', {
       default: 50 * 1024 * 1024,
       min: 1024,

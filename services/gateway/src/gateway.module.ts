@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { REQUEST_TOPICS, Topics } from '@app/contracts';
-import { FilesystemBlobStore, KafkaRuntime, OpsModule, PlatformMetrics, type Logger } from '@app/platform';
+import { createBlobStore, KafkaRuntime, OpsModule, PlatformMetrics, type Logger } from '@app/platform';
 import { createDataSource, DocumentQueries, JobQueries, JobRunQueries } from '@app/read-models';
 import { DocumentsController } from './documents/documents.controller';
 import { UploadDocumentUseCase } from './documents/usecases/upload-document.usecase';
@@ -43,7 +43,7 @@ export class GatewayModule {
   static register(config: GatewayConfig, logger: Logger, metrics: PlatformMetrics): DynamicModule {
     const kafka = new KafkaRuntime(config.kafka, logger, metrics);
     const dataSource = createDataSource(config.database, 'gateway');
-    const blobs = new FilesystemBlobStore(config.blobDir);
+    const blobs = createBlobStore(config.blobs);
     // The pool is initialized before requests are served (the DataSource provider below).
     const rerunJob = new RerunJobUseCase(kafka.publisher, new JobRunQueries(dataSource), dataSource, logger);
     return {

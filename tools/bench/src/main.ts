@@ -2,6 +2,7 @@
  * Benchmark dispatcher: `node dist/tools/bench/src/main.js <name>` (or `npm run bench -- <name>`).
  * Add a subcommand by adding an entry to BENCHMARKS.
  */
+import { runDocumentsBench } from './documents-bench';
 import { runPipelineBench } from './pipeline-bench';
 import { runRebuildBench } from './rebuild-bench';
 import { runRiskBench } from './risk-bench';
@@ -20,6 +21,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
   risk: {
     description: 'VaR / ES kernels in-process and via the worker pool (writes bench-results/risk.json)',
     run: runRiskBench,
+  },
+  documents: {
+    description:
+      'document stages in-process: pages/s for text-layer and scanned A3 pages (writes bench-results/documents.json)',
+    run: runDocumentsBench,
   },
   rebuild: {
     description:

@@ -53,12 +53,17 @@ function percentiles(values: number[]): Percentiles {
 const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** A set of running services on their own database and topic prefix. */
-class BenchSystem {
+export class BenchSystem {
   readonly supervisor = new ProcessSupervisor({ output: null });
   baseUrl = '';
   databaseUrl = '';
 
-  async start(brokers: string, adminUrl: string, extraEnv: Record<string, string>): Promise<void> {
+  async start(
+    brokers: string,
+    adminUrl: string,
+    extraEnv: Record<string, string>,
+    services: ServiceName[] = SERVICES,
+  ): Promise<void> {
     const suffix = randomBytes(4).toString('hex');
     const admin = new Client({ connectionString: adminUrl });
     await admin.connect();
@@ -84,7 +89,7 @@ class BenchSystem {
     };
     await Promise.all([prepareKafka(env), migrateDatabase(env)]);
     const logFile = path.join(os.tmpdir(), `event-jobs-bench-${suffix}.log`);
-    for (const service of SERVICES) startService(this.supervisor, service, env, undefined, logFile);
+    for (const service of services) startService(this.supervisor, service, env, undefined, logFile);
     await waitForGatewayReady(this.baseUrl, 60_000);
   }
 

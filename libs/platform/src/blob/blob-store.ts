@@ -9,7 +9,9 @@ import * as path from 'node:path';
  */
 export interface BlobStore {
   put(bytes: Buffer): Promise<string>;
+  /** Throws BlobNotFoundError when no blob has that key. */
   get(key: string): Promise<Buffer>;
+  exists(key: string): Promise<boolean>;
   /** True when the store answers (readiness). */
   ready(): Promise<boolean>;
 }
@@ -20,7 +22,20 @@ export class BlobNotFoundError extends Error {
   }
 }
 
+/** The store did not answer or refused the request (network, permissions, missing bucket): retry later. */
+export class BlobStoreUnavailableError extends Error {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'BlobStoreUnavailableError';
+  }
+}
+
 const KEY = /^[0-9a-f]{64}$/;
+
+/** A key is the lowercase hex sha256 of the blob's bytes; anything else cannot name a blob. */
+export function isBlobKey(key: string): boolean {
+  return KEY.test(key);
+}
 
 export function sha256Hex(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -31,7 +46,7 @@ export class FilesystemBlobStore implements BlobStore {
   constructor(private readonly root: string) {}
 
   private pathOf(key: string): string {
-    if (!KEY.test(key)) throw new BlobNotFoundError(key);
+    if (!isBlobKey(key)) throw new BlobNotFoundError(key);
     return path.join(this.root, key.slice(0, 2), key.slice(2, 4), key);
   }
 
@@ -53,6 +68,10 @@ export class FilesystemBlobStore implements BlobStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new BlobNotFoundError(key);
       throw error;
     }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return isBlobKey(key) && fs.existsSync(this.pathOf(key));
   }
 
   async ready(): Promise<boolean> {

@@ -1,3 +1,4 @@
+import type { S3BlobStoreConfig } from '../blob/s3-blob-store';
 import type { EnvReader } from './env-reader';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -64,7 +65,40 @@ export function readOpsHttpConfig(env: EnvReader, defaultPort: number): OpsHttpC
   };
 }
 
-/** Where blobs (uploaded documents, page images) live; shared by the gateway and the document stages. */
-export function readBlobDir(env: EnvReader): string {
-  return env.string('BLOB_DIR', { default: '.data/blobs' });
+export type BlobStoreConfig = { kind: 'filesystem'; dir: string } | ({ kind: 's3' } & S3BlobStoreConfig);
+
+/**
+ * Where blobs (uploaded documents, page images) live; shared by the gateway and the document stages.
+ * `BLOB_STORE=filesystem` (default) uses `BLOB_DIR`; `BLOB_STORE=s3` an S3-compatible bucket.
+ */
+export function readBlobStoreConfig(env: EnvReader): BlobStoreConfig {
+  const kind = env.oneOf('BLOB_STORE', ['filesystem', 's3'] as const, { default: 'filesystem' });
+  if (kind === 'filesystem') return { kind, dir: env.string('BLOB_DIR', { default: '.data/blobs' }) };
+  const endpoint = env.optionalString('S3_ENDPOINT');
+  if (endpoint !== undefined) env.url('S3_ENDPOINT', { protocols: ['http:', 'https:'] });
+  const accessKeyId = env.optionalString('S3_ACCESS_KEY_ID');
+  const secretAccessKey = env.optionalString('S3_SECRET_ACCESS_KEY');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    env.problem(
+      accessKeyId === undefined
+        ? 'S3_ACCESS_KEY_ID is required when S3_SECRET_ACCESS_KEY is set'
+        : 'S3_SECRET_ACCESS_KEY is required when S3_ACCESS_KEY_ID is set',
+    );
+  }
+  return {
+    kind,
+    endpoint,
+    // Bucket naming rules of S3 (3-63 lowercase letters, digits, dots, hyphens).
+    bucket: env.string('S3_BUCKET', {
+      pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      hint: '3-63 lowercase letters, digits, dots and hyphens (required with BLOB_STORE=s3)',
+    }),
+    region: env.string('S3_REGION', { default: 'us-east-1', pattern: /^[a-z0-9-]{1,50}$/ }),
+    credentials:
+      accessKeyId !== undefined && secretAccessKey !== undefined
+        ? { accessKeyId, secretAccessKey }
+        : undefined,
+    // S3-compatible servers (MinIO, s3rver) usually need path-style URLs; AWS prefers virtual hosts.
+    forcePathStyle: env.bool('S3_FORCE_PATH_STYLE', { default: endpoint !== undefined }),
+  };
 }

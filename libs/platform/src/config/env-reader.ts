@@ -106,6 +106,11 @@ export class EnvReader {
     return value;
   }
 
+  /** Records a problem that involves several variables (the message names them). */
+  problem(message: string): void {
+    this.problems.push(message);
+  }
+
   /** Throws a ConfigError naming every problem found so far. */
   done(): void {
     if (this.problems.length > 0) throw new ConfigError([...this.problems]);

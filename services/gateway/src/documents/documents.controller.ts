@@ -31,6 +31,7 @@ import { correlationIdOf } from '../http/correlation-id';
 import { isUuid } from '../http/parse-request';
 import { PRIORITY_DESCRIPTION } from '../jobs/dto/create-job.request';
 import { ProblemResponse } from '../jobs/dto/job.responses';
+import { DocumentAcceptedResponse, DocumentResponse } from './dto/document.responses';
 import {
   UploadDocumentUseCase,
   type AcceptedDocument,
@@ -86,10 +87,7 @@ export class DocumentsController {
       required: ['file'],
     },
   })
-  @ApiAcceptedResponse({
-    description:
-      '{ id, type: "document", status: "PENDING", document: { filename, mediaType, size, sha256 } }',
-  })
+  @ApiAcceptedResponse({ type: DocumentAcceptedResponse })
   @ApiBadRequestResponse({ type: ProblemResponse })
   @ApiPayloadTooLargeResponse({ type: ProblemResponse })
   @ApiUnsupportedMediaTypeResponse({ type: ProblemResponse })
@@ -105,10 +103,13 @@ export class DocumentsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A document with its pages (text, classification, scale)' })
-  @ApiOkResponse({
-    description: '{ id, status: UPLOADED|PROCESSING|READY|ERROR, filename, pageCount, pages[] }',
+  @ApiOperation({
+    summary: 'A document with its pages (text, classification, scale)',
+    description:
+      'UPLOADED until split starts, PROCESSING with `progress` while pages run, READY when every page has ' +
+      'its classification and scale, ERROR with the failing page and code.',
   })
+  @ApiOkResponse({ type: DocumentResponse })
   @ApiNotFoundResponse({ type: ProblemResponse })
   async get(@Param('id') id: string): Promise<DocumentView> {
     const document = isUuid(id) ? await this.documents.getDocument(DEFAULT_TENANT_ID, id) : null;

@@ -13,6 +13,7 @@ import {
 } from '@app/contracts';
 import {
   activeTraceIds,
+  BlobStoreUnavailableError,
   jobLogger,
   type BlobStore,
   type EventPublisher,
@@ -20,7 +21,11 @@ import {
   type PlatformMetrics,
 } from '@app/platform';
 import { foldJobRequested } from '@app/read-models';
-import { RequestValidationError, UnsupportedMediaTypeError } from '../../http/api-errors';
+import {
+  DependencyUnavailableError,
+  RequestValidationError,
+  UnsupportedMediaTypeError,
+} from '../../http/api-errors';
 
 export interface UploadedFile {
   buffer: Buffer;
@@ -63,7 +68,11 @@ export class UploadDocumentUseCase {
         `The file is not one of ${SUPPORTED_MEDIA_TYPES.join(', ')} (checked by its content)`,
       );
     }
-    const sha256 = await this.blobs.put(file.buffer);
+    const sha256 = await this.blobs.put(file.buffer).catch((error: unknown) => {
+      if (error instanceof BlobStoreUnavailableError)
+        throw new DependencyUnavailableError('The blob store', error);
+      throw error;
+    });
     const filename = sanitiseFilename(file.originalname);
     const jobId = newJobId();
     const event: JobRequested = {
