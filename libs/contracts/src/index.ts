@@ -15,3 +15,4 @@ export * from './jobs/scrape-input.dto';
 export * from './jobs/scrape-result.dto';
 export * from './jobs/risk';
 export * from './jobs/document';
+export * from './jobs/stage-groups';

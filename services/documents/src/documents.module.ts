@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { JOB_CATALOG, Topics, type DocumentStage, type JobEvent } from '@app/contracts';
+import { documentStageGroupId, JOB_CATALOG, Topics, type DocumentStage, type JobEvent } from '@app/contracts';
 import {
   FilesystemBlobStore,
   KafkaRuntime,
@@ -112,7 +112,7 @@ export class DocumentsModule {
             select: role.select,
           },
           config.stage,
-          `documents-${stage}`,
+          documentStageGroupId(stage),
           role.executor,
           kafka,
           logger,

@@ -12,24 +12,34 @@ import { createDataSource, DocumentQueries, JobQueries } from '@app/read-models'
 import { DocumentsController } from './documents/documents.controller';
 import { UploadDocumentUseCase } from './documents/usecases/upload-document.usecase';
 import { AdminModule } from './admin/admin.module';
+import { AdmissionControl } from './admission/admission-control';
+import { DocumentAdmissionGuard } from './admission/admission.guard';
+import { BacklogMonitor } from './admission/backlog-monitor';
+import { backlogSources } from './admission/backlog-sources';
 import type { GatewayConfig } from './gateway.config';
 import { IdempotencyKeyRepository } from './jobs/idempotency-key.repository';
 import { JobsController } from './jobs/jobs.controller';
 import { CancelJobUseCase } from './jobs/usecases/cancel-job/cancel-job.usecase';
 import { SubmitJobUseCase } from './jobs/usecases/submit-job/submit-job.usecase';
 
-/** Connects the gateway's producer at start-up and closes its connections on shutdown. */
+/**
+ * Connects the gateway's producer at start-up and starts sampling the backlog; closes its
+ * connections on shutdown.
+ */
 class GatewayConnections implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(KafkaRuntime) private readonly kafka: KafkaRuntime,
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(BacklogMonitor) private readonly backlog: BacklogMonitor,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.kafka.connect([Topics.JobsRequested, Topics.JobsControl]);
+    this.backlog.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.backlog.stop();
     await this.kafka.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
@@ -41,6 +51,22 @@ export class GatewayModule {
     const kafka = new KafkaRuntime(config.kafka, logger, metrics);
     const dataSource = createDataSource(config.database, 'gateway');
     const blobs = new FilesystemBlobStore(config.blobDir);
+    const backlog = new BacklogMonitor(
+      kafka.consumerGroups,
+      backlogSources(config.admission.groupIds),
+      config.admission.pollMs,
+      metrics,
+      logger.child({ component: 'admission' }),
+    );
+    const admission = new AdmissionControl(
+      backlog,
+      {
+        maxLag: config.admission.maxLag,
+        staleAfterMs: config.admission.staleAfterMs,
+        fallbackRetryAfterSeconds: config.retryAfterSeconds,
+      },
+      metrics,
+    );
     return {
       module: GatewayModule,
       imports: [
@@ -52,12 +78,15 @@ export class GatewayModule {
             { name: 'blobs', check: () => blobs.ready() },
           ],
         }),
-        AdminModule.register(config.projectorAdminUrl),
+        AdminModule.register(config.projectorAdminUrl, kafka.consumerGroups),
       ],
       controllers: [JobsController, DocumentsController],
       providers: [
         { provide: KafkaRuntime, useValue: kafka },
         { provide: PlatformMetrics, useValue: metrics },
+        { provide: BacklogMonitor, useValue: backlog },
+        { provide: AdmissionControl, useValue: admission },
+        DocumentAdmissionGuard,
         { provide: DataSource, useFactory: async () => dataSource.initialize() },
         { provide: JobQueries, useFactory: (ds: DataSource) => new JobQueries(ds), inject: [DataSource] },
         {

@@ -10,6 +10,7 @@ import {
   type OpsHttpConfig,
   type StageRuntimeConfig,
 } from '@app/platform';
+import { DEFAULT_STAGE_GROUP_IDS } from '@app/contracts';
 
 export interface RiskConfig {
   logLevel: LogLevel;
@@ -34,7 +35,7 @@ export function loadRiskConfig(env: NodeJS.ProcessEnv = process.env): RiskConfig
     kafka: readKafkaConfig(reader, 'risk'),
     // More jobs in flight than threads only queues them in the pool; keep a small queue per thread.
     stage: readStageConfig(reader, { concurrency: threads * 2, timeLimitMs: 60_000 }),
-    groupId: reader.string('RISK_GROUP_ID', { default: 'risk' }),
+    groupId: reader.string('RISK_GROUP_ID', { default: DEFAULT_STAGE_GROUP_IDS.risk }),
     threads,
   };
   reader.done();

@@ -9,6 +9,7 @@ import {
   type LogLevel,
   type StageRuntimeConfig,
 } from '@app/platform';
+import { DEFAULT_STAGE_GROUP_IDS } from '@app/contracts';
 
 export interface ScraperConfig {
   logLevel: LogLevel;
@@ -34,7 +35,7 @@ export function loadScraperConfig(env: NodeJS.ProcessEnv = process.env): Scraper
     kafka: readKafkaConfig(reader, 'scraper'),
     // The stage's hard limit sits above the fetch timeout, so a slow fetch ends as the fetcher's TIMEOUT.
     stage: readStageConfig(reader, { concurrency: 64, timeLimitMs: timeoutMs + 5000 }),
-    groupId: reader.string('SCRAPER_GROUP_ID', { default: 'scraper' }),
+    groupId: reader.string('SCRAPER_GROUP_ID', { default: DEFAULT_STAGE_GROUP_IDS.scrape }),
     timeoutMs,
     maxBytes: reader.int('SCRAPER_MAX_BYTES', {
       default: 5 * 1024 * 1024,

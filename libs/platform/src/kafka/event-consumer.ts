@@ -43,7 +43,13 @@ export interface EventConsumerOptions {
   dueAt?: (event: JobEvent) => number | null;
   /** Upper bound on messages given to the handler at once. */
   maxBatchSize?: number;
+  /** The group drops a member it has not heard from for this long (default 30 s). */
   sessionTimeoutMs?: number;
+  /**
+   * How long a rebalance waits for members to rejoin (default 60 s). A member rejoins after its
+   * in-flight batch, so this should exceed the longest batch (a stage's time limit).
+   */
+  rebalanceTimeoutMs?: number;
   /** KAFKA_TOPIC_PREFIX: subscriptions use prefixed names; handlers and dead letters see logical ones. */
   topicPrefix?: string;
   metrics?: PlatformMetrics;
@@ -59,16 +65,20 @@ export class EventConsumer {
   private readonly consumer: Consumer;
   private running = false;
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  private readonly heartbeatIntervalMs: number;
 
   constructor(
     kafka: Kafka,
     private readonly options: EventConsumerOptions,
     private readonly logger: Logger,
   ) {
+    const sessionTimeout = options.sessionTimeoutMs ?? 30000;
+    this.heartbeatIntervalMs = Math.min(3000, Math.floor(sessionTimeout / 3));
     this.consumer = kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30000,
-      heartbeatInterval: 3000,
+      sessionTimeout,
+      rebalanceTimeout: Math.max(options.rebalanceTimeoutMs ?? 60000, sessionTimeout),
+      heartbeatInterval: this.heartbeatIntervalMs,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 100,
       retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 10 },
@@ -131,13 +141,29 @@ export class EventConsumer {
         );
       }
       if (pending.length > 0) {
-        await this.options.handler.handleBatch(
-          pending.map((p) => p.consumed),
-          {
-            heartbeat: () => payload.heartbeat(),
-            isActive: () => this.running && payload.isRunning() && !payload.isStale(),
-          },
-        );
+        // KafkaJS heartbeats only between batches or when asked: a batch of long jobs (OCR, a slow
+        // fetch) would outlive the session timeout and lose its partitions mid-work, so keep beating.
+        const beat = setInterval(() => {
+          payload
+            .heartbeat()
+            .catch((error: unknown) =>
+              this.logger.debug(
+                { err: error, group: this.options.groupId },
+                'heartbeat during a batch failed',
+              ),
+            );
+        }, this.heartbeatIntervalMs);
+        try {
+          await this.options.handler.handleBatch(
+            pending.map((p) => p.consumed),
+            {
+              heartbeat: () => payload.heartbeat(),
+              isActive: () => this.running && payload.isRunning() && !payload.isStale(),
+            },
+          );
+        } finally {
+          clearInterval(beat);
+        }
       }
       if (lastOffset !== null) {
         payload.resolveOffset(lastOffset);

@@ -7,6 +7,7 @@ import { createKafkaClient } from './kafka-client';
 import { ensureTopics } from './topic-admin';
 import { withDeadline } from '../ops/readiness';
 import { LagReader } from './consumer-lag';
+import { ConsumerGroupInspector } from './consumer-group-inspector';
 import type { PlatformMetrics } from '../metrics/platform-metrics';
 
 /**
@@ -20,6 +21,7 @@ export class KafkaRuntime {
   private readonly consumers: EventConsumer[] = [];
   private readonly subscriptions: { groupId: string; topics: string[] }[] = [];
   private readonly lag: LagReader;
+  private inspector: ConsumerGroupInspector | undefined;
 
   constructor(
     private readonly config: KafkaConfig,
@@ -29,6 +31,12 @@ export class KafkaRuntime {
     this.kafka = createKafkaClient(config, logger);
     this.publisher = new EventPublisher(this.kafka, config, logger);
     this.lag = new LagReader(this.kafka);
+  }
+
+  /** This deployment's consumer groups through the admin API (one connection, made on first use). */
+  get consumerGroups(): ConsumerGroupInspector {
+    this.inspector ??= new ConsumerGroupInspector(this.kafka, this.config.topicPrefix);
+    return this.inspector;
   }
 
   /** Creates missing topics and connects the publisher. */
@@ -77,6 +85,7 @@ export class KafkaRuntime {
   async close(): Promise<void> {
     await Promise.allSettled(this.consumers.map((consumer) => consumer.stop()));
     await this.lag.close().catch(() => undefined);
+    await this.inspector?.close().catch(() => undefined);
     await this.publisher
       .disconnect()
       .catch((error: unknown) => this.logger.warn({ err: error }, 'producer close failed'));

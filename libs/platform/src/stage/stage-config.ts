@@ -6,6 +6,8 @@ export interface StageRuntimeConfig {
   concurrency: number;
   partitionsConsumedConcurrently: number;
   timeLimitMs: number;
+  /** KAFKA_SESSION_TIMEOUT_MS: how soon the group gives a dead replica's partitions to the others. */
+  sessionTimeoutMs: number;
 }
 
 /** Settings every stage service shares (retry policy, concurrency, time limit). */
@@ -26,5 +28,7 @@ export function readStageConfig(
       max: 100,
     }),
     timeLimitMs: env.int('STAGE_TIME_LIMIT_MS', { default: defaults.timeLimitMs, min: 100, max: 86_400_000 }),
+    // Kafka's group.min/max.session.timeout.ms defaults bound it to 6 s .. 30 min.
+    sessionTimeoutMs: env.int('KAFKA_SESSION_TIMEOUT_MS', { default: 30_000, min: 6000, max: 1_800_000 }),
   };
 }

@@ -5,7 +5,7 @@ import type { Logger } from '../logging/logger';
 import type { StageRuntimeConfig } from './stage-config';
 import { StageWorker, type StageDefinition, type StageExecutor } from './stage-worker';
 import { CancellationRegistry } from './cancellation-registry';
-import { randomUUID } from 'node:crypto';
+import { newControlGroupId } from './control-group';
 
 /**
  * Hosts one stage in a Nest app: creates its topics, joins its consumer group over `jobs.requested`
@@ -56,7 +56,7 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
     // every cancellation, including those made before it started.
     await this.kafka
       .consumer({
-        groupId: `${this.groupId}.control.${randomUUID()}`,
+        groupId: newControlGroupId(this.groupId),
         topics: [Topics.JobsControl],
         fromBeginning: true,
         handler: this.cancellations,
@@ -70,6 +70,9 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
       dueAt: (event) => StageWorker.dueAt(event),
       partitionsConsumedConcurrently: this.runtime.partitionsConsumedConcurrently,
       maxBatchSize: this.runtime.concurrency * 4,
+      sessionTimeoutMs: this.runtime.sessionTimeoutMs,
+      // Members rejoin a rebalance after their in-flight batch, which may run up to the time limit.
+      rebalanceTimeoutMs: this.runtime.timeLimitMs + 10_000,
     });
     await consumer.start();
     this.logger.info({ stage: this.definition.stage, group: this.groupId }, 'stage running');
