@@ -7,6 +7,7 @@ import { findFreePorts, ProcessSupervisor } from '../../tools/stack/src';
 import {
   ALL_SERVICES,
   migrateDatabase,
+  replicaName,
   startService,
   waitForGatewayReady,
   type ServiceName,
@@ -92,6 +93,16 @@ export class SystemUnderTest {
         ? { ...this.env, OPS_PORT: String(this.projectorOpsPort) }
         : this.env;
     startService(this.supervisor, service, env, replica, this.logFile);
+  }
+
+  /** Starts `count` replicas of a worker service, all in its consumer group; returns their names (`scraper#1`, ...). */
+  startReplicas(service: Exclude<ServiceName, 'gateway' | 'projector'>, count: number): string[] {
+    const names: string[] = [];
+    for (let replica = 1; replica <= count; replica += 1) {
+      this.startService(service, replica);
+      names.push(replicaName(service, replica));
+    }
+    return names;
   }
 
   /** A reason to stop waiting when a service died on start-up. */

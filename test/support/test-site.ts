@@ -116,6 +116,16 @@ export class TestSite {
       res.writeHead(503, { 'content-type': 'text/html' });
       return void res.end('down');
     }
+    const delayed = /^\/delayed\/(\d+)\//.exec(path);
+    if (delayed) {
+      // Answers after a pause, like a remote site (`/delayed/<ms>/<anything>`).
+      const timer = setTimeout(
+        () => html(`<html><head><title>Delayed ${path}</title></head><body></body></html>`),
+        Number(delayed[1]),
+      );
+      res.once('close', () => clearTimeout(timer));
+      return;
+    }
     if (path.startsWith('/slow/')) {
       // Never answers: the scraper's timeout (or a cancellation) must end the request.
       const arrived = Date.now();
