@@ -89,7 +89,7 @@ export class ConsumerGroupInspector {
         totalLag: partitions.reduce((sum, p) => sum + p.lag, 0),
       });
     }
-    return views;
+    return views.sort((a, b) => a.groupId.localeCompare(b.groupId));
   }
 
   /**
