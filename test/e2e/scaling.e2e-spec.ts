@@ -66,6 +66,16 @@ describe('scaling a stage (end to end)', () => {
     for (const partitions of held) expect(partitions.length).toBeGreaterThan(0);
     expect(held.flat().sort((a, b) => a - b)).toEqual([...Array(12).keys()]);
 
+    const all = await api.request<{ groups: { groupId: string }[] }>(
+      'GET',
+      '/admin/consumer-groups?all=true',
+    );
+    const controlGroups = all.body.groups.filter((g) => g.groupId.startsWith('scraper.control.'));
+    expect(controlGroups).toHaveLength(3);
+    const bad = await api.request('GET', '/admin/consumer-groups?all=yes');
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+
     const first = await submitAll(0, 60);
     await eventually(
       'a few jobs done before the kill',
