@@ -7,6 +7,7 @@ import { findFreePorts, ProcessSupervisor } from '../../tools/stack/src';
 import {
   ALL_SERVICES,
   migrateDatabase,
+  replicaName,
   startService,
   waitForGatewayReady,
   type ServiceName,
@@ -85,7 +86,7 @@ export class SystemUnderTest {
   }
 
   /**
-   * Starts one service process (named `service`, or `service-replica`, in the supervisor); `extraEnv`
+   * Starts one service process (named `service`, or `service#replica`, in the supervisor); `extraEnv`
    * changes its environment (a new STAGE_VERSION, DOCUMENTS_STAGES, ...). Returns its name.
    */
   startService(service: ServiceName, replica?: number, extraEnv: Record<string, string> = {}): string {
@@ -99,13 +100,17 @@ export class SystemUnderTest {
       ...extraEnv,
     };
     startService(this.supervisor, service, env, replica, this.logFile);
-    return replica === undefined ? service : `${service}-${replica}`;
+    return replica === undefined ? service : replicaName(service, replica);
   }
 
-  /**
-   * Starts replica `replica` of a service with extra environment (e.g. one document stage role,
-   * `DOCUMENTS_STAGES=ocr`); returns its supervisor name `<service>-<replica>` (for kill/restart).
-   */
+  /** Starts `count` replicas of a worker service, all in its consumer group; returns their names (`scraper#1`, ...). */
+  startReplicas(service: Exclude<ServiceName, 'gateway' | 'projector'>, count: number): string[] {
+    const names: string[] = [];
+    for (let replica = 1; replica <= count; replica += 1) {
+      names.push(this.startService(service, replica));
+    }
+    return names;
+  }
 
   /** A reason to stop waiting when a service died on start-up. */
   private deadService(): string | undefined {

@@ -21,6 +21,8 @@ export * from './stage/stage-host';
 export * from './telemetry/tracing';
 export * from './metrics/platform-metrics';
 export * from './kafka/consumer-lag';
+export * from './kafka/consumer-group-inspector';
+export * from './stage/control-group';
 export * from './ops/readiness';
 export * from './ops/ops.controller';
 export * from './ops/ops.module';

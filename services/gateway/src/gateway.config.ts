@@ -1,3 +1,4 @@
+import { STAGE_CATALOG, type JobType } from '@app/contracts';
 import {
   EnvReader,
   readDatabaseConfig,
@@ -23,6 +24,37 @@ export interface GatewayConfig {
   maxUploadBytes: number;
   /** The projector's admin HTTP API: `/admin/projections` is forwarded there. */
   projectorAdminUrl: string;
+  admission: AdmissionConfig;
+}
+
+export interface AdmissionConfig {
+  /** Per job type, the highest backlog (messages behind) still accepted; 0 = no limit. */
+  maxLag: Record<JobType, number>;
+  /** How often the backlog is sampled in the background. */
+  pollMs: number;
+  /** Samples older than this are ignored (admission fails open while the lag cannot be read). */
+  staleAfterMs: number;
+  /** The stage groups watched (the same variables the scraper and risk services read). */
+  groupIds: { scrape: string; risk: string };
+}
+
+function readAdmissionConfig(reader: EnvReader): AdmissionConfig {
+  const maxLag = (type: string): number =>
+    reader.int(`ADMISSION_MAX_LAG_${type}`, { default: 20_000, min: 0, max: 1_000_000_000 });
+  const pollMs = reader.int('ADMISSION_POLL_MS', { default: 1000, min: 50, max: 60_000 });
+  return {
+    maxLag: { scrape: maxLag('SCRAPE'), risk: maxLag('RISK'), document: maxLag('DOCUMENT') },
+    pollMs,
+    staleAfterMs: reader.int('ADMISSION_STALE_AFTER_MS', {
+      default: Math.max(10_000, pollMs * 5),
+      min: 100,
+      max: 3_600_000,
+    }),
+    groupIds: {
+      scrape: reader.string('SCRAPER_GROUP_ID', { default: STAGE_CATALOG.scrape.groupId }),
+      risk: reader.string('RISK_GROUP_ID', { default: STAGE_CATALOG.risk.groupId }),
+    },
+  };
 }
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -49,6 +81,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       default: 'http://127.0.0.1:3002',
       protocols: ['http:', 'https:'],
     }),
+    admission: readAdmissionConfig(reader),
   };
   reader.done();
   return config;

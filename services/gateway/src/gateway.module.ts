@@ -15,24 +15,34 @@ import { AdminModule } from './admin/admin.module';
 import { ReplayAdminController } from './admin/replay/replay-admin.controller';
 import { ReplayStageUseCase } from './admin/replay/replay-stage.usecase';
 import { RerunJobUseCase } from './jobs/usecases/rerun-job/rerun-job.usecase';
+import { AdmissionControl } from './admission/admission-control';
+import { DocumentAdmissionGuard } from './admission/admission.guard';
+import { BacklogMonitor } from './admission/backlog-monitor';
+import { backlogSources } from './admission/backlog-sources';
 import type { GatewayConfig } from './gateway.config';
 import { IdempotencyKeyRepository } from './jobs/idempotency-key.repository';
 import { JobsController } from './jobs/jobs.controller';
 import { CancelJobUseCase } from './jobs/usecases/cancel-job/cancel-job.usecase';
 import { SubmitJobUseCase } from './jobs/usecases/submit-job/submit-job.usecase';
 
-/** Connects the gateway's producer at start-up and closes its connections on shutdown. */
+/**
+ * Connects the gateway's producer at start-up and starts sampling the backlog; closes its
+ * connections on shutdown.
+ */
 class GatewayConnections implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(KafkaRuntime) private readonly kafka: KafkaRuntime,
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(BacklogMonitor) private readonly backlog: BacklogMonitor,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.kafka.connect([...REQUEST_TOPICS, Topics.JobsControl]);
+    this.backlog.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.backlog.stop();
     await this.kafka.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
@@ -46,6 +56,22 @@ export class GatewayModule {
     const blobs = createBlobStore(config.blobs);
     // The pool is initialized before requests are served (the DataSource provider below).
     const rerunJob = new RerunJobUseCase(kafka.publisher, new JobRunQueries(dataSource), dataSource, logger);
+    const backlog = new BacklogMonitor(
+      kafka.consumerGroups,
+      backlogSources(config.admission.groupIds),
+      config.admission.pollMs,
+      metrics,
+      logger.child({ component: 'admission' }),
+    );
+    const admission = new AdmissionControl(
+      backlog,
+      {
+        maxLag: config.admission.maxLag,
+        staleAfterMs: config.admission.staleAfterMs,
+        fallbackRetryAfterSeconds: config.retryAfterSeconds,
+      },
+      metrics,
+    );
     return {
       module: GatewayModule,
       imports: [
@@ -63,12 +89,16 @@ export class GatewayModule {
           publisher: kafka.publisher,
           logger,
           rerunJob,
+          consumerGroups: kafka.consumerGroups,
         }),
       ],
       controllers: [JobsController, DocumentsController, ReplayAdminController],
       providers: [
         { provide: KafkaRuntime, useValue: kafka },
         { provide: PlatformMetrics, useValue: metrics },
+        { provide: BacklogMonitor, useValue: backlog },
+        { provide: AdmissionControl, useValue: admission },
+        DocumentAdmissionGuard,
         { provide: DataSource, useFactory: async () => dataSource.initialize() },
         { provide: JobQueries, useFactory: (ds: DataSource) => new JobQueries(ds), inject: [DataSource] },
         {

@@ -6,6 +6,7 @@ import { runDocumentsBench } from './documents-bench';
 import { runPipelineBench } from './pipeline-bench';
 import { runRebuildBench } from './rebuild-bench';
 import { runRiskBench } from './risk-bench';
+import { runScalingBench } from './scaling-bench';
 
 interface Benchmark {
   description: string;
@@ -31,6 +32,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'projection rebuild from offset 0 of a 100,000-event log (writes bench-results/rebuild.json)',
     run: runRebuildBench,
+  },
+  scaling: {
+    description:
+      'scrape stage throughput with 1, 2 and 4 replicas against a slow local site (bench-results/scaling.json, .svg)',
+    run: runScalingBench,
   },
 };
 

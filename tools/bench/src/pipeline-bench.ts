@@ -50,13 +50,15 @@ function percentiles(values: number[]): Percentiles {
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN };
 }
 
-const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
+export const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** A set of running services on their own database and topic prefix. */
 export class BenchSystem {
   readonly supervisor = new ProcessSupervisor({ output: null });
   baseUrl = '';
   databaseUrl = '';
+  private env: NodeJS.ProcessEnv = {};
+  private logFile = '';
 
   async start(
     brokers: string,
@@ -88,9 +90,15 @@ export class BenchSystem {
       ...extraEnv,
     };
     await Promise.all([prepareKafka(env), migrateDatabase(env)]);
-    const logFile = path.join(os.tmpdir(), `event-jobs-bench-${suffix}.log`);
-    for (const service of services) startService(this.supervisor, service, env, undefined, logFile);
+    this.env = env;
+    this.logFile = path.join(os.tmpdir(), `event-jobs-bench-${suffix}.log`);
+    for (const service of services) startService(this.supervisor, service, env, undefined, this.logFile);
     await waitForGatewayReady(this.baseUrl, 60_000);
+  }
+
+  /** Starts one more process of a worker service in its consumer group (named `scraper#<replica>`). */
+  startReplica(service: ServiceName, replica: number): void {
+    startService(this.supervisor, service, this.env, replica, this.logFile);
   }
 
   rssMb(): Record<string, number> {
@@ -176,7 +184,7 @@ class LoadGenerator {
 }
 
 /** Polls the read model until every accepted job is SUCCEEDED; returns when each was first seen so. */
-async function waitProjected(
+export async function waitProjected(
   databaseUrl: string,
   ids: string[],
   timeoutMs: number,

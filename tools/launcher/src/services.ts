@@ -27,7 +27,15 @@ export async function migrateDatabase(env: NodeJS.ProcessEnv): Promise<void> {
   if (result.code !== 0) throw new Error(`migrations failed:\n${result.stderr || result.stdout}`);
 }
 
-/** Starts one replica of a service under the supervisor (name `service` or `service-N`). */
+/** The supervisor (and log) name of a service's replica: `scraper`, or `scraper#2`. */
+export function replicaName(service: string, replica?: number): string {
+  return replica === undefined ? service : `${service}#${replica}`;
+}
+
+/**
+ * Starts one process of a service under the supervisor (name `service`, or `service#N` for a
+ * replica, which also gets its own Kafka client id `service-N`).
+ */
 export function startService(
   supervisor: ProcessSupervisor,
   service: ServiceName,
@@ -36,11 +44,25 @@ export function startService(
   logFile?: string,
 ): ManagedProcess {
   return supervisor.spawn({
-    name: replica === undefined ? service : `${service}-${replica}`,
+    name: replicaName(service, replica),
     command: process.execPath,
     args: ['--enable-source-maps', distPath(SERVICE_ENTRIES[service])],
-    env,
+    env: replica === undefined ? env : { ...env, KAFKA_CLIENT_ID: `${service}-${replica}` },
     logFile,
+  });
+}
+
+/** Starts a process of `npm start`'s plan under its own name and environment. */
+export function startPlannedProcess(
+  supervisor: ProcessSupervisor,
+  planned: { name: string; service: ServiceName; env: Record<string, string> },
+  env: NodeJS.ProcessEnv,
+): ManagedProcess {
+  return supervisor.spawn({
+    name: planned.name,
+    command: process.execPath,
+    args: ['--enable-source-maps', distPath(SERVICE_ENTRIES[planned.service])],
+    env: { ...env, ...planned.env },
   });
 }
 

@@ -1,22 +1,29 @@
 import * as path from 'node:path';
-import { defaultDataDir, LocalStack, ProcessSupervisor, stackEnvironment, stopOnSignals } from '@app/stack';
-import { prepareKafka } from './topics';
 import {
-  ALL_SERVICES,
-  migrateDatabase,
-  startService,
-  waitForGatewayReady,
-  type ServiceName,
-} from './services';
+  defaultDataDir,
+  findFreePorts,
+  LocalStack,
+  ProcessSupervisor,
+  stackEnvironment,
+  stopOnSignals,
+} from '@app/stack';
+import { prepareKafka } from './topics';
+import { migrateDatabase, startPlannedProcess, waitForGatewayReady } from './services';
+import { LauncherArgumentError, parseLauncherArgs } from './scale-option';
+import { planProcesses, type PlannedProcess } from './process-plan';
 
 /**
- * `npm start`: runs Kafka and PostgreSQL from the project's own data folder (.data by default, kept
- * between runs), applies migrations, starts every service, and stops all of it on Ctrl-C / SIGTERM.
- * A service that dies is restarted after a short pause.
+ * `npm start [-- --scale scraper=3,ocr=2]`: runs Kafka and PostgreSQL from the project's own data
+ * folder (.data by default, kept between runs), applies migrations, starts every service (scaled
+ * ones several times, in one consumer group), and stops all of it on Ctrl-C / SIGTERM. A process
+ * that dies is restarted after a short pause.
  */
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const log = (line: string): void => console.log(`[start] ${line}`);
+  // Checked before anything starts: a typo must not cost a Kafka start-up.
+  const partitions = Number(process.env.KAFKA_TOPIC_PARTITIONS ?? 12);
+  const plan = planProcesses(parseLauncherArgs(process.argv.slice(2), partitions > 0 ? partitions : 12));
   const stack = new LocalStack();
   const supervisor = new ProcessSupervisor();
   let stopping = false;
@@ -41,12 +48,14 @@ async function main(): Promise<void> {
   const [topics] = await Promise.all([prepareKafka(env), migrateDatabase(env)]);
   log(`${topics.length} topics ready; migrations applied`);
 
-  for (const service of ALL_SERVICES) startService(supervisor, service, env);
+  await assignOpsPorts(plan);
+  for (const planned of plan) startPlannedProcess(supervisor, planned, env);
+  logReplicas(plan, log);
   supervisor.onUnexpectedExit(({ name, code, signal }) => {
     if (stopping) return;
     log(`${name} exited (code ${code}, signal ${signal}); restarting in 2 s`);
     setTimeout(() => {
-      if (!stopping) startService(supervisor, name as ServiceName, env);
+      if (!stopping) void supervisor.restart(name).catch(() => undefined);
     }, 2000);
   });
 
@@ -60,7 +69,26 @@ async function main(): Promise<void> {
   log('press Ctrl-C to stop everything');
 }
 
+/** Every process after a service's first gets a free ops port of its own (the first keeps the default). */
+async function assignOpsPorts(plan: PlannedProcess[]): Promise<void> {
+  const extra = plan.filter((planned) => planned.needsOwnOpsPort);
+  const ports = await findFreePorts(extra.length);
+  extra.forEach((planned, index) => (planned.env = { ...planned.env, OPS_PORT: String(ports[index]) }));
+}
+
+function logReplicas(plan: PlannedProcess[], log: (line: string) => void): void {
+  const scaled = plan.filter((planned) => planned.name.includes('#') || planned.env.DOCUMENTS_STAGES);
+  for (const planned of scaled) {
+    const stages = planned.env.DOCUMENTS_STAGES ? ` stages ${planned.env.DOCUMENTS_STAGES}` : '';
+    const ops = planned.env.OPS_PORT
+      ? `ops/metrics http://127.0.0.1:${planned.env.OPS_PORT}`
+      : 'default ops port';
+    log(`${planned.name}:${stages} ${ops}`);
+  }
+}
+
 main().catch((error: unknown) => {
   console.error(`[start] failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (error instanceof LauncherArgumentError) process.exit(2);
   process.kill(process.pid, 'SIGTERM');
 });

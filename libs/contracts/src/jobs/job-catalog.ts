@@ -121,6 +121,11 @@ export const STAGE_CATALOG: Readonly<Record<string, StageDescriptor>> = {
   },
 };
 
+/** The topics whose events start a stage's work (request stages: the normal-priority request topic). */
+export function stageInputTopics(stage: StageDescriptor): string[] {
+  return stage.follows.type === 'JobRequested' ? [Topics.JobsRequested] : [stage.eventsTopic];
+}
+
 export function describeStage(stage: string): StageDescriptor | undefined {
   return Object.prototype.hasOwnProperty.call(STAGE_CATALOG, stage) ? STAGE_CATALOG[stage] : undefined;
 }

@@ -1,12 +1,23 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../logging/logger';
 
+/** Heartbeats often enough that a few missed ones never cost the group membership. */
+export function heartbeatIntervalFor(sessionTimeoutMs: number): number {
+  return Math.min(3000, Math.floor(sessionTimeoutMs / 3));
+}
+
 /** A consumer for manual-commit batch processing, with the platform's timeouts and retries. */
-export function createBatchConsumer(kafka: Kafka, groupId: string, sessionTimeoutMs = 30000): Consumer {
+export function createBatchConsumer(
+  kafka: Kafka,
+  groupId: string,
+  timing: { sessionTimeoutMs?: number; rebalanceTimeoutMs?: number } = {},
+): Consumer {
+  const sessionTimeout = timing.sessionTimeoutMs ?? 30000;
   return kafka.consumer({
     groupId,
-    sessionTimeout: sessionTimeoutMs,
-    heartbeatInterval: 3000,
+    sessionTimeout,
+    rebalanceTimeout: Math.max(timing.rebalanceTimeoutMs ?? 60000, sessionTimeout),
+    heartbeatInterval: heartbeatIntervalFor(sessionTimeout),
     allowAutoTopicCreation: false,
     maxWaitTimeInMs: 100,
     retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 10 },

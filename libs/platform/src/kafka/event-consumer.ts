@@ -1,7 +1,12 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { decodeEvent, type JobEvent } from '@app/contracts';
 import type { Logger } from '../logging/logger';
-import { commitThrough, createBatchConsumer, exitWhenCrashedForGood } from './batch-consumer-support';
+import {
+  commitThrough,
+  createBatchConsumer,
+  exitWhenCrashedForGood,
+  heartbeatIntervalFor,
+} from './batch-consumer-support';
 import { deadLetterMessage } from './dead-letter';
 import type { EventPublisher } from './event-publisher';
 import { decodeHeaders, type StringHeaders } from './message-headers';
@@ -50,7 +55,13 @@ export interface EventConsumerOptions {
   dueAt?: (event: JobEvent) => number | null;
   /** Upper bound on messages given to the handler at once. */
   maxBatchSize?: number;
+  /** The group drops a member it has not heard from for this long (default 30 s). */
   sessionTimeoutMs?: number;
+  /**
+   * How long a rebalance waits for members to rejoin (default 60 s). A member rejoins after its
+   * in-flight batch, so this should exceed the longest batch (a stage's time limit).
+   */
+  rebalanceTimeoutMs?: number;
   /** KAFKA_TOPIC_PREFIX: subscriptions use prefixed names; handlers and dead letters see logical ones. */
   topicPrefix?: string;
   /**
@@ -73,13 +84,18 @@ export class EventConsumer {
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   /** This member's partitions per (prefixed) topic, as of its last join. */
   private assignment: Record<string, number[]> = {};
+  private readonly heartbeatIntervalMs: number;
 
   constructor(
     kafka: Kafka,
     private readonly options: EventConsumerOptions,
     private readonly logger: Logger,
   ) {
-    this.consumer = createBatchConsumer(kafka, options.groupId, options.sessionTimeoutMs);
+    this.heartbeatIntervalMs = heartbeatIntervalFor(options.sessionTimeoutMs ?? 30000);
+    this.consumer = createBatchConsumer(kafka, options.groupId, {
+      sessionTimeoutMs: options.sessionTimeoutMs,
+      rebalanceTimeoutMs: options.rebalanceTimeoutMs,
+    });
   }
 
   get groupId(): string {
@@ -135,13 +151,29 @@ export class EventConsumer {
         );
       }
       if (pending.length > 0) {
-        await this.options.handler.handleBatch(
-          pending.map((p) => p.consumed),
-          {
-            heartbeat: () => payload.heartbeat(),
-            isActive: () => this.running && payload.isRunning() && !payload.isStale(),
-          },
-        );
+        // KafkaJS heartbeats only between batches or when asked: a batch of long jobs (OCR, a slow
+        // fetch) would outlive the session timeout and lose its partitions mid-work, so keep beating.
+        const beat = setInterval(() => {
+          payload
+            .heartbeat()
+            .catch((error: unknown) =>
+              this.logger.debug(
+                { err: error, group: this.options.groupId },
+                'heartbeat during a batch failed',
+              ),
+            );
+        }, this.heartbeatIntervalMs);
+        try {
+          await this.options.handler.handleBatch(
+            pending.map((p) => p.consumed),
+            {
+              heartbeat: () => payload.heartbeat(),
+              isActive: () => this.running && payload.isRunning() && !payload.isStale(),
+            },
+          );
+        } finally {
+          clearInterval(beat);
+        }
       }
       if (lastOffset !== null) await commitThrough(payload, lastOffset);
       pending = [];

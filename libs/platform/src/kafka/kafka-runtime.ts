@@ -10,6 +10,7 @@ import { ensureTopics } from './topic-admin';
 import { withDeadline } from '../ops/readiness';
 import { LagReader } from './consumer-lag';
 import { GroupOffsetReset } from './group-offset-reset';
+import { ConsumerGroupInspector } from './consumer-group-inspector';
 import type { PlatformMetrics } from '../metrics/platform-metrics';
 
 /**
@@ -25,6 +26,7 @@ export class KafkaRuntime {
   private readonly lag: LagReader;
   /** Consumer-group offsets by time (stage replays). */
   readonly offsets: GroupOffsetReset;
+  private inspector: ConsumerGroupInspector | undefined;
 
   constructor(
     private readonly config: KafkaConfig,
@@ -35,6 +37,12 @@ export class KafkaRuntime {
     this.publisher = new EventPublisher(this.kafka, config, logger);
     this.lag = new LagReader(this.kafka);
     this.offsets = new GroupOffsetReset(this.kafka, config.topicPrefix);
+  }
+
+  /** This deployment's consumer groups through the admin API (one connection, made on first use). */
+  get consumerGroups(): ConsumerGroupInspector {
+    this.inspector ??= new ConsumerGroupInspector(this.kafka, this.config.topicPrefix);
+    return this.inspector;
   }
 
   /** Creates missing topics and connects the publisher. */
@@ -101,6 +109,7 @@ export class KafkaRuntime {
     await Promise.allSettled(this.consumers.map((consumer) => consumer.stop()));
     await this.lag.close().catch(() => undefined);
     await this.offsets.close().catch(() => undefined);
+    await this.inspector?.close().catch(() => undefined);
     await this.publisher
       .disconnect()
       .catch((error: unknown) => this.logger.warn({ err: error }, 'producer close failed'));

@@ -63,6 +63,20 @@ export class PlatformMetrics {
     registers: [this.registry],
   });
 
+  readonly admissionBacklog = new Gauge({
+    name: 'admission_backlog_messages',
+    help: 'Backlog the gateway last sampled for admission control (lag of the stage groups), by job type',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+
+  readonly admissionRejections = new Counter({
+    name: 'admission_rejections_total',
+    help: 'Submissions answered 503 because the job type’s backlog was over its limit, by job type',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });

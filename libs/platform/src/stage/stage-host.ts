@@ -8,7 +8,7 @@ import { StageWorker, type StageDefinition, type StageExecutor } from './stage-w
 import { CancellationRegistry } from './cancellation-registry';
 import { PrioritySlots } from './priority-slots';
 import { stageSubscriptions } from './stage-subscriptions';
-import { randomUUID } from 'node:crypto';
+import { newControlGroupId } from './control-group';
 
 /**
  * Hosts one stage in a Nest app: creates its topics, joins its consumer groups (one per request
@@ -66,7 +66,7 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
     // every cancellation, including those made before it started.
     await this.kafka
       .consumer({
-        groupId: `${this.groupId}.control.${randomUUID()}`,
+        groupId: newControlGroupId(this.groupId),
         // One name for every replica and restart: the same bad message is one dead-letter entry.
         deadLetterGroup: `${this.groupId}.control`,
         topics: [Topics.JobsControl],
@@ -87,6 +87,9 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
         handler: this.worker,
         dueAt: (event) => StageWorker.dueAt(event),
         partitionsConsumedConcurrently: this.runtime.partitionsConsumedConcurrently,
+        sessionTimeoutMs: this.runtime.sessionTimeoutMs,
+        // Members rejoin a rebalance after their in-flight batch, which may run up to the time limit.
+        rebalanceTimeoutMs: this.runtime.timeLimitMs + 10_000,
       });
       // A replay rewinds what starts work, not the retry topics (their messages are attempts in progress).
       const retrySet = new Set(retries);

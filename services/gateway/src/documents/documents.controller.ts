@@ -8,6 +8,7 @@ import {
   Post,
   Res,
   UploadedFile,
+  UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
@@ -20,12 +21,14 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DEFAULT_TENANT_ID, JOB_PRIORITIES, type JobPriority } from '@app/contracts';
 import { DocumentQueries, type DocumentView } from '@app/read-models';
+import { DocumentAdmissionGuard } from '../admission/admission.guard';
 import { JobNotFoundError, RequestValidationError } from '../http/api-errors';
 import { correlationIdOf } from '../http/correlation-id';
 import { isUuid } from '../http/parse-request';
@@ -66,6 +69,7 @@ export class DocumentsController {
 
   @Post()
   @HttpCode(202)
+  @UseGuards(DocumentAdmissionGuard)
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }))
   @ApiOperation({
     summary: 'Upload a document (PDF, PNG, JPEG or TIFF) for split -> OCR -> classify -> scale',
@@ -91,6 +95,10 @@ export class DocumentsController {
   @ApiBadRequestResponse({ type: ProblemResponse })
   @ApiPayloadTooLargeResponse({ type: ProblemResponse })
   @ApiUnsupportedMediaTypeResponse({ type: ProblemResponse })
+  @ApiServiceUnavailableResponse({
+    type: ProblemResponse,
+    description: 'The document stages’ backlog is over ADMISSION_MAX_LAG_DOCUMENT; see Retry-After',
+  })
   async create(
     @UploadedFile() file: Upload | undefined,
     @Body() fields: unknown,

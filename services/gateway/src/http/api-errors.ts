@@ -48,3 +48,17 @@ export class DependencyUnavailableError extends Error {
 export class JobConflictError extends Error {}
 
 export class UnsupportedMediaTypeError extends Error {}
+
+/** Admission control: the job type's stages are too far behind to take more work now. */
+export class AdmissionRejectedError extends Error {
+  constructor(
+    readonly jobType: string,
+    readonly backlog: number,
+    readonly limit: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      `The ${jobType} stages are ${backlog} messages behind, over the limit of ${limit}; retry in about ${retryAfterSeconds} s`,
+    );
+  }
+}

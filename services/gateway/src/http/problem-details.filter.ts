@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { KafkaUnavailableError, type Logger } from '@app/platform';
 import {
   DeadLetterNotFoundError,
+  AdmissionRejectedError,
   DependencyUnavailableError,
   IdempotencyKeyReusedError,
   IdempotentRequestInProgressError,
@@ -40,6 +41,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return sendProblem(res, problem(422, error.message, { instance }));
     if (error instanceof IdempotentRequestInProgressError) {
       return sendProblem(res, problem(409, error.message, { instance }), { 'Retry-After': '1' });
+    }
+    if (error instanceof AdmissionRejectedError) {
+      return sendProblem(res, problem(503, error.message, { instance }), {
+        'Retry-After': String(error.retryAfterSeconds),
+      });
     }
     if (error instanceof KafkaUnavailableError) {
       this.logger.warn({ err: error.message, path: instance }, 'Kafka unavailable');

@@ -27,6 +27,7 @@ import {
 import type { Response } from 'express';
 import { DEFAULT_TENANT_ID, type EventEnvelope } from '@app/contracts';
 import { decodeCursor, JobQueries, type JobPage, type JobView } from '@app/read-models';
+import { AdmissionControl } from '../admission/admission-control';
 import { JobNotFoundError, RequestValidationError } from '../http/api-errors';
 import { correlationIdOf } from '../http/correlation-id';
 import { isUuid, parseRequest } from '../http/parse-request';
@@ -57,6 +58,7 @@ export class JobsController {
     @Inject(JobQueries) private readonly jobs: JobQueries,
     @Inject(CancelJobUseCase) private readonly cancelJob: CancelJobUseCase,
     @Inject(RerunJobUseCase) private readonly rerunJob: RerunJobUseCase,
+    @Inject(AdmissionControl) private readonly admission: AdmissionControl,
   ) {}
 
   @Post()
@@ -77,13 +79,18 @@ export class JobsController {
     type: ProblemResponse,
     description: 'Idempotency-Key reused with another body',
   })
-  @ApiServiceUnavailableResponse({ type: ProblemResponse, description: 'Kafka unavailable; see Retry-After' })
+  @ApiServiceUnavailableResponse({
+    type: ProblemResponse,
+    description:
+      'Kafka unavailable, or the job type’s backlog is over its admission limit (ADMISSION_MAX_LAG_<TYPE>); see Retry-After',
+  })
   async create(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SubmittedJob> {
     const request = parseRequest(CreateJobRequest, body, 'body');
+    this.admission.assertAdmits(request.type);
     const command = SubmitJobCommand.create({
       tenantId: DEFAULT_TENANT_ID,
       type: request.type,

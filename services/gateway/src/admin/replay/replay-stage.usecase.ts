@@ -5,8 +5,8 @@ import {
   EVENT_VERSIONS,
   EventTypes,
   REPLAY_FROM_EARLIEST,
+  stageInputTopics,
   Topics,
-  type StageDescriptor,
   type StageReplayRequested,
 } from '@app/contracts';
 import { stageSubscriptions, type GroupReset, type KafkaRuntime, type Logger } from '@app/platform';
@@ -18,11 +18,6 @@ export interface StageReplayAccepted {
   from: string;
   /** Per consumer group of the stage: reset directly (no members) or rewound by its running members. */
   groups: GroupReset[];
-}
-
-/** The topics whose events start a stage's work (its retry topics are not replayed). */
-export function stageInputTopics(stage: StageDescriptor): string[] {
-  return stage.follows.type === 'JobRequested' ? [Topics.JobsRequested] : [stage.eventsTopic];
 }
 
 /**
