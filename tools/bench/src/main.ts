@@ -2,6 +2,7 @@
  * Benchmark dispatcher: `node dist/tools/bench/src/main.js <name>` (or `npm run bench -- <name>`).
  * Add a subcommand by adding an entry to BENCHMARKS.
  */
+import { runCodecBench } from './codec-bench';
 import { runPipelineBench } from './pipeline-bench';
 import { runRebuildBench } from './rebuild-bench';
 import { runRiskBench } from './risk-bench';
@@ -20,6 +21,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
   risk: {
     description: 'VaR / ES kernels in-process and via the worker pool (writes bench-results/risk.json)',
     run: runRiskBench,
+  },
+  codec: {
+    description:
+      'decode/encode/validate of every event type, class-validator path vs fast path (writes bench-results/codec.json)',
+    run: runCodecBench,
   },
   rebuild: {
     description:
