@@ -1,7 +1,8 @@
 /*
- * Benchmark dispatcher: `node dist/tools/bench/src/main.js <name>` (or `npm run bench -- <name>`).
- * Add a subcommand by adding an entry to BENCHMARKS.
+ * Benchmark dispatcher: `npm run bench` runs every benchmark in turn (the issue's "full bench");
+ * `npm run bench -- <name>` runs one. Add a subcommand by adding an entry to BENCHMARKS.
  */
+import { runCodecBench } from './codec-bench';
 import { runDocumentsBench } from './documents-bench';
 import { runPipelineBench } from './pipeline-bench';
 import { runRebuildBench } from './rebuild-bench';
@@ -28,6 +29,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
       'document stages in-process: pages/s for text-layer and scanned A3 pages (writes bench-results/documents.json)',
     run: runDocumentsBench,
   },
+  codec: {
+    description:
+      'decode/encode/validate of every event type, class-validator path vs fast path (writes bench-results/codec.json)',
+    run: runCodecBench,
+  },
   rebuild: {
     description:
       'projection rebuild from offset 0 of a 100,000-event log (writes bench-results/rebuild.json)',
@@ -44,14 +50,37 @@ function usage(): string {
   const lines = Object.entries(BENCHMARKS).map(
     ([name, bench]) => `  ${name.padEnd(10)} ${bench.description}`,
   );
-  return ['usage: node dist/tools/bench/src/main.js <benchmark>', '', 'benchmarks:', ...lines].join('\n');
+  return [
+    'usage: npm run bench [-- <benchmark>]   (no name: all of them, in this order)',
+    '',
+    'benchmarks:',
+    ...lines,
+  ].join('\n');
+}
+
+/** Every benchmark, one after the other (each starts and stops what it needs). */
+async function runAll(): Promise<void> {
+  const seconds: Record<string, number> = {};
+  for (const [name, bench] of Object.entries(BENCHMARKS)) {
+    process.stdout.write(`\n===== bench ${name} =====\n`);
+    const started = Date.now();
+    await bench.run();
+    seconds[name] = Math.round((Date.now() - started) / 1000);
+  }
+  process.stdout.write(
+    `\n===== all benchmarks done; seconds each: ${JSON.stringify(seconds)}; results in bench-results/ =====\n`,
+  );
 }
 
 async function main(argv: string[]): Promise<number> {
   const name = argv[0];
-  if (name === undefined || name === '--help' || name === '-h') {
+  if (name === '--help' || name === '-h') {
     process.stdout.write(`${usage()}\n`);
-    return name === undefined ? 2 : 0;
+    return 0;
+  }
+  if (name === undefined || name === 'all') {
+    await runAll();
+    return 0;
   }
   const bench = Object.prototype.hasOwnProperty.call(BENCHMARKS, name) ? BENCHMARKS[name] : undefined;
   if (bench === undefined) {

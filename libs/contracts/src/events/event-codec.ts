@@ -1,7 +1,7 @@
 import type { ClassConstructor } from 'class-transformer';
 import type { FieldError } from '../field-error';
 import { describeStage, JOB_CATALOG } from '../jobs/job-catalog';
-import { validatePlain } from '../validation';
+import { checkPlain } from '../validation';
 import { EventEnvelopeDto, type EventEnvelope } from './envelope';
 import { EVENT_DATA_SCHEMAS, EVENT_VERSIONS, EventTypes, type EventType, type JobEvent } from './job-events';
 
@@ -25,7 +25,7 @@ function isKnownType(type: string): type is EventType {
 
 /** Checks an envelope and its data against the schema of its type (and version). */
 export function validateEvent(candidate: unknown): DecodeOutcome {
-  const envelope = validatePlain(EventEnvelopeDto, candidate);
+  const envelope = checkPlain(EventEnvelopeDto, candidate);
   if (!envelope.ok) return { ok: false, reason: 'invalid envelope', errors: envelope.errors };
   const { type, version, data } = envelope.value;
   if (!isKnownType(type)) {
@@ -43,7 +43,7 @@ export function validateEvent(candidate: unknown): DecodeOutcome {
     };
   }
   const schema: ClassConstructor<object> = EVENT_DATA_SCHEMAS[type];
-  const dataCheck = validatePlain(schema, data, 'data');
+  const dataCheck = checkPlain(schema, data, 'data');
   if (!dataCheck.ok) return { ok: false, reason: 'invalid event data', errors: dataCheck.errors };
   const nested = validateNestedPayload(type, data as Record<string, unknown>);
   if (nested.length > 0) return { ok: false, reason: 'invalid event data', errors: nested };
@@ -61,13 +61,13 @@ function validateNestedPayload(type: EventType, data: Record<string, unknown>): 
     // A retry of a later stage (a document's page) carries that stage's input: the previous stage's
     // result, validated when that result was published.
     if (type === EventTypes.StageRetryScheduled && data.stage !== descriptor.stage) return [];
-    const input = validatePlain(descriptor.inputDto, request.input, prefix);
+    const input = checkPlain(descriptor.inputDto, request.input, prefix);
     return input.ok ? [] : input.errors;
   }
   if (type === EventTypes.StageCompleted) {
     const descriptor = describeStage(String(data.stage));
     if (!descriptor) return [{ path: 'data.stage', message: 'unknown stage' }];
-    const result = validatePlain(descriptor.resultDto, data.result, 'data.result');
+    const result = checkPlain(descriptor.resultDto, data.result, 'data.result');
     return result.ok ? [] : result.errors;
   }
   return [];
@@ -95,10 +95,18 @@ export function decodeEvent(value: Buffer | null): DecodeOutcome {
   return validateEvent(parsed);
 }
 
-/** Validates then serialises an event; a producer never writes an event that fails its schema. */
-export function encodeEvent(event: EventEnvelope): Buffer {
+declare const encoded: unique symbol;
+
+/** The bytes of an event that passed its schema: only encodeEvent makes them. */
+export type EncodedEvent = Buffer & { readonly [encoded]: true };
+
+/**
+ * Validates then serialises an event; a producer never writes an event that fails its schema. Throws
+ * InvalidEventError (with every problem) for an invalid event.
+ */
+export function encodeEvent(event: EventEnvelope): EncodedEvent {
   const outcome = validateEvent(event);
   if (!outcome.ok)
     throw new InvalidEventError(`refusing to publish ${event.type} ${event.id}`, outcome.errors);
-  return Buffer.from(JSON.stringify(event), 'utf8');
+  return Buffer.from(JSON.stringify(event), 'utf8') as EncodedEvent;
 }

@@ -1,5 +1,5 @@
 import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
-import { encodeEvent, type EventEnvelope } from '@app/contracts';
+import { encodeEvent, type EncodedEvent, type EventEnvelope } from '@app/contracts';
 import type { KafkaConfig } from '../config/common-config';
 import type { Logger } from '../logging/logger';
 import { eventHeaders, type StringHeaders } from './message-headers';
@@ -11,6 +11,8 @@ export interface OutgoingEvent {
   topic: string;
   event: EventEnvelope;
   headers?: StringHeaders;
+  /** `encodeEvent(event)`, when the caller already encoded (so validated) it; encoded here otherwise. */
+  encoded?: EncodedEvent;
 }
 
 export interface RawMessage {
@@ -82,10 +84,10 @@ export class EventPublisher {
         },
       }),
     );
-    const messages = events.map(({ topic, event, headers }, i) => {
+    const messages = events.map(({ topic, event, headers, encoded }, i) => {
       const all = eventHeaders(event, headers);
       injectContext(trace.setSpan(context.active(), spans[i]), all);
-      return { topic, key: event.jobId, value: encodeEvent(event), headers: all };
+      return { topic, key: event.jobId, value: encoded ?? encodeEvent(event), headers: all };
     });
     try {
       await this.publishRaw([...messages, ...alongside]);

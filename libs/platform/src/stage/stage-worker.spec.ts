@@ -396,6 +396,14 @@ describe('StageWorker', () => {
     });
   });
 
+  it('hands the publisher the StageCompleted already encoded, so it is checked once', async () => {
+    const { publisher, worker } = setup(succeed);
+    await worker.handleBatch([consumed(jobRequested())], context);
+    const completed = publisher.published.find((o) => o.event.type === 'StageCompleted');
+    if (completed === undefined) throw new Error('no StageCompleted published');
+    expect(completed.encoded?.equals(encodeEvent(completed.event))).toBe(true);
+  });
+
   it('publishes a valid StageFailed even for a failure code outside the schema', async () => {
     const { publisher, worker } = setup(failWith(new StageFailure('', 'no code', false)));
     await worker.handleBatch([consumed(jobRequested())], context);

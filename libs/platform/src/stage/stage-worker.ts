@@ -2,13 +2,14 @@ import {
   causedEvent,
   encodeEvent,
   EventTypes,
+  InvalidEventError,
   retryTopic,
   runOf,
+  type EncodedEvent,
   type JobRequestedData,
   type JobError,
   type JobEvent,
   type JobType,
-  validateEvent,
 } from '@app/contracts';
 import type { BatchContext, ConsumedEvent, EventBatchHandler } from '../kafka/event-consumer';
 import type { EventPublisher, OutgoingEvent, RawMessage } from '../kafka/event-publisher';
@@ -205,16 +206,20 @@ export class StageWorker implements EventBatchHandler {
       );
       // A result that fails its schema would make the publish throw and the batch be redelivered, run
       // again (deterministic work: same bad result) and block the partition forever. Fail the job instead.
-      const check = validateEvent(completed);
-      if (!check.ok) {
-        const problems = check.errors.map((e) => `${e.path} ${e.message}`).join('; ');
+      // Encoded here, the one schema check: the publisher sends these bytes as they are.
+      let encoded: EncodedEvent;
+      try {
+        encoded = encodeEvent(completed);
+      } catch (invalid) {
+        if (!(invalid instanceof InvalidEventError)) throw invalid;
+        const problems = invalid.errors.map((e) => `${e.path} ${e.message}`).join('; ');
         throw new StageFailure(
           'INVALID_RESULT',
           `stage ${stage} produced an invalid result: ${problems}`,
           false,
         );
       }
-      return [{ topic: eventsTopic, event: completed }];
+      return [{ topic: eventsTopic, event: completed, encoded }];
     } catch (thrown) {
       if (this.stopping.signal.aborted) throw thrown; // leave the offset uncommitted: redelivered after restart
       if (cancellation.signal.aborted) {
