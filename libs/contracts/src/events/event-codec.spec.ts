@@ -104,6 +104,21 @@ describe('event codec', () => {
       expect(paths(outcome.errors)).toEqual(['type']);
     });
 
+    it('never throws on a `constructor` key in free-form data: it rejects or accepts', () => {
+      const request = mutable(jobRequested());
+      const completed = mutable(stageCompleted(jobRequested()));
+      const shapes = [
+        { ...request, data: { ...(request.data as object), input: { constructor: 1 } } },
+        { ...completed, data: { ...(completed.data as object), result: { constructor: { a: 1 } } } },
+        { ...request, constructor: 'x' },
+      ];
+      for (const shape of shapes) {
+        const outcome = decodeEvent(bytes(shape));
+        expect(typeof outcome.ok).toBe('boolean');
+      }
+      expect(decodeEvent(bytes(shapes[0])).ok).toBe(false);
+    });
+
     it('does not take inherited object keys for event types', () => {
       const event = mutable(jobRequested());
       event.type = 'toString';

@@ -92,7 +92,17 @@ export function decodeEvent(value: Buffer | null): DecodeOutcome {
       errors: [{ path: '(root)', message: error instanceof Error ? error.message : 'invalid JSON' }],
     };
   }
-  return validateEvent(parsed);
+  try {
+    return validateEvent(parsed);
+  } catch (error) {
+    // class-transformer throws on some shapes (e.g. a `constructor` key that is not a function in free-form
+    // data); a consumer must dead-letter such a message, not fail its batch forever.
+    return {
+      ok: false,
+      reason: 'invalid event',
+      errors: [{ path: '(root)', message: error instanceof Error ? error.message : 'cannot be validated' }],
+    };
+  }
 }
 
 declare const encoded: unique symbol;
