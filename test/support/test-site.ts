@@ -34,6 +34,9 @@ export class TestSite {
   readonly hits = new Map<string, number>();
   /** For requests that never get an answer: how long after arrival the client closed the connection. */
   readonly closedAfterMs = new Map<string, number>();
+  /** `/delay/...` requests being answered right now, and those the client gave up on before the answer. */
+  delayedInFlight = 0;
+  delayedAbandoned = 0;
   baseUrl = '';
 
   constructor() {
@@ -120,6 +123,20 @@ export class TestSite {
       // Never answers: the scraper's timeout (or a cancellation) must end the request.
       const arrived = Date.now();
       req.socket.once('close', () => this.closedAfterMs.set(path, Date.now() - arrived));
+      return;
+    }
+    const delay = /^\/delay\/(\d+)\//.exec(path);
+    if (delay) {
+      // Answers after a while: work is in flight for that long (a process killed meanwhile drops it).
+      this.delayedInFlight += 1;
+      const timer = setTimeout(() => html(ARTICLE_HTML), Number(delay[1]));
+      res.once('close', () => {
+        this.delayedInFlight -= 1;
+        if (!res.writableFinished) {
+          clearTimeout(timer);
+          this.delayedAbandoned += 1;
+        }
+      });
       return;
     }
     if (path === '/json') {

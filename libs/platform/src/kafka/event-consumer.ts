@@ -65,10 +65,12 @@ export class EventConsumer {
     private readonly options: EventConsumerOptions,
     private readonly logger: Logger,
   ) {
+    const sessionTimeout = options.sessionTimeoutMs ?? 30000;
     this.consumer = kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30000,
-      heartbeatInterval: 3000,
+      sessionTimeout,
+      // Several heartbeats per session, so one late heartbeat does not cost the partitions.
+      heartbeatInterval: Math.min(3000, Math.floor(sessionTimeout / 3)),
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 100,
       retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 10 },
