@@ -51,7 +51,7 @@ describe('crash safety: SIGKILL during a stream of jobs (end to end)', () => {
       services: ['gateway', 'scraper', 'projector'],
       env: {
         SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
-        SCRAPER_TIMEOUT_MS: '5000',
+        SCRAPER_TIMEOUT_MS: '20000',
         RETRY_MAX_ATTEMPTS: '4',
         RETRY_BASE_DELAY_MS: '100',
         // A killed consumer never leaves its group: the broker frees its partitions after this.
@@ -126,12 +126,10 @@ describe('crash safety: SIGKILL during a stream of jobs (end to end)', () => {
 
     const problems: string[] = [];
     for (const { id, page } of accepted) {
-      const job = jobs.get(id) as JobBody;
-      // A kill re-runs an attempt (redelivery), never adds one: only the flaky pages need retries.
-      const maxAttempts = page.startsWith('/flaky/') ? 3 : 1;
-      if ((job.attempts as number) > maxAttempts)
-        problems.push(`job ${id}: attempts ${String(job.attempts)}`);
-      problems.push(...(await historyProblems(api, job)));
+      // A kill re-runs an attempt (redelivery), never adds one: retries come from the flaky pages' 503s,
+      // or from the time limit on a machine too loaded to fetch in time, nothing else.
+      const retryCodes = page.startsWith('/flaky/') ? ['HTTP_503', 'TIMEOUT'] : ['TIMEOUT'];
+      problems.push(...(await historyProblems(api, jobs.get(id) as JobBody, retryCodes)));
     }
     expect(problems).toEqual([]);
 

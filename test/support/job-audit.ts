@@ -7,7 +7,7 @@ interface EventBody {
   id: string;
   type: string;
   jobId: string;
-  data: { attempt?: number };
+  data: { attempt?: number; error?: { code: string } };
 }
 
 interface ProjectionsStatus {
@@ -59,9 +59,13 @@ export async function waitUntilProjectorCaughtUp(api: ApiClient, timeoutMs = 60_
 /**
  * What is wrong with a finished scrape job's history (empty when nothing): every event once, the
  * request, one StageStarted per attempt (1..attempts), a StageAttemptFailed for each attempt but the
- * last, and exactly one outcome, a StageCompleted.
+ * last (with an error code of `retryCodes`, when given), and exactly one outcome, a StageCompleted.
  */
-export async function historyProblems(api: ApiClient, job: JobBody): Promise<string[]> {
+export async function historyProblems(
+  api: ApiClient,
+  job: JobBody,
+  retryCodes?: readonly string[],
+): Promise<string[]> {
   const id = job.id as string;
   const response = await api.request<EventBody[]>('GET', `/jobs/${id}/events`);
   if (response.status !== 200) return [`GET /jobs/${id}/events answered ${response.status}`];
@@ -85,6 +89,12 @@ export async function historyProblems(api: ApiClient, job: JobBody): Promise<str
   }
   if (count('StageAttemptFailed') !== attempts - 1) {
     problems.push(`${count('StageAttemptFailed')} StageAttemptFailed for attempts=${attempts}`);
+  }
+  for (const event of events) {
+    const code = event.data.error?.code ?? '';
+    if (event.type === 'StageAttemptFailed' && retryCodes && !retryCodes.includes(code)) {
+      problems.push(`attempt ${event.data.attempt ?? '?'} failed with ${code}`);
+    }
   }
   return problems.map((problem) => `job ${id}: ${problem}`);
 }
