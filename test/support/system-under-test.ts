@@ -28,6 +28,11 @@ export interface SystemOptions {
   adminDatabaseUrl?: string;
   /** Reuse a database and topic prefix (a restart of the same system); default: fresh ones. */
   isolation?: { database: string; topicPrefix: string };
+  /**
+   * Restart a service that exits unexpectedly after 2 s, as `npm start` does (a consumer that KafkaJS
+   * gave up on exits so that its supervisor restarts it). Default false: a crash stays visible.
+   */
+  restartOnCrash?: boolean;
 }
 
 /**
@@ -38,6 +43,7 @@ export class SystemUnderTest {
   readonly supervisor: ProcessSupervisor;
   /** Services that exited without being asked to (crashes), since start. */
   readonly unexpectedExits: UnexpectedExit[] = [];
+  private stopping = false;
   private constructor(
     readonly baseUrl: string,
     readonly env: NodeJS.ProcessEnv,
@@ -98,6 +104,7 @@ export class SystemUnderTest {
       opsPorts,
     );
     await Promise.all([prepareKafka(env), migrateDatabase(env)]);
+    if (options.restartOnCrash) system.restartServicesOnCrash();
     for (const service of services) system.startService(service);
     await waitForGatewayReady(system.baseUrl, 60_000, () => system.deadService());
     return system;
@@ -140,6 +147,15 @@ export class SystemUnderTest {
     );
   }
 
+  private restartServicesOnCrash(): void {
+    this.supervisor.onUnexpectedExit(({ name }) => {
+      fs.appendFileSync(this.logFile, `--- ${name} exited unexpectedly; restarting in 2 s\n`);
+      setTimeout(() => {
+        if (!this.stopping && !this.supervisor.get(name)?.running) void this.supervisor.restart(name);
+      }, 2000);
+    });
+  }
+
   /** A reason to stop waiting when a service died on start-up. */
   private deadService(): string | undefined {
     for (const name of this.supervisor.names()) {
@@ -150,6 +166,7 @@ export class SystemUnderTest {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.supervisor.stopAll(10_000);
   }
 }
