@@ -3,7 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createDatabase, requiredEnv, withDatabase } from './harness-env';
-import { findFreePorts, ProcessSupervisor } from '../../tools/stack/src';
+import {
+  findFreePorts,
+  ProcessSupervisor,
+  waitFor,
+  type ExitInfo,
+  type UnexpectedExit,
+} from '../../tools/stack/src';
 import {
   ALL_SERVICES,
   migrateDatabase,
@@ -23,6 +29,11 @@ export interface SystemOptions {
   adminDatabaseUrl?: string;
   /** Reuse a database and topic prefix (a restart of the same system); default: fresh ones. */
   isolation?: { database: string; topicPrefix: string };
+  /**
+   * Restart a service that exits unexpectedly after 2 s, as `npm start` does (a consumer that KafkaJS
+   * gave up on exits so that its supervisor restarts it). Default false: a crash stays visible.
+   */
+  restartOnCrash?: boolean;
 }
 
 /**
@@ -31,6 +42,9 @@ export interface SystemOptions {
  */
 export class SystemUnderTest {
   readonly supervisor: ProcessSupervisor;
+  /** Services that exited without being asked to (crashes), since start. */
+  readonly unexpectedExits: UnexpectedExit[] = [];
+  private stopping = false;
   private constructor(
     readonly baseUrl: string,
     readonly env: NodeJS.ProcessEnv,
@@ -40,8 +54,11 @@ export class SystemUnderTest {
     readonly logFile: string,
     /** The projector's ops/admin HTTP port (fixed, so the gateway can forward /admin/projections). */
     readonly projectorOpsPort: number,
+    /** Ops HTTP port of each worker service's first replica (fixed, so a restart can be waited for). */
+    private readonly opsPorts: ReadonlyMap<ServiceName, number>,
   ) {
     this.supervisor = new ProcessSupervisor({ output: null });
+    this.supervisor.onUnexpectedExit((exit) => this.unexpectedExits.push(exit));
   }
 
   static async start(options: SystemOptions = {}): Promise<SystemUnderTest> {
@@ -56,7 +73,14 @@ export class SystemUnderTest {
       await createDatabase(adminUrl, database);
     }
     const databaseUrl = withDatabase(adminUrl, database);
-    const [port, projectorOpsPort] = await findFreePorts(2);
+    const services = options.services ?? ALL_SERVICES;
+    const [port, projectorOpsPort, ...workerPorts] = await findFreePorts(2 + services.length);
+    const opsPorts = new Map<ServiceName, number>(
+      services.map((service, index) => [
+        service,
+        service === 'projector' ? projectorOpsPort : workerPorts[index],
+      ]),
+    );
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       KAFKA_BROKERS: brokers,
@@ -78,9 +102,11 @@ export class SystemUnderTest {
       databaseUrl,
       logFile,
       projectorOpsPort,
+      opsPorts,
     );
     await Promise.all([prepareKafka(env), migrateDatabase(env)]);
-    for (const service of options.services ?? ALL_SERVICES) system.startService(service);
+    if (options.restartOnCrash) system.restartServicesOnCrash();
+    for (const service of services) system.startService(service);
     await waitForGatewayReady(system.baseUrl, 60_000, () => system.deadService());
     return system;
   }
@@ -91,12 +117,11 @@ export class SystemUnderTest {
    */
   startService(service: ServiceName, replica?: number, extraEnv: Record<string, string> = {}): string {
     fs.appendFileSync(this.logFile, `--- starting ${service}${replica ?? ''} ${JSON.stringify(extraEnv)}\n`);
-    // Other workers take any free ops port; the (single) projector a fixed one, known to the gateway.
+    // First replicas get a fixed ops port (the projector's is known to the gateway); others any free one.
+    const opsPort = replica === undefined ? this.opsPorts.get(service) : undefined;
     const env = {
       ...this.env,
-      ...(service === 'projector' && replica === undefined
-        ? { OPS_PORT: String(this.projectorOpsPort) }
-        : {}),
+      ...(opsPort === undefined ? {} : { OPS_PORT: String(opsPort) }),
       ...extraEnv,
     };
     startService(this.supervisor, service, env, replica, this.logFile);
@@ -112,6 +137,44 @@ export class SystemUnderTest {
     return names;
   }
 
+  /** A crash: SIGKILL to the service's process (no shutdown hooks run); resolves once it is gone. */
+  kill(service: ServiceName): Promise<ExitInfo> {
+    fs.appendFileSync(this.logFile, `--- SIGKILL ${service}\n`);
+    return this.supervisor.kill(service, 'SIGKILL');
+  }
+
+  /**
+   * Starts a killed or stopped service again (same command and environment) and resolves once it
+   * serves HTTP: a worker's ops server listens only after its consumers joined their groups.
+   */
+  async restart(service: ServiceName, timeoutMs = 60_000): Promise<void> {
+    fs.appendFileSync(this.logFile, `--- restarting ${service}\n`);
+    const managed = await this.supervisor.restart(service);
+    const port = this.opsPorts.get(service);
+    const url = service === 'gateway' || port === undefined ? this.baseUrl : `http://127.0.0.1:${port}`;
+    await waitFor(
+      async () => {
+        const response = await fetch(`${url}/health/live`, { signal: AbortSignal.timeout(2000) });
+        return response.ok ? true : undefined;
+      },
+      {
+        what: `${service} to serve ${url}/health/live after a restart`,
+        timeoutMs,
+        intervalMs: 100,
+        abort: () => (managed.running ? undefined : `it exited:\n${managed.recentOutput.toString()}`),
+      },
+    );
+  }
+
+  private restartServicesOnCrash(): void {
+    this.supervisor.onUnexpectedExit(({ name }) => {
+      fs.appendFileSync(this.logFile, `--- ${name} exited unexpectedly; restarting in 2 s\n`);
+      setTimeout(() => {
+        if (!this.stopping && !this.supervisor.get(name)?.running) void this.supervisor.restart(name);
+      }, 2000);
+    });
+  }
+
   /** A reason to stop waiting when a service died on start-up. */
   private deadService(): string | undefined {
     for (const name of this.supervisor.names()) {
@@ -122,6 +185,7 @@ export class SystemUnderTest {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.supervisor.stopAll(10_000);
   }
 }

@@ -34,6 +34,9 @@ export class TestSite {
   readonly hits = new Map<string, number>();
   /** For requests that never get an answer: how long after arrival the client closed the connection. */
   readonly closedAfterMs = new Map<string, number>();
+  /** `/delay/...` requests being answered right now, and those the client gave up on before the answer. */
+  delayedInFlight = 0;
+  delayedAbandoned = 0;
   baseUrl = '';
   /** Pages a test defines and changes while it runs (see `serve`). */
   private readonly served = new Map<string, { status: number; body: string; delayMs: number }>();
@@ -159,8 +162,18 @@ export class TestSite {
     }
     const delayed = /^\/delay\/(\d+)\//.exec(path);
     if (delayed) {
+      // Answers after a while: work is in flight for that long (a process killed meanwhile drops it).
+      this.delayedInFlight += 1;
+      let timer: NodeJS.Timeout | undefined;
+      res.once('close', () => {
+        this.delayedInFlight -= 1;
+        if (!res.writableFinished) {
+          clearTimeout(timer);
+          this.delayedAbandoned += 1;
+        }
+      });
       const answer = (): void => {
-        setTimeout(() => {
+        timer = setTimeout(() => {
           if (!res.destroyed) html(`<html><head><title>${path}</title></head><body></body></html>`);
         }, Number(delayed[1]));
       };

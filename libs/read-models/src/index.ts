@@ -1,4 +1,5 @@
 export * from './database';
+export * from './database-errors';
 export * from './job-projection';
 export * from './job-views';
 export * from './job-queries';

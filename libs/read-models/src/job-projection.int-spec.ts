@@ -217,6 +217,69 @@ describe('applyEvents', () => {
     expect(job?.stages[0]).toMatchObject({ status: 'RUNNING', attempts: 3 });
   });
 
+  /** Types of the job's history, in order, with their attempts. */
+  async function history(tenantId: string, jobId: string): Promise<string[]> {
+    const events = (await queries.getEvents(tenantId, jobId)) ?? [];
+    return events.map((e) => {
+      const { attempt } = e.data as { attempt?: number };
+      return attempt === undefined ? e.type : `${e.type}#${attempt}`;
+    });
+  }
+
+  it('keeps the first outcome of an attempt when a redelivered re-run ends differently', async () => {
+    // Attempt 1 failed (retry scheduled); the stage died before committing, re-ran attempt 1 and it
+    // succeeded this time; the scheduled attempt 2 ran as well.
+    const { tenantId, request, at } = timeline();
+    const retry2 = stageRetryScheduled(request, request, 2, at(15));
+    await apply([
+      positioned(request),
+      positioned(stageStarted(request, 1, at(10))),
+      positioned(stageAttemptFailed(request, 1, at(15))),
+    ]);
+    await apply([
+      positioned(stageCompleted(request, 1, at(30), scrapeResult({ title: 'from the re-run' }))),
+      positioned(stageStarted(retry2, 2, at(40))),
+      positioned(stageCompleted(retry2, 2, at(50))),
+    ]);
+    expect(await history(tenantId, request.jobId)).toEqual([
+      'JobRequested',
+      'StageStarted#1',
+      'StageAttemptFailed#1',
+      'StageStarted#2',
+      'StageCompleted#2',
+    ]);
+    expect(await queries.getJob(tenantId, request.jobId)).toMatchObject({
+      status: 'SUCCEEDED',
+      attempts: 2,
+      result: scrapeResult(),
+      finishedAt: at(50),
+    });
+  });
+
+  it('applies nothing of a later attempt once the stage ended (a re-run failed after a success)', async () => {
+    const { tenantId, request, at } = timeline();
+    const retry2 = stageRetryScheduled(request, request, 2, at(25));
+    // All in one batch: the rules hold inside a batch as across batches.
+    await apply([
+      positioned(request),
+      positioned(stageStarted(request, 1, at(10))),
+      positioned(stageCompleted(request, 1, at(20))),
+      positioned(stageAttemptFailed(request, 1, at(25))),
+      positioned(stageStarted(retry2, 2, at(30))),
+      positioned(stageFailed(retry2, 2, at(40))),
+    ]);
+    expect(await history(tenantId, request.jobId)).toEqual([
+      'JobRequested',
+      'StageStarted#1',
+      'StageCompleted#1',
+    ]);
+    expect(await queries.getJob(tenantId, request.jobId)).toMatchObject({
+      status: 'SUCCEEDED',
+      attempts: 1,
+      error: null,
+    });
+  });
+
   it('moves PENDING to RUNNING on StageStarted', async () => {
     const { tenantId, request, at } = timeline();
     await apply([positioned(request)]);

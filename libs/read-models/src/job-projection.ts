@@ -11,6 +11,7 @@ import {
   type StageStarted,
 } from '@app/contracts';
 import { foldDocumentEvent, isDocumentStage } from './document-projection';
+import { dropContradictingStageEvents } from './stage-outcome-guard';
 
 /** An event with its position in the log (kept so a job's history has a stable order on rebuild). */
 export interface ProjectableEvent {
@@ -27,7 +28,8 @@ type StageEvent = StageStarted | StageAttemptFailed | StageCompleted | StageFail
 
 /**
  * Folds events into the read models. Each event is applied at most once (its id is the primary key of
- * job_events; a duplicate insert is skipped and so is its fold), and every fold is order-tolerant:
+ * job_events; a duplicate insert is skipped and so is its fold), a stage attempt has one outcome (see
+ * dropContradictingStageEvents), and every fold is order-tolerant:
  * a stage event may arrive before the request it answers, and a terminal status never goes back.
  * Call inside a transaction; returns how many events were new.
  *
@@ -36,9 +38,11 @@ type StageEvent = StageStarted | StageAttemptFailed | StageCompleted | StageFail
  * once per round and its rounds run in order, so the result is exactly that of folding the events one
  * by one in batch order, at a handful of statements per batch instead of several per event.
  */
-export async function applyEvents(manager: Query, all: ProjectableEvent[]): Promise<number> {
+export async function applyEvents(manager: Query, batch: ProjectableEvent[]): Promise<number> {
   // A stage replay request (jobs.control) names an operation, not a job: nothing to record or fold.
-  const events = all.filter((e) => e.event.type !== EventTypes.StageReplayRequested);
+  const jobEvents = batch.filter((e) => e.event.type !== EventTypes.StageReplayRequested);
+  if (jobEvents.length === 0) return 0;
+  const events = await dropContradictingStageEvents(manager, jobEvents);
   if (events.length === 0) return 0;
   const inserted: { event_id: string }[] = await manager.query(
     `INSERT INTO job_events (event_id, job_id, type, occurred_at, source_topic, source_partition, source_offset, envelope)

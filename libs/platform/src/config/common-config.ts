@@ -13,6 +13,11 @@ export interface KafkaConfig {
   sendTimeoutMs: number;
   /** Prepended to every topic and consumer-group name: lets several systems (or test runs) share one cluster. */
   topicPrefix: string;
+  /**
+   * Consumer group session timeout: how long a consumer that died without leaving (SIGKILL, lost host)
+   * keeps its partitions before the group hands them to the others. Default 30 s.
+   */
+  sessionTimeoutMs?: number;
 }
 
 export interface DatabaseConfig {
@@ -32,6 +37,8 @@ export function readKafkaConfig(env: EnvReader, clientId: string): KafkaConfig {
       pattern: /^[A-Za-z0-9._-]{0,100}$/,
       hint: 'letters, digits, dot, underscore, hyphen',
     }),
+    // The broker's group.min.session.timeout.ms (6 s) and group.max.session.timeout.ms (30 min) bound it.
+    sessionTimeoutMs: env.int('KAFKA_SESSION_TIMEOUT_MS', { default: 30000, min: 6000, max: 300000 }),
   };
 }
 

@@ -173,6 +173,7 @@ describe('common config readers', () => {
       replicationFactor: 1,
       sendTimeoutMs: 5000,
       topicPrefix: '',
+      sessionTimeoutMs: 30000,
     });
     expect(db).toEqual({ url: 'postgres://postgres@127.0.0.1:5433/eventjobs', poolSize: 10 });
     expect(level).toBe('info');

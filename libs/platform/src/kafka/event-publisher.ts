@@ -35,24 +35,37 @@ interface PendingSend {
  * request per event would cap throughput at one round trip per event.
  */
 export class EventPublisher {
-  private readonly producer: Producer;
+  private producer: Producer;
   private queue: PendingSend[] = [];
   private sending = false;
   private connected = false;
+  /**
+   * Set when a send failed. Kafka may or may not have appended it (a response lost to a broker shutdown),
+   * and KafkaJS then reuses the batch's sequence numbers: the broker answers every later send to that
+   * partition with OUT_OF_ORDER_SEQUENCE_NUMBER, or, when a new batch happens to match the old one's
+   * range, acknowledges it as a duplicate without writing it (silent loss). A new producer (new producer
+   * id, sequences from 0) before the next send avoids both; what it re-sends carries the same event
+   * ids, which consumers deduplicate.
+   */
+  private renewBeforeNextSend = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly config: KafkaConfig,
     private readonly logger: Logger,
-    options: { transactionalId?: string } = {},
+    private readonly options: { transactionalId?: string } = {},
   ) {
-    this.producer = kafka.producer({
+    this.producer = this.createProducer();
+  }
+
+  private createProducer(): Producer {
+    return this.kafka.producer({
       idempotent: true,
       // murmur2, like the Java client: a job's key maps to the same partition whichever client wrote it.
       createPartitioner: Partitioners.DefaultPartitioner,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      transactionalId: options.transactionalId,
+      transactionalId: this.options.transactionalId,
       retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 3 },
     });
   }
@@ -135,18 +148,29 @@ export class EventPublisher {
       const batch = this.queue;
       this.queue = [];
       try {
+        if (this.renewBeforeNextSend) await this.renewProducer();
         await this.producer.sendBatch({
           acks: -1,
           topicMessages: groupByTopic(batch, this.config.topicPrefix),
         });
         for (const pending of batch) pending.resolve();
       } catch (error) {
+        this.renewBeforeNextSend = true;
         this.logger.warn({ err: error }, 'publish failed');
         const failure = new KafkaUnavailableError('Kafka did not acknowledge the events', { cause: error });
         for (const pending of batch) pending.reject(failure);
       }
     }
     this.sending = false;
+  }
+
+  private async renewProducer(): Promise<void> {
+    const previous = this.producer;
+    this.producer = this.createProducer();
+    await previous.disconnect().catch(() => undefined);
+    await this.producer.connect();
+    this.renewBeforeNextSend = false;
+    this.logger.info('producer renewed after a failed send (new producer id)');
   }
 }
 

@@ -55,6 +55,7 @@ export class KafkaRuntime {
     const consumer = new EventConsumer(
       this.kafka,
       {
+        sessionTimeoutMs: this.config.sessionTimeoutMs,
         ...options,
         groupId: this.config.topicPrefix + options.groupId,
         deadLetterGroup: options.deadLetterGroup ?? options.groupId,

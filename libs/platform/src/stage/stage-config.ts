@@ -12,8 +12,6 @@ export interface StageRuntimeConfig {
    * results supersede the old ones instead of deduping against them.
    */
   versionOverride: string | null;
-  /** KAFKA_SESSION_TIMEOUT_MS: how soon the group gives a dead replica's partitions to the others. */
-  sessionTimeoutMs: number;
 }
 
 /** Settings every stage service shares (retry policy, concurrency, time limit). */
@@ -40,7 +38,5 @@ export function readStageConfig(
         pattern: /^[A-Za-z0-9@._:+-]{1,64}$/,
         hint: '1-64 characters of A-Z a-z 0-9 @ . _ : + -',
       }) || null,
-    // Kafka's group.min/max.session.timeout.ms defaults bound it to 6 s .. 30 min.
-    sessionTimeoutMs: env.int('KAFKA_SESSION_TIMEOUT_MS', { default: 30_000, min: 6000, max: 1_800_000 }),
   };
 }

@@ -87,7 +87,6 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
         handler: this.worker,
         dueAt: (event) => StageWorker.dueAt(event),
         partitionsConsumedConcurrently: this.runtime.partitionsConsumedConcurrently,
-        sessionTimeoutMs: this.runtime.sessionTimeoutMs,
         // Members rejoin a rebalance after their in-flight batch, which may run up to the time limit.
         rebalanceTimeoutMs: this.runtime.timeLimitMs + 10_000,
       });

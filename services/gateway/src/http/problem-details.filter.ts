@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { KafkaUnavailableError, type Logger } from '@app/platform';
+import { isDatabaseUnavailable } from '@app/read-models';
 import {
   DeadLetterNotFoundError,
   AdmissionRejectedError,
@@ -78,19 +79,4 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     this.logger.error({ err: error, path: instance }, 'unhandled error');
     return sendProblem(res, problem(500, 'An unexpected error occurred', { instance }));
   }
-}
-
-/** Connection-level failures of pg / TypeORM (server down, pool timeout, shutting down). */
-function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (
-    typeof code === 'string' &&
-    (code.startsWith('08') || code === '57P01' || code === '57P03' || code === 'ECONNREFUSED')
-  ) {
-    return true;
-  }
-  return /ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect|the database system is/i.test(
-    error.message,
-  );
 }
