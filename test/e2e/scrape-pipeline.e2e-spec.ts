@@ -310,16 +310,18 @@ describe('scrape pipeline (end to end)', () => {
     expect(closedAfter).toBeLessThan(1500);
     const job = await api.job(id);
     expect(job.status).toBe('CANCELLED');
-    const events = (await api.request<{ type: string }[]>('GET', `/jobs/${id}/events`)).body.map(
-      (e) => e.type,
-    );
-    expect(events).toContain('JobCancelRequested');
+    expect((await api.request('DELETE', `/jobs/${id}`)).status).toBe(409);
+    const finished = await api.terminal(await api.submitScrape(`${site.baseUrl}/article`));
+    // The gateway pre-applies CANCELLED to the job; its history is written by the projector, later.
+    const events = await eventually('the cancellation to reach the job history', async () => {
+      const types = (await api.request<{ type: string }[]>('GET', `/jobs/${id}/events`)).body.map(
+        (e) => e.type,
+      );
+      return types.includes('JobCancelRequested') ? types : undefined;
+    });
     expect(events).not.toContain('StageAttemptFailed');
     expect(events).not.toContain('StageRetryScheduled');
     expect(site.hitCount('/slow/cancel-me')).toBe(1);
-
-    expect((await api.request('DELETE', `/jobs/${id}`)).status).toBe(409);
-    const finished = await api.terminal(await api.submitScrape(`${site.baseUrl}/article`));
     const conflict = await api.request('DELETE', `/jobs/${finished.id as string}`);
     expect(conflict.status).toBe(409);
     expect(conflict.headers.get('content-type')).toContain('application/problem+json');
