@@ -20,6 +20,7 @@ import { DocumentAdmissionGuard } from './admission/admission.guard';
 import { BacklogMonitor } from './admission/backlog-monitor';
 import { backlogSources } from './admission/backlog-sources';
 import type { GatewayConfig } from './gateway.config';
+import { GroupCommitQuery } from './jobs/group-commit-query';
 import { IdempotencyKeyRepository } from './jobs/idempotency-key.repository';
 import { JobsController } from './jobs/jobs.controller';
 import { CancelJobUseCase } from './jobs/usecases/cancel-job/cancel-job.usecase';
@@ -109,7 +110,7 @@ export class GatewayModule {
         {
           provide: SubmitJobUseCase,
           useFactory: (keys: IdempotencyKeyRepository, jobs: JobQueries, ds: DataSource) =>
-            new SubmitJobUseCase(kafka.publisher, keys, jobs, ds, logger, metrics),
+            new SubmitJobUseCase(kafka.publisher, keys, jobs, new GroupCommitQuery(ds), logger, metrics),
           inject: [IdempotencyKeyRepository, JobQueries, DataSource],
         },
         {

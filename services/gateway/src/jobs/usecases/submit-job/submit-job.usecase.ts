@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import {
   EVENT_VERSIONS,
   EventTypes,
@@ -37,7 +37,8 @@ export class SubmitJobUseCase {
     private readonly publisher: EventPublisher,
     private readonly idempotencyKeys: IdempotencyKeyRepository,
     private readonly jobs: JobQueries,
-    private readonly dataSource: DataSource,
+    /** Where the PENDING row is written: a GroupCommitQuery, so concurrent submissions share a statement. */
+    private readonly readModel: Pick<EntityManager, 'query'>,
     private readonly logger: Logger,
     private readonly metrics: PlatformMetrics,
   ) {}
@@ -103,7 +104,7 @@ export class SubmitJobUseCase {
     log.info({ type: command.type, priority: command.priority }, 'job accepted');
     this.metrics.jobsAccepted.inc({ type: command.type });
     // Read-your-writes: the log already has the request; showing it now spares clients a 404 race.
-    await foldJobRequested(this.dataSource, event, activeTraceIds().traceId ?? null).catch((error: unknown) =>
+    await foldJobRequested(this.readModel, event, activeTraceIds().traceId ?? null).catch((error: unknown) =>
       log.warn({ err: error }, 'could not pre-apply the request to the read model; the projector will'),
     );
     return { id: jobId, type: command.type, status: 'PENDING', createdAt: event.occurredAt };
