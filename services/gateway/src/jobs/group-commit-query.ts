@@ -18,7 +18,10 @@ interface PendingStatement {
  *
  * A statement never holds two rows with the same first-column value (an `ON CONFLICT DO UPDATE` may
  * not touch a row twice); a later call for the same key waits for the next statement, in call order.
- * If a merged statement fails, its calls are retried one by one, so a bad row fails only its own call.
+ * If a merged statement fails, its calls are retried each on its own, so a bad row fails only its own
+ * call. One statement is in flight at a time: while PostgreSQL hangs, later calls wait behind it
+ * (the pool's connection timeout and statement_timeout bound that wait, as they bounded each
+ * request's own statement before).
  * Every caller gets the result of the statement that held its rows. Calls whose parameters are not
  * column arrays of one length pass straight through.
  */
@@ -96,7 +99,8 @@ export class GroupCommitQuery implements Query {
       const result: unknown = await this.target.query(batch[0].sql, columns);
       for (const pending of batch) pending.resolve(result);
     } catch {
-      for (const pending of batch) await this.runAlone(pending);
+      // Concurrently (the keys are distinct), so an outage costs each call at most two failed attempts.
+      await Promise.all(batch.map((pending) => this.runAlone(pending)));
     }
   }
 
