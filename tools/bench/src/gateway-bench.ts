@@ -6,7 +6,8 @@
  *    PostgreSQL transactions per request;
  *  - a fixed rate (BENCH_RATE req/s, default 500, for BENCH_SECONDS, default 10): POST p50/p95/p99;
  *  - with BENCH_CPU_PROFILE=1, the gateway's self time during the burst by group and top functions
- *    (the raw profile is kept as bench-results/gateway.cpuprofile for Chrome DevTools).
+ *    (the raw profile is kept as bench-results/gateway.cpuprofile for Chrome DevTools);
+ *  - tracing is off unless BENCH_TRACING=1 (spans made, not exported).
  * Sizes: BENCH_REQUESTS (default 5000). The load average is recorded: other work on the machine
  * skews every number here.
  */
@@ -182,7 +183,9 @@ export async function runGatewayBench(): Promise<void> {
   const stack = new LocalStack();
   const system = new BenchSystem();
   // The stage services are not running (unless asked): the backlog only grows, so no admission limit.
-  const env: Record<string, string> = { OTEL_SDK_DISABLED: 'true', ADMISSION_MAX_LAG_SCRAPE: '0' };
+  const env: Record<string, string> = { ADMISSION_MAX_LAG_SCRAPE: '0' };
+  // BENCH_TRACING=1: the OpenTelemetry SDK makes spans (not exported: no endpoint), as in production.
+  if (process.env.BENCH_TRACING !== '1') env.OTEL_SDK_DISABLED = 'true';
   if (profile) {
     env.BENCH_CPU_PROFILE = profileFile;
     env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(__dirname, 'cpu-profile-preload.js')}`;
