@@ -11,6 +11,7 @@ import {
   type StageStarted,
 } from '@app/contracts';
 import { foldDocumentEvent, isDocumentStage } from './document-projection';
+import { jsonbElements } from './jsonb-elements';
 import { dropContradictingStageEvents } from './stage-outcome-guard';
 
 /** An event with its position in the log (kept so a job's history has a stable order on rebuild). */
@@ -46,7 +47,7 @@ export async function applyEvents(manager: Query, batch: ProjectableEvent[]): Pr
   if (events.length === 0) return 0;
   const inserted: { event_id: string }[] = await manager.query(
     `INSERT INTO job_events (event_id, job_id, type, occurred_at, source_topic, source_partition, source_offset, envelope)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::int[], $7::bigint[], $8::jsonb[])
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::int[], $7::bigint[], ${jsonbElements(8)})
      ON CONFLICT (event_id) DO NOTHING
      RETURNING event_id`,
     [
@@ -57,7 +58,7 @@ export async function applyEvents(manager: Query, batch: ProjectableEvent[]): Pr
       events.map((e) => e.topic),
       events.map((e) => e.partition),
       events.map((e) => e.offset),
-      events.map((e) => JSON.stringify(e.event)),
+      JSON.stringify(events.map((e) => e.event)),
     ],
   );
   const fresh = new Set(inserted.map((row) => row.event_id));
@@ -193,11 +194,11 @@ async function foldStageEvents(manager: Query, stageEvents: StageEvent[]): Promi
     await manager.query(
       `UPDATE jobs SET status = 'SUCCEEDED', result = u.result, error = NULL, finished_at = u.finished_at,
          outcome_version = u.version
-       FROM unnest($1::uuid[], $2::jsonb[], $3::timestamptz[], $4::text[]) AS u(id, result, finished_at, version)
+       FROM unnest($1::uuid[], ${jsonbElements(2)}, $3::timestamptz[], $4::text[]) AS u(id, result, finished_at, version)
        WHERE jobs.id = u.id AND ${OUTCOME_APPLIES}`,
       [
         completed.map((e) => e.jobId),
-        completed.map((e) => JSON.stringify(e.data.result)),
+        JSON.stringify(completed.map((e) => e.data.result)),
         completed.map((e) => e.occurredAt),
         completed.map((e) => e.data.stageVersion),
       ],
@@ -242,7 +243,7 @@ async function foldJobRequests(
   await manager.query(
     `INSERT INTO jobs (id, tenant_id, type, status, priority, input, correlation_id, idempotency_key, requested, created_at, trace_id, run)
      SELECT id, tenant_id, type, 'PENDING', priority, input, correlation_id, idempotency_key, true, created_at, trace_id, run
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::int[])
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], ${jsonbElements(5)}, $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::int[])
        AS r(id, tenant_id, type, priority, input, correlation_id, idempotency_key, created_at, trace_id, run)
      ON CONFLICT (id) DO UPDATE SET
        type = EXCLUDED.type, priority = EXCLUDED.priority, input = EXCLUDED.input,
@@ -254,7 +255,7 @@ async function foldJobRequests(
       requests.map((r) => r.event.tenantId),
       requests.map((r) => r.event.data.jobType),
       requests.map((r) => r.event.data.priority),
-      requests.map((r) => JSON.stringify(r.event.data.input)),
+      JSON.stringify(requests.map((r) => r.event.data.input)),
       requests.map((r) => r.event.correlationId),
       requests.map((r) => r.event.data.idempotencyKey ?? null),
       requests.map((r) => r.event.occurredAt),

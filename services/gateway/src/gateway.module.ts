@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { REQUEST_TOPICS, Topics } from '@app/contracts';
 import { createBlobStore, KafkaRuntime, OpsModule, PlatformMetrics, type Logger } from '@app/platform';
@@ -76,6 +77,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
+        MulterModule.register({ limits: { fileSize: config.maxUploadBytes, files: 1 } }),
         OpsModule.register({
           metrics,
           probes: [

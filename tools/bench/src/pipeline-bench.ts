@@ -31,6 +31,7 @@ import {
   type ServiceName,
 } from '../../launcher/src/services';
 import { prepareKafka } from '../../launcher/src/topics';
+import { cpuSnapshot, cpuUsedBetween, threadCpuSnapshot, type CpuSnapshot } from './cpu-meter';
 
 const SERVICES: ServiceName[] = ['gateway', 'scraper', 'projector'];
 const PAGE =
@@ -59,6 +60,7 @@ export class BenchSystem {
   databaseUrl = '';
   private env: NodeJS.ProcessEnv = {};
   private logFile = '';
+  private readonly namedProcesses = new Map<number, string>();
 
   async start(
     brokers: string,
@@ -115,6 +117,32 @@ export class BenchSystem {
       }
     }
     return out;
+  }
+
+  /**
+   * Names a process for `cpu()` that is not below this one (pg_ctl daemonizes PostgreSQL's postmaster).
+   */
+  nameProcess(pid: number | undefined, role: string): void {
+    if (pid) this.namedProcesses.set(pid, role);
+  }
+
+  /** CPU used so far by each role (services by name; kafka, postgres, jaeger; the bench process itself). */
+  cpu(): CpuSnapshot {
+    return cpuSnapshot(this.roles());
+  }
+
+  /** Kafka's CPU so far per thread kind (request handlers, network, GC, JIT...). */
+  kafkaThreadsCpu(): CpuSnapshot {
+    return threadCpuSnapshot(this.roles(), 'kafka');
+  }
+
+  private roles(): Map<number, string> {
+    const roles = new Map(this.namedProcesses);
+    for (const name of this.supervisor.names()) {
+      const pid = this.supervisor.pid(name);
+      if (pid) roles.set(pid, name);
+    }
+    return roles;
   }
 
   async stop(): Promise<void> {
@@ -224,6 +252,36 @@ interface PhaseResult {
   endToEndJobsPerSecond: number;
   endToEndLatencyMs: Percentiles;
   rssMb: Record<string, number>;
+  /** Where the time goes: CPU ms per accepted job, per process role, over the whole phase. */
+  cpuMsPerJob: Record<string, number>;
+  /** Share of the machine's CPU capacity (all cores) used over the phase. */
+  cpuBusyPercent: number;
+  /** Kafka's CPU ms per job by thread kind (its top consumers). */
+  kafkaThreadsMsPerJob: Record<string, number>;
+}
+
+/** The biggest `count` entries, as ms per job. */
+function topPerJob(used: Record<string, number>, jobs: number, count = 8): Record<string, number> {
+  const top: Record<string, number> = {};
+  for (const [name, ms] of Object.entries(used)
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, count)) {
+    top[name] = round(ms / Math.max(1, jobs), 2);
+  }
+  return top;
+}
+
+function cpuPerJob(
+  before: CpuSnapshot,
+  after: CpuSnapshot,
+  jobs: number,
+  elapsedMs: number,
+): Pick<PhaseResult, 'cpuMsPerJob' | 'cpuBusyPercent'> {
+  const used = cpuUsedBetween(before, after);
+  const total = Object.values(used).reduce((a, b) => a + b, 0);
+  const cpuMsPerJob = topPerJob(used, jobs, Infinity);
+  cpuMsPerJob.total = round(total / Math.max(1, jobs), 2);
+  return { cpuMsPerJob, cpuBusyPercent: round((total / (elapsedMs * os.cpus().length)) * 100) };
 }
 
 async function throughputPhase(system: BenchSystem, siteUrl: string, jobs: number): Promise<PhaseResult> {
@@ -233,6 +291,8 @@ async function throughputPhase(system: BenchSystem, siteUrl: string, jobs: numbe
     const now = system.rssMb();
     for (const [name, mb] of Object.entries(now)) peakRss[name] = Math.max(peakRss[name] ?? 0, mb);
   }, 250);
+  const cpuBefore = system.cpu();
+  const kafkaBefore = system.kafkaThreadsCpu();
   const started = performance.now();
   const projected = waitProjectedWhileSubmitting(system, load, jobs);
   try {
@@ -247,6 +307,11 @@ async function throughputPhase(system: BenchSystem, siteUrl: string, jobs: numbe
       endToEndJobsPerSecond: round((load.accepted.size * 1000) / (done - started)),
       endToEndLatencyMs: mapRound(percentiles(latencies)),
       rssMb: peakRss,
+      ...cpuPerJob(cpuBefore, system.cpu(), load.accepted.size, done - started),
+      kafkaThreadsMsPerJob: topPerJob(
+        cpuUsedBetween(kafkaBefore, system.kafkaThreadsCpu()),
+        load.accepted.size,
+      ),
     };
   } finally {
     clearInterval(sampler);
@@ -271,6 +336,8 @@ async function steadyPhase(
   seconds: number,
 ): Promise<PhaseResult> {
   const load = new LoadGenerator(system.baseUrl, siteUrl);
+  const cpuBefore = system.cpu();
+  const kafkaBefore = system.kafkaThreadsCpu();
   const started = performance.now();
   try {
     await load.steady(rate, seconds);
@@ -283,6 +350,11 @@ async function steadyPhase(
       endToEndJobsPerSecond: round((load.accepted.size * 1000) / (done - started)),
       endToEndLatencyMs: mapRound(percentiles(latencies)),
       rssMb: system.rssMb(),
+      ...cpuPerJob(cpuBefore, system.cpu(), load.accepted.size, done - started),
+      kafkaThreadsMsPerJob: topPerJob(
+        cpuUsedBetween(kafkaBefore, system.kafkaThreadsCpu()),
+        load.accepted.size,
+      ),
     };
   } finally {
     await load.close();
@@ -334,6 +406,7 @@ export async function runPipelineBench(): Promise<void> {
     ];
     for (const [name, env] of configurations) {
       const system = new BenchSystem();
+      system.nameProcess(stack.postgres?.pid, 'postgres');
       await system.start(endpoints.kafkaBrokers, endpoints.databaseUrl, env);
       try {
         log(`${name}: warm-up`);
@@ -369,6 +442,11 @@ export async function runPipelineBench(): Promise<void> {
   }
 }
 
+const cpuLine = (perJob: Record<string, number>): string =>
+  Object.entries(perJob)
+    .map(([role, ms]) => `${role} ${ms}`)
+    .join(', ');
+
 function printPhase(name: string, burst: PhaseResult, at200: PhaseResult, at500: PhaseResult): void {
   const p = (x: Percentiles): string => `p50 ${x.p50} / p95 ${x.p95} / p99 ${x.p99} ms`;
   const lines = [
@@ -380,6 +458,9 @@ function printPhase(name: string, burst: PhaseResult, at200: PhaseResult, at500:
     `peak RSS (MB): ${Object.entries(burst.rssMb)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')} = ${round(Object.values(burst.rssMb).reduce((a, b) => a + b, 0))} total`,
+    `CPU ms per job in the burst (machine ${burst.cpuBusyPercent}% busy): ${cpuLine(burst.cpuMsPerJob)}`,
+    `  of which Kafka by thread kind: ${cpuLine(burst.kafkaThreadsMsPerJob)}`,
+    `CPU ms per job at 200 jobs/s (machine ${at200.cpuBusyPercent}% busy): ${cpuLine(at200.cpuMsPerJob)}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

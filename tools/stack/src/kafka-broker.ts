@@ -152,6 +152,9 @@ export class KafkaBroker {
       'share.coordinator.state.topic.replication.factor': 1,
       'share.coordinator.state.topic.min.isr': 1,
       'group.initial.rebalance.delay.ms': 0,
+      // Empty groups without committed offsets (each process's throwaway control group) are deleted
+      // by this periodic scan; every 10 min by default, every 30 s here.
+      'offsets.retention.check.interval.ms': 30_000,
       'auto.create.topics.enable': 'false',
     };
     const lines = Object.entries(properties).map(([key, value]) => `${key}=${value}`);

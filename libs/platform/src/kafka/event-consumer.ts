@@ -69,6 +69,12 @@ export interface EventConsumerOptions {
    * process) names a stable one here, so its dead letters keep the same entry id across restarts.
    */
   deadLetterGroup?: string;
+  /**
+   * Commit consumed offsets (default true). A throwaway group that reads its topic from the start in
+   * every process never needs its position again: without committed offsets Kafka deletes the group
+   * once its member is gone, instead of keeping one group per process start for the offsets' retention.
+   */
+  commitOffsets?: boolean;
   metrics?: PlatformMetrics;
 }
 
@@ -175,7 +181,10 @@ export class EventConsumer {
           clearInterval(beat);
         }
       }
-      if (lastOffset !== null) await commitThrough(payload, lastOffset);
+      if (lastOffset !== null) {
+        if (this.options.commitOffsets ?? true) await commitThrough(payload, lastOffset);
+        else payload.resolveOffset(lastOffset);
+      }
       pending = [];
       deadLetters = [];
       lastOffset = null;

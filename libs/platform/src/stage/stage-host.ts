@@ -71,6 +71,7 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
         deadLetterGroup: `${this.groupId}.control`,
         topics: [Topics.JobsControl],
         fromBeginning: true,
+        commitOffsets: false,
         handler: { handleBatch: (events, context) => this.handleControl(events, context) },
       })
       .start();

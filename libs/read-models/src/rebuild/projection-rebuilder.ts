@@ -13,6 +13,7 @@ import {
 } from '@app/platform';
 import { applyEvents, type ProjectableEvent } from '../job-projection';
 import { createProjectionTables, PROJECTION_TABLES } from '../schema/read-model-ddl';
+import { partitionByJob } from './job-partitions';
 import { LogReader, logRange, messagesBetween } from './log-reader';
 import { ProjectionLocks } from './rebuild-locks';
 import {
@@ -49,8 +50,13 @@ export interface ProjectionRebuilderOptions {
   projectorGroupId: string;
   /** Logical topic names (default: every projected topic). */
   topics?: readonly string[];
-  /** Events per shadow transaction (default 5000). */
+  /** Events per shadow batch (default 5000). */
   batchSize?: number;
+  /**
+   * Concurrent transactions a shadow batch is folded in, each with its share of the batch's jobs
+   * (default 2: PostgreSQL, not the reader, is the bottleneck of a rebuild).
+   */
+  writers?: number;
   /** Retired read-model schemas kept after a successful swap, newest first (default 1). */
   keepRetired?: number;
   /** Bound on waiting for the swap lock and on the final catch-up (default 30 s). */
@@ -101,6 +107,7 @@ export class ProjectionRebuilder {
   private readonly prefix: string;
   private readonly topics: readonly string[];
   private readonly batchSize: number;
+  private readonly writers: number;
   private readonly swapTimeoutMs: number;
   private active: ActiveRun | null = null;
   private starting = false;
@@ -113,6 +120,7 @@ export class ProjectionRebuilder {
     this.prefix = options.kafka.topicPrefix;
     this.topics = options.topics ?? PROJECTED_TOPICS;
     this.batchSize = options.batchSize ?? 5000;
+    this.writers = Math.max(1, options.writers ?? 2);
     this.swapTimeoutMs = options.swapTimeoutMs ?? 30_000;
   }
 
@@ -238,6 +246,7 @@ export class ProjectionRebuilder {
       log.info({ topics: this.topics }, 'projection rebuild started');
       await this.dropLeftoverShadows();
       await this.createShadow(shadow);
+      const deferredIndexes = await this.dropListingIndexes(shadow);
       await hooks.afterShadowCreated?.(shadow);
       checkAborted();
 
@@ -285,6 +294,7 @@ export class ProjectionRebuilder {
         { eventsRead: record.eventsRead, eventsApplied: record.eventsApplied, seconds: this.elapsed(run) },
         'log replayed into the shadow schema; swapping',
       );
+      for (const definition of deferredIndexes) await this.dataSource.query(definition);
       await this.dataSource.query(
         `ANALYZE ${PROJECTION_TABLES.map((table) => `${ident(shadow)}.${ident(table)}`).join(', ')}`,
       );
@@ -387,15 +397,26 @@ export class ProjectionRebuilder {
     return out;
   }
 
-  private applyInShadow(shadow: string, events: ProjectableEvent[]): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      // Durability of a shadow batch is not needed before the swap (a crash drops the shadow anyway).
-      await manager.query(
-        `SELECT set_config('search_path', $1, true), set_config('synchronous_commit', 'off', true)`,
-        [ident(shadow)],
-      );
-      return applyEvents(manager, events);
-    });
+  private async applyInShadow(shadow: string, events: ProjectableEvent[]): Promise<number> {
+    // allSettled: a failure is reported once every transaction of the batch has ended.
+    const outcomes = await Promise.allSettled(
+      partitionByJob(events, this.writers).map((part) =>
+        this.dataSource.transaction(async (manager) => {
+          // Durability of a shadow batch is not needed before the swap (a crash drops the shadow anyway).
+          await manager.query(
+            `SELECT set_config('search_path', $1, true), set_config('synchronous_commit', 'off', true)`,
+            [ident(shadow)],
+          );
+          return applyEvents(manager, part);
+        }),
+      ),
+    );
+    let applied = 0;
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      applied += outcome.value;
+    }
+    return applied;
   }
 
   private async createShadow(shadow: string): Promise<void> {
@@ -404,6 +425,24 @@ export class ProjectionRebuilder {
       await manager.query(`SELECT set_config('search_path', $1, true)`, [ident(shadow)]);
       await createProjectionTables(manager);
     });
+  }
+
+  /**
+   * Drops the shadow's indexes on `jobs` that only the API's listings use (not its primary key, which
+   * the fold's upserts need) and returns their definitions, to create them again once the log is
+   * replayed: one sort per index instead of index entries for every one of a job's row versions (and
+   * without them a job row's updates can be HOT).
+   */
+  private async dropListingIndexes(shadow: string): Promise<string[]> {
+    const indexes: { name: string; definition: string }[] = await this.dataSource.query(
+      `SELECT i.relname AS name, pg_get_indexdef(i.oid) AS definition
+       FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+       WHERE x.indrelid = $1::regclass AND NOT x.indisprimary AND NOT x.indisunique
+       ORDER BY i.relname`,
+      [`${ident(shadow)}.jobs`],
+    );
+    for (const { name } of indexes) await this.dataSource.query(`DROP INDEX ${ident(shadow)}.${ident(name)}`);
+    return indexes.map((index) => index.definition);
   }
 
   /** Shadow schemas of rebuilds whose process died (we hold the rebuild lock: none is in use). */

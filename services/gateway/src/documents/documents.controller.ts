@@ -41,9 +41,6 @@ import {
   type UploadedFile as Upload,
 } from './usecases/upload-document.usecase';
 
-/** Upload limit (MAX_UPLOAD_BYTES), read once when the controller class is defined. */
-export const MAX_UPLOAD_BYTES = Number(process.env.MAX_UPLOAD_BYTES ?? 50 * 1024 * 1024);
-
 /** The optional multipart field `priority` (default normal); anything else is a 400. */
 function priorityField(fields: unknown): JobPriority {
   const value: unknown =
@@ -70,7 +67,8 @@ export class DocumentsController {
   @Post()
   @HttpCode(202)
   @UseGuards(DocumentAdmissionGuard)
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }))
+  // Limits (MAX_UPLOAD_BYTES, one file) come from the MulterModule options the GatewayModule registers.
+  @UseInterceptors(FileInterceptor('file'))
   @ApiOperation({
     summary: 'Upload a document (PDF, PNG, JPEG or TIFF) for split -> OCR -> classify -> scale',
     description: 'The type is checked by magic bytes; the file is stored by its sha256.',
