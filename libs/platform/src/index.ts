@@ -33,3 +33,4 @@ export * from './kafka/group-offset-reset';
 export * from './stage/stage-subscriptions';
 export * from './blob/s3-blob-store';
 export * from './blob/create-blob-store';
+export * from './batching/group-commit';

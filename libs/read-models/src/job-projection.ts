@@ -235,11 +235,14 @@ export async function foldJobRequested(
   await foldJobRequests(manager, [{ event, traceId }]);
 }
 
+/** A request to fold, with the trace it was accepted in. */
+export interface RequestToFold {
+  event: JobRequested;
+  traceId: string | null;
+}
+
 /** foldJobRequested for requests of distinct jobs, in one statement. */
-async function foldJobRequests(
-  manager: Query,
-  requests: { event: JobRequested; traceId: string | null }[],
-): Promise<void> {
+export async function foldJobRequests(manager: Query, requests: RequestToFold[]): Promise<void> {
   await manager.query(
     `INSERT INTO jobs (id, tenant_id, type, status, priority, input, correlation_id, idempotency_key, requested, created_at, trace_id, run)
      SELECT id, tenant_id, type, 'PENDING', priority, input, correlation_id, idempotency_key, true, created_at, trace_id, run

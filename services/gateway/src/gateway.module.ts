@@ -21,6 +21,7 @@ import { DocumentAdmissionGuard } from './admission/admission.guard';
 import { BacklogMonitor } from './admission/backlog-monitor';
 import { backlogSources } from './admission/backlog-sources';
 import type { GatewayConfig } from './gateway.config';
+import { PendingJobRows } from './jobs/pending-job-rows';
 import { IdempotencyKeyRepository } from './jobs/idempotency-key.repository';
 import { JobsController } from './jobs/jobs.controller';
 import { CancelJobUseCase } from './jobs/usecases/cancel-job/cancel-job.usecase';
@@ -110,9 +111,14 @@ export class GatewayModule {
         },
         {
           provide: SubmitJobUseCase,
-          useFactory: (keys: IdempotencyKeyRepository, jobs: JobQueries, ds: DataSource) =>
-            new SubmitJobUseCase(kafka.publisher, keys, jobs, ds, logger, metrics),
-          inject: [IdempotencyKeyRepository, JobQueries, DataSource],
+          useFactory: (keys: IdempotencyKeyRepository, jobs: JobQueries, pendingRows: PendingJobRows) =>
+            new SubmitJobUseCase(kafka.publisher, keys, jobs, pendingRows, logger, metrics),
+          inject: [IdempotencyKeyRepository, JobQueries, PendingJobRows],
+        },
+        {
+          provide: PendingJobRows,
+          useFactory: (ds: DataSource) => new PendingJobRows(ds),
+          inject: [DataSource],
         },
         {
           provide: CancelJobUseCase,
@@ -129,9 +135,9 @@ export class GatewayModule {
         },
         {
           provide: UploadDocumentUseCase,
-          useFactory: (ds: DataSource) =>
-            new UploadDocumentUseCase(blobs, kafka.publisher, ds, logger, metrics),
-          inject: [DataSource],
+          useFactory: (pendingRows: PendingJobRows) =>
+            new UploadDocumentUseCase(blobs, kafka.publisher, pendingRows, logger, metrics),
+          inject: [PendingJobRows],
         },
         GatewayConnections,
       ],

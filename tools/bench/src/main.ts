@@ -4,6 +4,7 @@
  */
 import { runCodecBench } from './codec-bench';
 import { runDocumentsBench } from './documents-bench';
+import { runGatewayBench } from './gateway-bench';
 import { runPipelineBench } from './pipeline-bench';
 import { runRebuildBench } from './rebuild-bench';
 import { runRiskBench } from './risk-bench';
@@ -19,6 +20,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'the real stack under load: POST /jobs, end-to-end jobs/s and latency, tracing overhead, memory',
     run: runPipelineBench,
+  },
+  gateway: {
+    description:
+      'POST /jobs alone: accepted req/s at saturation, p99 at a fixed rate, gateway CPU µs per request (BENCH_CPU_PROFILE=1: where it goes)',
+    run: runGatewayBench,
   },
   risk: {
     description: 'VaR / ES kernels in-process and via the worker pool (writes bench-results/risk.json)',

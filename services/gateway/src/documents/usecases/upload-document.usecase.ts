@@ -1,4 +1,3 @@
-import type { DataSource } from 'typeorm';
 import {
   detectMediaType,
   EVENT_VERSIONS,
@@ -20,7 +19,7 @@ import {
   type Logger,
   type PlatformMetrics,
 } from '@app/platform';
-import { foldJobRequested } from '@app/read-models';
+import type { PendingJobRows } from '../../jobs/pending-job-rows';
 import {
   DependencyUnavailableError,
   RequestValidationError,
@@ -48,7 +47,7 @@ export class UploadDocumentUseCase {
   constructor(
     private readonly blobs: BlobStore,
     private readonly publisher: EventPublisher,
-    private readonly dataSource: DataSource,
+    private readonly pendingRows: PendingJobRows,
     private readonly logger: Logger,
     private readonly metrics: PlatformMetrics,
   ) {}
@@ -95,9 +94,11 @@ export class UploadDocumentUseCase {
     const log = jobLogger(this.logger, { jobId, correlationId });
     log.info({ mediaType, size: file.size, priority }, 'document accepted');
     this.metrics.jobsAccepted.inc({ type: 'document' });
-    await foldJobRequested(this.dataSource, event, activeTraceIds().traceId ?? null).catch((error: unknown) =>
-      log.warn({ err: error }, 'could not pre-apply the request to the read model; the projector will'),
-    );
+    await this.pendingRows
+      .write(event, activeTraceIds().traceId ?? null)
+      .catch((error: unknown) =>
+        log.warn({ err: error }, 'could not pre-apply the request to the read model; the projector will'),
+      );
     return {
       id: jobId,
       type: 'document',

@@ -1,4 +1,3 @@
-import type { DataSource } from 'typeorm';
 import {
   EVENT_VERSIONS,
   EventTypes,
@@ -15,7 +14,8 @@ import {
   type Logger,
   type PlatformMetrics,
 } from '@app/platform';
-import { foldJobRequested, type JobQueries } from '@app/read-models';
+import type { JobQueries } from '@app/read-models';
+import type { PendingJobRows } from '../../pending-job-rows';
 import { IdempotencyKeyReusedError, IdempotentRequestInProgressError } from '../../../http/api-errors';
 import type { IdempotencyKeyRepository } from '../../idempotency-key.repository';
 import type { SubmitJobCommand } from './submit-job.command';
@@ -37,7 +37,7 @@ export class SubmitJobUseCase {
     private readonly publisher: EventPublisher,
     private readonly idempotencyKeys: IdempotencyKeyRepository,
     private readonly jobs: JobQueries,
-    private readonly dataSource: DataSource,
+    private readonly pendingRows: PendingJobRows,
     private readonly logger: Logger,
     private readonly metrics: PlatformMetrics,
   ) {}
@@ -103,9 +103,11 @@ export class SubmitJobUseCase {
     log.info({ type: command.type, priority: command.priority }, 'job accepted');
     this.metrics.jobsAccepted.inc({ type: command.type });
     // Read-your-writes: the log already has the request; showing it now spares clients a 404 race.
-    await foldJobRequested(this.dataSource, event, activeTraceIds().traceId ?? null).catch((error: unknown) =>
-      log.warn({ err: error }, 'could not pre-apply the request to the read model; the projector will'),
-    );
+    await this.pendingRows
+      .write(event, activeTraceIds().traceId ?? null)
+      .catch((error: unknown) =>
+        log.warn({ err: error }, 'could not pre-apply the request to the read model; the projector will'),
+      );
     return { id: jobId, type: command.type, status: 'PENDING', createdAt: event.occurredAt };
   }
 }

@@ -1,0 +1,247 @@
+/*
+ * `npm run bench -- gateway`: POST /jobs alone against a real gateway (Kafka and PostgreSQL started as the
+ * pipeline bench does; no stage services unless BENCH_GATEWAY_PIPELINE=1). Prints and writes to
+ * bench-results/gateway.json:
+ *  - a burst (64 in flight): accepted req/s at saturation, POST latency, gateway CPU µs per request,
+ *    PostgreSQL transactions per request;
+ *  - a fixed rate (BENCH_RATE req/s, default 500, for BENCH_SECONDS, default 10): POST p50/p95/p99;
+ *  - with BENCH_CPU_PROFILE=1, the gateway's self time during the burst by group and top functions
+ *    (the raw profile is kept as bench-results/gateway.cpuprofile for Chrome DevTools);
+ *  - tracing is off unless BENCH_TRACING=1 (spans made, not exported).
+ * Sizes: BENCH_REQUESTS (default 5000). The load average is recorded: other work on the machine
+ * skews every number here.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { Agent, request } from 'undici';
+import { LocalStack, repoRoot } from '@app/stack';
+import { BenchSystem, round } from './pipeline-bench';
+import { summarizeProfile, type CpuProfile, type ProfileSummary } from './cpu-profile-summary';
+
+interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+interface PhaseResult {
+  requests: number;
+  accepted: number;
+  rejected: number;
+  acceptedPerSecond: number;
+  postLatencyMs: Percentiles;
+  cpuMicrosPerRequest: number;
+  postgresTransactionsPerRequest: number;
+  loadavg: number[];
+}
+
+function percentiles(values: number[]): Percentiles {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number): number =>
+    sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]) : NaN;
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: round(sorted[sorted.length - 1] ?? NaN) };
+}
+
+/** utime + stime of a process, in µs (from /proc; clock ticks are 1/100 s on Linux). */
+function cpuMicros(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+class PostLoad {
+  private readonly agent = new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 30_000 });
+  readonly latencies: number[] = [];
+  accepted = 0;
+  rejected = 0;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly body: string,
+  ) {}
+
+  async submitOne(): Promise<void> {
+    const started = performance.now();
+    try {
+      const response = await request(`${this.baseUrl}/jobs`, {
+        method: 'POST',
+        dispatcher: this.agent,
+        headers: { 'content-type': 'application/json' },
+        body: this.body,
+      });
+      await response.body.dump();
+      if (response.statusCode === 202) this.accepted += 1;
+      else this.rejected += 1;
+    } catch {
+      this.rejected += 1;
+    }
+    this.latencies.push(performance.now() - started);
+  }
+
+  async burst(count: number, concurrency: number): Promise<void> {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < count) {
+          next += 1;
+          await this.submitOne();
+        }
+      }),
+    );
+  }
+
+  /** Open loop: one request every 1/rate s, whatever the answers' latency. */
+  async steady(rate: number, seconds: number): Promise<void> {
+    const total = Math.round(rate * seconds);
+    const started = performance.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < total; i += 1) {
+      const wait = started + (i * 1000) / rate - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      inFlight.push(this.submitOne());
+    }
+    await Promise.all(inFlight);
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}
+
+async function committedTransactions(databaseUrl: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    // The statistics collector publishes at most every ~0.5 s: drop the snapshot so we read fresh counters.
+    await client.query('SELECT pg_stat_clear_snapshot()');
+    const result = await client.query<{ n: string }>(
+      'SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()',
+    );
+    return Number(result.rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
+
+async function measure(
+  system: BenchSystem,
+  gatewayPid: number,
+  run: (load: PostLoad) => Promise<void>,
+  body: string,
+): Promise<PhaseResult> {
+  const load = new PostLoad(system.baseUrl, body);
+  const transactionsBefore = await committedTransactions(system.databaseUrl);
+  const cpuBefore = cpuMicros(gatewayPid);
+  const started = performance.now();
+  try {
+    await run(load);
+  } finally {
+    await load.close();
+  }
+  const elapsed = performance.now() - started;
+  const cpu = cpuMicros(gatewayPid) - cpuBefore;
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // let the statistics collector catch up
+  const transactions = (await committedTransactions(system.databaseUrl)) - transactionsBefore;
+  const requests = load.accepted + load.rejected;
+  return {
+    requests,
+    accepted: load.accepted,
+    rejected: load.rejected,
+    acceptedPerSecond: round((load.accepted * 1000) / elapsed),
+    postLatencyMs: percentiles(load.latencies),
+    cpuMicrosPerRequest: Math.round(cpu / requests),
+    // Includes the admission sampler's and the gateway's other background queries (few per second).
+    postgresTransactionsPerRequest: round(transactions / requests, 2),
+    loadavg: os.loadavg().map((x) => round(x, 2)),
+  };
+}
+
+async function waitForFile(file: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!fs.existsSync(file) || fs.statSync(file).size === 0) {
+    if (Date.now() > deadline) throw new Error(`no CPU profile written to ${file}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export async function runGatewayBench(): Promise<void> {
+  const requests = Number(process.env.BENCH_REQUESTS ?? 5000);
+  const rate = Number(process.env.BENCH_RATE ?? 500);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  const profile = process.env.BENCH_CPU_PROFILE === '1';
+  const withPipeline = process.env.BENCH_GATEWAY_PIPELINE === '1';
+  const outDir = path.join(repoRoot(), 'bench-results');
+  await fs.promises.mkdir(outDir, { recursive: true });
+  const profileFile = path.join(outDir, 'gateway.cpuprofile');
+  await fs.promises.rm(profileFile, { force: true });
+  const dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'event-jobs-gateway-bench-'));
+  await fs.promises.chmod(dataDir, 0o755);
+  const log = (line: string): void => void process.stdout.write(`[bench] ${line}\n`);
+  const stack = new LocalStack();
+  const system = new BenchSystem();
+  // The stage services are not running (unless asked): the backlog only grows, so no admission limit.
+  const env: Record<string, string> = { ADMISSION_MAX_LAG_SCRAPE: '0' };
+  // BENCH_TRACING=1: the OpenTelemetry SDK makes spans (not exported: no endpoint), as in production.
+  if (process.env.BENCH_TRACING !== '1') env.OTEL_SDK_DISABLED = 'true';
+  if (profile) {
+    env.BENCH_CPU_PROFILE = profileFile;
+    env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(__dirname, 'cpu-profile-preload.js')}`;
+  }
+  // The URL is never fetched unless the pipeline runs; then it fails fast (nothing listens there).
+  const body = JSON.stringify({ type: 'scrape', input: { url: 'http://127.0.0.1:9/page' } });
+  try {
+    const endpoints = await stack.start({ dataDir, freePorts: true, fast: true });
+    await system.start(
+      endpoints.kafkaBrokers,
+      endpoints.databaseUrl,
+      env,
+      withPipeline ? ['gateway', 'scraper', 'projector'] : ['gateway'],
+    );
+    const pid = system.supervisor.pid('gateway');
+    if (!pid) throw new Error('the gateway is not running');
+    log(`warm-up: ${Math.min(1000, requests)} requests`);
+    await measure(system, pid, (load) => load.burst(Math.min(1000, requests), 64), body);
+    if (profile) process.kill(pid, 'SIGWINCH');
+    log(`burst: ${requests} requests, 64 in flight`);
+    const burst = await measure(system, pid, (load) => load.burst(requests, 64), body);
+    let cpuProfile: ProfileSummary | undefined;
+    if (profile) {
+      process.kill(pid, 'SIGWINCH');
+      await waitForFile(profileFile, 30_000);
+      cpuProfile = summarizeProfile(
+        JSON.parse(await fs.promises.readFile(profileFile, 'utf8')) as CpuProfile,
+      );
+    }
+    log(`fixed rate: ${rate} req/s for ${seconds} s`);
+    const steady = await measure(system, pid, (load) => load.steady(rate, seconds), body);
+    const results = { machine: { cpus: os.cpus().length }, withPipeline, burst, steady, cpuProfile };
+    await fs.promises.writeFile(path.join(outDir, 'gateway.json'), `${JSON.stringify(results, null, 2)}\n`);
+    print(burst, steady, rate, cpuProfile);
+    log(`wrote ${path.join(outDir, 'gateway.json')}`);
+  } finally {
+    await system.stop().catch(() => undefined);
+    await stack.stop().catch(() => undefined);
+    await fs.promises.rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+function print(burst: PhaseResult, steady: PhaseResult, rate: number, profile?: ProfileSummary): void {
+  const p = (x: Percentiles): string => `p50 ${x.p50} / p95 ${x.p95} / p99 ${x.p99} / max ${x.max} ms`;
+  const lines = [
+    `burst of ${burst.requests}: accepted ${burst.acceptedPerSecond} req/s (${burst.rejected} rejected), POST ${p(burst.postLatencyMs)}`,
+    `  gateway CPU ${burst.cpuMicrosPerRequest} µs/request, ${burst.postgresTransactionsPerRequest} PostgreSQL transactions/request, load avg ${burst.loadavg.join(' ')}`,
+    `at ${rate} req/s: POST ${p(steady.postLatencyMs)} (${steady.rejected} rejected)`,
+    `  gateway CPU ${steady.cpuMicrosPerRequest} µs/request, load avg ${steady.loadavg.join(' ')}`,
+  ];
+  if (profile) {
+    lines.push('gateway self time during the burst, by group (%):');
+    for (const [group, percent] of Object.entries(profile.groups))
+      lines.push(`  ${String(percent).padStart(5)}  ${group}`);
+    lines.push('top functions by self time (%):');
+    for (const f of profile.topFunctions) lines.push(`  ${String(f.percent).padStart(5)}  ${f.name}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
