@@ -4,7 +4,7 @@ import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { deadLetterMessage, type DeadLetterEntry } from '@app/platform';
 import { createMigratedDatabase, requiredEnv } from '../../../../test/support/harness-env';
-import { decodeCursor } from '../job-queries';
+import { decodeCursor } from '../keyset-cursor';
 import { DeadLetterClaims } from './dead-letter-claims';
 import { DeadLetterQueries } from './dead-letter-queries';
 import { DeadLetterWriter } from './dead-letter-writer';
