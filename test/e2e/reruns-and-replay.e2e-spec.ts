@@ -1,7 +1,11 @@
+import { Topics } from '@app/contracts';
+import { consumerGroup } from '../support/consumer-groups';
 import { useSystemUnderTest } from '../support/e2e-system';
 import { TestSite } from '../support/test-site';
 import { eventually } from '../support/wait';
 
+/** The part of `POST /admin/replay`'s answer these tests read. */
+type ReplayAccepted = { groups: { groupId: string; mode: string }[] };
 type Envelope = { id: string; type: string; run?: number; data: Record<string, unknown> };
 
 const PAGE = (title: string): string => `<html><head><title>${title}</title></head><body></body></html>`;
@@ -135,7 +139,7 @@ describe('re-runs and stage replay (end to end)', () => {
     const history = await events(id);
     const hits = site.hitCount('/live-replay');
 
-    const response = await e2e.api.request<{ groups: { mode: string }[] }>('POST', '/admin/replay', {
+    const response = await e2e.api.request<ReplayAccepted>('POST', '/admin/replay', {
       json: { stage: 'scrape', from: before },
     });
     expect(response.status).toBe(202);
@@ -145,9 +149,19 @@ describe('re-runs and stage replay (end to end)', () => {
     await eventually('the scraper to re-run the job', async () =>
       site.hitCount('/live-replay') > hits ? true : undefined,
     );
-    // A re-run's outputs would be folded within a moment; wait until a later job is done to be sure.
-    const later = await e2e.api.submitScrape(`${site.baseUrl}/article`);
-    await e2e.api.terminal(later);
+    // Settled on the replayed job itself: the stage's groups committed past the replayed records
+    // (a batch commits after its outputs are acknowledged), then the projector committed past all of
+    // scrape.events as it is after that (it commits after folding), so the re-run's outputs are folded.
+    const stageGroups = response.body.groups.map((group) => group.groupId);
+    await eventually('the stage to commit past the replayed records', async () => {
+      const groups = await Promise.all(stageGroups.map((groupId) => consumerGroup(e2e.api, groupId)));
+      return groups.every((group) => group !== undefined && group.totalLag === 0) ? true : undefined;
+    });
+    await eventually('the projector to fold everything on scrape.events', async () => {
+      const projector = await consumerGroup(e2e.api, 'projector');
+      const partitions = projector?.partitions.filter((p) => p.topic === Topics.ScrapeEvents) ?? [];
+      return partitions.length > 0 && partitions.every((p) => p.lag === 0) ? true : undefined;
+    });
     expect(await events(id)).toEqual(history);
   });
 });
