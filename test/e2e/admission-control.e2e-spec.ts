@@ -1,6 +1,6 @@
-import { ApiClient, type ApiResponse } from '../support/api-client';
+import type { ApiResponse } from '../support/api-client';
 import { consumerGroup } from '../support/consumer-groups';
-import { SystemUnderTest } from '../support/system-under-test';
+import { useSystemUnderTest } from '../support/e2e-system';
 import { TestSite } from '../support/test-site';
 import { eventually } from '../support/wait';
 
@@ -19,36 +19,26 @@ const riskInput = {
  */
 describe('admission control (end to end)', () => {
   const site = new TestSite();
-  let system: SystemUnderTest;
-  let api: ApiClient;
 
-  beforeAll(async () => {
-    await site.start();
-    system = await SystemUnderTest.start({
-      services: ['gateway', 'projector', 'risk'],
-      env: {
-        SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
-        ADMISSION_MAX_LAG_SCRAPE: '20',
-        ADMISSION_MAX_LAG_RISK: '20',
-        ADMISSION_POLL_MS: '200',
-        RISK_THREADS: '1',
-      },
-    });
-    api = new ApiClient(system.baseUrl);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await site.stop();
+  const e2e = useSystemUnderTest({
+    site,
+    services: ['gateway', 'projector', 'risk'],
+    env: {
+      SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
+      ADMISSION_MAX_LAG_SCRAPE: '20',
+      ADMISSION_MAX_LAG_RISK: '20',
+      ADMISSION_POLL_MS: '200',
+      RISK_THREADS: '1',
+    },
   });
 
   const submitScrape = (n: number): Promise<ApiResponse> =>
-    api.submit({ type: 'scrape', input: { url: `${site.baseUrl}/article?n=${n}` } });
+    e2e.api.submit({ type: 'scrape', input: { url: `${site.baseUrl}/article?n=${n}` } });
 
   it('answers 503 with Retry-After for a type whose stage is behind, leaves other types alone, and recovers', async () => {
     await eventually(
       'the risk stage to join its group',
-      async () => ((await consumerGroup(api, 'risk'))?.state === 'Stable' ? true : undefined),
+      async () => ((await consumerGroup(e2e.api, 'risk'))?.state === 'Stable' ? true : undefined),
       60_000,
     );
 
@@ -76,7 +66,7 @@ describe('admission control (end to end)', () => {
     const risk = await eventually(
       'a risk submission to be accepted while scrape is refused',
       async () => {
-        const response = await api.submit({ type: 'risk', input: riskInput });
+        const response = await e2e.api.submit({ type: 'risk', input: riskInput });
         if (response.status !== 202 && response.status !== 503) {
           throw new Error(`unexpected ${response.status}: ${JSON.stringify(response.body)}`);
         }
@@ -84,16 +74,16 @@ describe('admission control (end to end)', () => {
       },
       30_000,
     );
-    expect((await api.terminal(risk.body.id as string)).status).toBe('SUCCEEDED');
+    expect((await e2e.api.terminal(risk.body.id as string)).status).toBe('SUCCEEDED');
     expect((await submitScrape(n++)).status).toBe(503);
 
-    const metrics = await api.request<string>('GET', '/metrics');
+    const metrics = await e2e.api.request<string>('GET', '/metrics');
     expect(metrics.body).toMatch(/admission_rejections_total\{type="scrape",service="gateway"\} [1-9]/);
     expect(metrics.body).toMatch(
       /admission_backlog_messages\{type="scrape",service="gateway"\} (2[1-9]|[3-9]\d|\d{3,})/,
     );
 
-    system.startService('scraper');
+    e2e.system.startService('scraper');
     const again = await eventually(
       'scrape submissions to be accepted once the backlog drained',
       async () => {
@@ -103,7 +93,7 @@ describe('admission control (end to end)', () => {
       90_000,
     );
     accepted.push(again.body.id as string);
-    const jobs = await Promise.all(accepted.map((id) => api.terminal(id)));
+    const jobs = await Promise.all(accepted.map((id) => e2e.api.terminal(id)));
     expect(jobs.map((job) => job.status)).toEqual(accepted.map(() => 'SUCCEEDED'));
   });
 });

@@ -1,12 +1,11 @@
 import { drawingSheet } from '../../services/documents/src/core/testing/drawing-sheets';
-import { ApiClient } from '../support/api-client';
 import {
   completedStages,
   finishedDocument,
   scannedDrawingSet,
   uploadDocument,
 } from '../support/document-client';
-import { SystemUnderTest } from '../support/system-under-test';
+import { useSystemUnderTest } from '../support/e2e-system';
 import { eventually } from '../support/wait';
 
 const PAGES = 8;
@@ -17,30 +16,23 @@ const DPI = 100;
  * scanned set are in flight and started again: no page is lost and none is recorded twice.
  */
 describe('killing the OCR stage mid-document (end to end)', () => {
-  let system: SystemUnderTest;
-  let api: ApiClient;
   let ocr: string;
 
-  beforeAll(async () => {
-    system = await SystemUnderTest.start({
-      services: ['gateway', 'projector'],
-      env: { DOCUMENTS_DPI: String(DPI), OCR_WORKERS: '1' },
-    });
-    system.startService('documents', 1, { DOCUMENTS_STAGES: 'split,classify,scale' });
-    ocr = system.startService('documents', 2, { DOCUMENTS_STAGES: 'ocr' });
-    api = new ApiClient(system.baseUrl);
+  const e2e = useSystemUnderTest({
+    services: ['gateway', 'projector'],
+    env: { DOCUMENTS_DPI: String(DPI), OCR_WORKERS: '1' },
   });
-
-  afterAll(async () => {
-    await system?.stop();
+  beforeAll(async () => {
+    e2e.system.startService('documents', 1, { DOCUMENTS_STAGES: 'split,classify,scale' });
+    ocr = e2e.system.startService('documents', 2, { DOCUMENTS_STAGES: 'ocr' });
   });
 
   const ocrPages = async (id: string): Promise<string[]> =>
-    (await completedStages(api, id)).filter((stage) => stage.startsWith('ocr:'));
+    (await completedStages(e2e.api, id)).filter((stage) => stage.startsWith('ocr:'));
 
   it('loses no page and duplicates none', async () => {
     const pdf = await scannedDrawingSet(PAGES, DPI);
-    const accepted = await uploadDocument(system.baseUrl, pdf, 'crash-set.pdf');
+    const accepted = await uploadDocument(e2e.system.baseUrl, pdf, 'crash-set.pdf');
     expect(accepted.status).toBe(202);
     const id = accepted.body.id as string;
 
@@ -52,13 +44,13 @@ describe('killing the OCR stage mid-document (end to end)', () => {
       },
       180_000,
     );
-    const exit = await system.supervisor.kill(ocr, 'SIGKILL');
+    const exit = await e2e.system.supervisor.kill(ocr, 'SIGKILL');
     expect(exit.signal).toBe('SIGKILL');
     // The kill hit mid-document: pages were still waiting for OCR.
     expect(doneBeforeKill).toBeLessThan(PAGES);
 
-    await system.supervisor.restart(ocr);
-    const document = await finishedDocument(api, id, 240_000);
+    await e2e.system.supervisor.restart(ocr);
+    const document = await finishedDocument(e2e.api, id, 240_000);
 
     expect(document.status).toBe('READY');
     expect(document.progress).toEqual({ pagesDone: PAGES, pagesTotal: PAGES });
@@ -68,7 +60,7 @@ describe('killing the OCR stage mid-document (end to end)', () => {
     expect(document.pages.map((page) => page.classification?.label)).toEqual(
       Array.from({ length: PAGES }, (_, i) => drawingSheet(i).label),
     );
-    const completed = await completedStages(api, id);
+    const completed = await completedStages(e2e.api, id);
     for (const stage of ['ocr', 'classify', 'scale']) {
       const pages = completed.filter((entry) => entry.startsWith(`${stage}:`)).sort();
       expect(pages).toEqual(Array.from({ length: PAGES }, (_, i) => `${stage}:${i + 1}`).sort());

@@ -1,8 +1,7 @@
 import { buildTestPdf } from '../../services/documents/src/core/testing/pdf-builder';
 import { encodeGrayPng, solidGray } from '../../services/documents/src/core/testing/raster-builder';
-import { ApiClient } from '../support/api-client';
 import { completedStages, finishedDocument, uploadDocument } from '../support/document-client';
-import { SystemUnderTest } from '../support/system-under-test';
+import { useSystemUnderTest } from '../support/e2e-system';
 
 /** A three-sheet drawing set: a floor plan at 1:100, a door schedule, and an elevation at 1/4" = 1'-0". */
 function drawingSet(): Buffer {
@@ -40,24 +39,14 @@ function drawingSet(): Buffer {
 }
 
 describe('document pipeline (end to end)', () => {
-  let system: SystemUnderTest;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    system = await SystemUnderTest.start({
-      services: ['gateway', 'documents', 'projector'],
-      env: { MAX_UPLOAD_BYTES: String(256 * 1024), DOCUMENTS_DPI: '72' },
-    });
-    api = new ApiClient(system.baseUrl);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
+  const e2e = useSystemUnderTest({
+    services: ['gateway', 'documents', 'projector'],
+    env: { MAX_UPLOAD_BYTES: String(256 * 1024), DOCUMENTS_DPI: '72' },
   });
 
   const upload = (bytes: Buffer, filename: string): ReturnType<typeof uploadDocument> =>
-    uploadDocument(system.baseUrl, bytes, filename);
-  const ready = (id: string): ReturnType<typeof finishedDocument> => finishedDocument(api, id);
+    uploadDocument(e2e.system.baseUrl, bytes, filename);
+  const ready = (id: string): ReturnType<typeof finishedDocument> => finishedDocument(e2e.api, id);
 
   it('splits, reads, classifies and finds the scale of every page', async () => {
     const pdf = drawingSet();
@@ -94,9 +83,9 @@ describe('document pipeline (end to end)', () => {
     expect(schedule.scale?.findings).toEqual([expect.objectContaining({ notToScale: true })]);
     expect(elevation.scale?.primary).toMatchObject({ ratio: 48 });
 
-    const job = await api.job(id);
+    const job = await e2e.api.job(id);
     expect(job).toMatchObject({ type: 'document', status: 'SUCCEEDED' });
-    const completed = await completedStages(api, id);
+    const completed = await completedStages(e2e.api, id);
     expect(completed.sort()).toEqual(
       [
         'split:-',
@@ -122,7 +111,7 @@ describe('document pipeline (end to end)', () => {
     expect(document.status).toBe('ERROR');
     expect(document.error).toEqual({ page: null, code: 'CORRUPT_DOCUMENT', message: expect.any(String) });
     expect(document.progress).toEqual({ pagesDone: 0, pagesTotal: null });
-    const job = await api.job(id);
+    const job = await e2e.api.job(id);
     expect(job.status).toBe('FAILED');
     expect((job.error as { code: string }).code).toBe('CORRUPT_DOCUMENT');
 
@@ -131,9 +120,11 @@ describe('document pipeline (end to end)', () => {
     expect(text.headers.get('content-type')).toContain('application/problem+json');
     expect((await upload(Buffer.alloc(0), 'empty.pdf')).status).toBe(400);
     expect((await upload(Buffer.alloc(300 * 1024, 0x20), 'huge.pdf')).status).toBe(413);
-    const noFile = await fetch(`${system.baseUrl}/documents`, { method: 'POST', body: new FormData() });
+    const noFile = await fetch(`${e2e.system.baseUrl}/documents`, { method: 'POST', body: new FormData() });
     expect(noFile.status).toBe(400);
-    expect((await api.request('GET', '/documents/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await e2e.api.request('GET', '/documents/00000000-0000-4000-8000-000000000000')).status).toBe(
+      404,
+    );
   });
 
   it('runs an image page through Tesseract OCR', async () => {
@@ -149,10 +140,9 @@ describe('document pipeline (end to end)', () => {
   });
 
   it('describes the document resources in the OpenAPI document', async () => {
-    const openapi = await api.request<{ components: { schemas: Record<string, { properties: object }> } }>(
-      'GET',
-      '/docs/openapi.json',
-    );
+    const openapi = await e2e.api.request<{
+      components: { schemas: Record<string, { properties: object }> };
+    }>('GET', '/docs/openapi.json');
     const schemas = openapi.body.components.schemas;
     expect(Object.keys(schemas.DocumentResponse.properties)).toEqual(
       expect.arrayContaining(['id', 'status', 'filename', 'pageCount', 'progress', 'error', 'pages']),

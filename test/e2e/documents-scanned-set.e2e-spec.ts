@@ -1,7 +1,6 @@
 import { drawingSheet } from '../../services/documents/src/core/testing/drawing-sheets';
-import { ApiClient } from '../support/api-client';
 import { getDocument, scannedDrawingSet, uploadDocument } from '../support/document-client';
-import { SystemUnderTest } from '../support/system-under-test';
+import { useSystemUnderTest } from '../support/e2e-system';
 import { TestSite } from '../support/test-site';
 import { eventually } from '../support/wait';
 
@@ -35,26 +34,16 @@ const riskJob = {
 /** A scanned 20-sheet set through split, OCR, classify and scale while scrape and risk jobs keep flowing. */
 describe('scanned drawing set under mixed load (end to end)', () => {
   const site = new TestSite();
-  let system: SystemUnderTest;
-  let api: ApiClient;
 
-  beforeAll(async () => {
-    await site.start();
-    system = await SystemUnderTest.start({
-      services: ['gateway', 'projector', 'documents', 'scraper', 'risk'],
-      env: { SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1', DOCUMENTS_DPI: String(DPI), RISK_THREADS: '1' },
-    });
-    api = new ApiClient(system.baseUrl);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await site.stop();
+  const e2e = useSystemUnderTest({
+    site,
+    services: ['gateway', 'projector', 'documents', 'scraper', 'risk'],
+    env: { SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1', DOCUMENTS_DPI: String(DPI), RISK_THREADS: '1' },
   });
 
   it('finishes every page READY with its label and scale while other jobs succeed alongside', async () => {
     const pdf = await scannedDrawingSet(PAGES, DPI);
-    const accepted = await uploadDocument(system.baseUrl, pdf, 'scanned-set.pdf');
+    const accepted = await uploadDocument(e2e.system.baseUrl, pdf, 'scanned-set.pdf');
     expect(accepted.status).toBe(202);
     const id = accepted.body.id as string;
 
@@ -65,12 +54,12 @@ describe('scanned drawing set under mixed load (end to end)', () => {
     const document = await eventually(
       'the scanned set to finish',
       async () => {
-        const current = await getDocument(api, id);
+        const current = await getDocument(e2e.api, id);
         if (current.status === 'READY' || current.status === 'ERROR') return current;
         if (current.status === 'PROCESSING' && current.progress.pagesDone > submittedAtPagesDone) {
           submittedAtPagesDone = current.progress.pagesDone;
-          otherJobs.push(await api.submitScrape(`${site.baseUrl}/article`));
-          const risk = await api.submit(riskJob);
+          otherJobs.push(await e2e.api.submitScrape(`${site.baseUrl}/article`));
+          const risk = await e2e.api.submit(riskJob);
           if (risk.status !== 202)
             throw new Error(`risk submit: ${risk.status} ${JSON.stringify(risk.body)}`);
           otherJobs.push(risk.body.id as string);
@@ -109,9 +98,9 @@ describe('scanned drawing set under mixed load (end to end)', () => {
 
     // Other job types kept flowing: every one succeeded, and some of each finished before the set did.
     expect(otherJobs.length).toBeGreaterThanOrEqual(2 * 5);
-    const documentJob = await api.job(id);
+    const documentJob = await e2e.api.job(id);
     expect(documentJob.status).toBe('SUCCEEDED');
-    const others = await Promise.all(otherJobs.map((job) => api.terminal(job, 120_000)));
+    const others = await Promise.all(otherJobs.map((job) => e2e.api.terminal(job, 120_000)));
     expect(others.map((job) => job.status)).toEqual(others.map(() => 'SUCCEEDED'));
     const finishedBeforeSet = others.filter(
       (job) => Date.parse(job.finishedAt as string) < Date.parse(documentJob.finishedAt as string),

@@ -1,7 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { encodeGrayPng, solidGray } from '../../services/documents/src/core/testing/raster-builder';
-import { ApiClient } from '../support/api-client';
-import { SystemUnderTest } from '../support/system-under-test';
+import { useSystemUnderTest } from '../support/e2e-system';
 import { TestSite } from '../support/test-site';
 import { eventually } from '../support/wait';
 
@@ -34,31 +33,25 @@ const LOW_FINISHED_AT_MOST = LOW_JOBS - 20;
  */
 describe('priorities (end to end)', () => {
   const site = new TestSite();
-  let system: SystemUnderTest;
-  let api: ApiClient;
 
-  beforeAll(async () => {
-    await site.start();
-    system = await SystemUnderTest.start({
-      // The scraper starts once the backlog is in Kafka.
-      services: ['gateway', 'projector'],
-      env: {
-        SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
-        STAGE_CONCURRENCY: String(SLOTS),
-        // Held pages must not time out while the test submits the high jobs.
-        SCRAPER_TIMEOUT_MS: '60000',
-      },
-    });
-    api = new ApiClient(system.baseUrl);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await site.stop();
+  const e2e = useSystemUnderTest({
+    site,
+    // The scraper starts once the backlog is in Kafka.
+    services: ['gateway', 'projector'],
+    env: {
+      SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
+      STAGE_CONCURRENCY: String(SLOTS),
+      // Held pages must not time out while the test submits the high jobs.
+      SCRAPER_TIMEOUT_MS: '60000',
+    },
   });
 
   async function submit(priority: 'high' | 'low', path: string): Promise<string> {
-    const response = await api.submit({ type: 'scrape', input: { url: `${site.baseUrl}${path}` }, priority });
+    const response = await e2e.api.submit({
+      type: 'scrape',
+      input: { url: `${site.baseUrl}${path}` },
+      priority,
+    });
     if (response.status !== 202)
       throw new Error(`submit: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body.id as string;
@@ -71,7 +64,7 @@ describe('priorities (end to end)', () => {
       const group = Array.from({ length: 10 }, (_, j) => submit('low', `/delay/${LOW_PAGE_MS}/low-${i + j}`));
       lowIds.push(...(await Promise.all(group)));
     }
-    system.startService('scraper');
+    e2e.system.startService('scraper');
     // Every slot is busy with a low job (and no more than that run at once); more wait for a slot.
     await eventually(
       'the scraper to be busy with low jobs',
@@ -85,7 +78,7 @@ describe('priorities (end to end)', () => {
     );
     site.releaseDelayed();
 
-    const jobs = await Promise.all([...highIds, ...lowIds].map((id) => api.terminal(id, 180_000)));
+    const jobs = await Promise.all([...highIds, ...lowIds].map((id) => e2e.api.terminal(id, 180_000)));
     for (const job of jobs) expect(job).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
     const high = jobs.slice(0, HIGH_JOBS);
     expect(high.map((job) => job.priority)).toEqual(Array(HIGH_JOBS).fill('high'));
@@ -99,12 +92,12 @@ describe('priorities (end to end)', () => {
   async function messagesIn(topic: string): Promise<number> {
     const admin = new Kafka({
       clientId: 'priorities-e2e',
-      brokers: [system.env.KAFKA_BROKERS!],
+      brokers: [e2e.system.env.KAFKA_BROKERS!],
       logLevel: logLevel.NOTHING,
     }).admin();
     await admin.connect();
     try {
-      const offsets = await admin.fetchTopicOffsets(system.topicPrefix + topic);
+      const offsets = await admin.fetchTopicOffsets(e2e.system.topicPrefix + topic);
       return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
     } finally {
       await admin.disconnect();
@@ -115,7 +108,7 @@ describe('priorities (end to end)', () => {
     const form = new FormData();
     form.append('file', new Blob([encodeGrayPng(solidGray(8, 8, 200))]), 'page.png');
     for (const [name, value] of Object.entries(fields)) form.append(name, value);
-    return fetch(`${system.baseUrl}/documents`, { method: 'POST', body: form });
+    return fetch(`${e2e.system.baseUrl}/documents`, { method: 'POST', body: form });
   }
 
   it('publishes each request to its priority’s topic, documents included, and refuses unknown priorities', async () => {
@@ -132,7 +125,7 @@ describe('priorities (end to end)', () => {
     expect(await messagesIn('jobs.requested')).toBe(1);
     const lowId = ((await low.json()) as { id: string }).id;
     await eventually(`document job ${lowId} to be listed as low priority`, async () =>
-      (await api.job(lowId)).priority === 'low' ? true : undefined,
+      (await e2e.api.job(lowId)).priority === 'low' ? true : undefined,
     );
 
     const invalid = await uploadDocument({ priority: 'urgent' });

@@ -1,5 +1,4 @@
-import { ApiClient } from '../support/api-client';
-import { SystemUnderTest } from '../support/system-under-test';
+import { useSystemUnderTest } from '../support/e2e-system';
 import { TestSite } from '../support/test-site';
 import { eventually } from '../support/wait';
 
@@ -22,40 +21,35 @@ interface ProjectionsStatus {
  */
 describe('projection rebuild (end to end)', () => {
   const site = new TestSite();
-  let system: SystemUnderTest;
-  let api: ApiClient;
   const ids: string[] = [];
 
-  beforeAll(async () => {
-    await site.start();
-    system = await SystemUnderTest.start({
-      services: ['gateway', 'scraper', 'projector'],
-      env: {
-        SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
-        SCRAPER_TIMEOUT_MS: '1500',
-        RETRY_MAX_ATTEMPTS: '4',
-        RETRY_BASE_DELAY_MS: '100',
-      },
-    });
-    api = new ApiClient(system.baseUrl);
-    const paths = ['/article', '/missing', '/flaky/rebuild', '/no-title', '/redirect/3', '/legacy', '/json'];
-    for (const path of paths) ids.push(await api.submitScrape(`${site.baseUrl}${path}`));
-    ids.push(await api.submitScrape(`${site.baseUrl}/base`, { 'Idempotency-Key': 'rebuild-e2e' }));
-    for (const id of ids) await api.terminal(id);
+  const e2e = useSystemUnderTest({
+    site,
+    services: ['gateway', 'scraper', 'projector'],
+    env: {
+      SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
+      SCRAPER_TIMEOUT_MS: '1500',
+      RETRY_MAX_ATTEMPTS: '4',
+      RETRY_BASE_DELAY_MS: '100',
+    },
   });
-
-  afterAll(async () => {
-    await system?.stop();
-    await site.stop();
+  beforeAll(async () => {
+    const paths = ['/article', '/missing', '/flaky/rebuild', '/no-title', '/redirect/3', '/legacy', '/json'];
+    for (const path of paths) ids.push(await e2e.api.submitScrape(`${site.baseUrl}${path}`));
+    ids.push(await e2e.api.submitScrape(`${site.baseUrl}/base`, { 'Idempotency-Key': 'rebuild-e2e' }));
+    for (const id of ids) await e2e.api.terminal(id);
   });
 
   /** Every job, its events, and the job list, as the API returns them. */
   async function snapshot(): Promise<string> {
     const out: unknown[] = [];
     for (const id of ids) {
-      out.push(await api.request('GET', `/jobs/${id}`), await api.request('GET', `/jobs/${id}/events`));
+      out.push(
+        await e2e.api.request('GET', `/jobs/${id}`),
+        await e2e.api.request('GET', `/jobs/${id}/events`),
+      );
     }
-    out.push(await api.request('GET', '/jobs?limit=200'), await api.request('GET', '/jobs?limit=3'));
+    out.push(await e2e.api.request('GET', '/jobs?limit=200'), await e2e.api.request('GET', '/jobs?limit=3'));
     return JSON.stringify(
       out.map((r) =>
         (r as { status: number; body: unknown }).status === 200 ? (r as { body: unknown }).body : r,
@@ -64,7 +58,7 @@ describe('projection rebuild (end to end)', () => {
   }
 
   const status = async (): Promise<ProjectionsStatus> => {
-    const response = await api.request<ProjectionsStatus>('GET', '/admin/projections');
+    const response = await e2e.api.request<ProjectionsStatus>('GET', '/admin/projections');
     expect(response.status).toBe(200);
     return response.body;
   };
@@ -79,12 +73,15 @@ describe('projection rebuild (end to end)', () => {
 
   it('rebuilds every read model from the log, with identical answers afterwards', async () => {
     const before = await snapshot();
-    const started = await api.request<ProjectionsStatus>('POST', '/admin/projections/rebuild');
+    const started = await e2e.api.request<ProjectionsStatus>('POST', '/admin/projections/rebuild');
     expect(started.status).toBe(202);
     expect(started.headers.get('location')).toBe('/admin/projections');
     expect(started.body).toMatchObject({ state: 'running', rebuildId: expect.any(String) });
 
-    const again = await api.request<{ status: number; title: string }>('POST', '/admin/projections/rebuild');
+    const again = await e2e.api.request<{ status: number; title: string }>(
+      'POST',
+      '/admin/projections/rebuild',
+    );
     if (again.status === 409) {
       expect(again.headers.get('content-type')).toContain('application/problem+json');
       expect(again.body).toMatchObject({ status: 409, title: 'Conflict' });
@@ -110,9 +107,9 @@ describe('projection rebuild (end to end)', () => {
   });
 
   it('keeps working after the swap: new jobs project, idempotency keys survived', async () => {
-    const id = await api.submitScrape(`${site.baseUrl}/article`);
-    expect(await api.terminal(id)).toMatchObject({ status: 'SUCCEEDED' });
-    const replay = await api.submit(
+    const id = await e2e.api.submitScrape(`${site.baseUrl}/article`);
+    expect(await e2e.api.terminal(id)).toMatchObject({ status: 'SUCCEEDED' });
+    const replay = await e2e.api.submit(
       { type: 'scrape', input: { url: `${site.baseUrl}/base` } },
       { 'Idempotency-Key': 'rebuild-e2e' },
     );
@@ -121,11 +118,11 @@ describe('projection rebuild (end to end)', () => {
   });
 
   it('answers 503 problem+json when the projector is unreachable', async () => {
-    await system.supervisor.stop('projector');
-    const response = await api.request('GET', '/admin/projections');
+    await e2e.system.supervisor.stop('projector');
+    const response = await e2e.api.request('GET', '/admin/projections');
     expect(response.status).toBe(503);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(response.body).toMatchObject({ status: 503, title: 'Service Unavailable' });
-    expect((await api.request('POST', '/admin/projections/rebuild')).status).toBe(503);
+    expect((await e2e.api.request('POST', '/admin/projections/rebuild')).status).toBe(503);
   });
 });

@@ -1,8 +1,11 @@
-import { ApiClient } from '../support/api-client';
-import { SystemUnderTest } from '../support/system-under-test';
+import { Topics } from '@app/contracts';
+import { consumerGroup } from '../support/consumer-groups';
+import { useSystemUnderTest } from '../support/e2e-system';
 import { TestSite } from '../support/test-site';
 import { eventually } from '../support/wait';
 
+/** The part of `POST /admin/replay`'s answer these tests read. */
+type ReplayAccepted = { groups: { groupId: string; mode: string }[] };
 type Envelope = { id: string; type: string; run?: number; data: Record<string, unknown> };
 
 const PAGE = (title: string): string => `<html><head><title>${title}</title></head><body></body></html>`;
@@ -15,43 +18,33 @@ const PAGE = (title: string): string => `<html><head><title>${title}</title></he
  */
 describe('re-runs and stage replay (end to end)', () => {
   const site = new TestSite();
-  let system: SystemUnderTest;
-  let api: ApiClient;
 
   const events = async (id: string): Promise<Envelope[]> =>
-    (await api.request<Envelope[]>('GET', `/jobs/${id}/events`)).body;
+    (await e2e.api.request<Envelope[]>('GET', `/jobs/${id}/events`)).body;
 
-  beforeAll(async () => {
-    await site.start();
-    system = await SystemUnderTest.start({
-      env: { SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1', RETRY_BASE_DELAY_MS: '100', SCRAPER_TIMEOUT_MS: '5000' },
-    });
-    api = new ApiClient(system.baseUrl);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await site.stop();
+  const e2e = useSystemUnderTest({
+    site,
+    env: { SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1', RETRY_BASE_DELAY_MS: '100', SCRAPER_TIMEOUT_MS: '5000' },
   });
 
   it('retries a failed job as its next run; the history keeps both runs', async () => {
     site.serve('/flaky-then-fixed', { status: 404, body: 'gone' });
-    const id = await api.submitScrape(`${site.baseUrl}/flaky-then-fixed`);
-    const failed = await api.terminal(id);
+    const id = await e2e.api.submitScrape(`${site.baseUrl}/flaky-then-fixed`);
+    const failed = await e2e.api.terminal(id);
     expect(failed).toMatchObject({ status: 'FAILED', run: 0, error: { code: 'HTTP_404' } });
 
     // The page is fixed, but slow: the job is still running when the second retry arrives.
     site.serve('/flaky-then-fixed', { status: 200, body: PAGE('Fixed'), delayMs: 1500 });
-    const retried = await api.request('POST', `/jobs/${id}/retry`);
+    const retried = await e2e.api.request('POST', `/jobs/${id}/retry`);
     expect(retried.status).toBe(202);
     expect(retried.body).toEqual({ id, status: 'PENDING', run: 1, stage: 'scrape', republished: 1 });
-    expect((await api.job(id)).status).toMatch(/PENDING|RUNNING/);
+    expect((await e2e.api.job(id)).status).toMatch(/PENDING|RUNNING/);
 
-    const again = await api.request('POST', `/jobs/${id}/retry`);
+    const again = await e2e.api.request('POST', `/jobs/${id}/retry`);
     expect(again.status).toBe(409);
     expect(again.headers.get('content-type')).toContain('application/problem+json');
 
-    const done = await api.terminal(id);
+    const done = await e2e.api.terminal(id);
     expect(done).toMatchObject({ status: 'SUCCEEDED', run: 1, error: null, result: { title: 'Fixed' } });
     const history = await events(id);
     expect(history.map((e) => `${e.type}:${e.run ?? 0}`)).toEqual([
@@ -66,10 +59,12 @@ describe('re-runs and stage replay (end to end)', () => {
   });
 
   it('answers 404 and 400 for re-runs it cannot do', async () => {
-    expect((await api.request('POST', '/jobs/00000000-0000-4000-8000-000000000000/retry')).status).toBe(404);
-    expect((await api.request('POST', '/jobs/not-a-uuid/retry')).status).toBe(404);
-    const id = await api.submitScrape(`${site.baseUrl}/article`);
-    await api.terminal(id);
+    expect((await e2e.api.request('POST', '/jobs/00000000-0000-4000-8000-000000000000/retry')).status).toBe(
+      404,
+    );
+    expect((await e2e.api.request('POST', '/jobs/not-a-uuid/retry')).status).toBe(404);
+    const id = await e2e.api.submitScrape(`${site.baseUrl}/article`);
+    await e2e.api.terminal(id);
     const bad: unknown[] = [
       {},
       { stage: 'scrape' },
@@ -81,7 +76,7 @@ describe('re-runs and stage replay (end to end)', () => {
       [],
     ];
     for (const body of bad) {
-      const response = await api.request('POST', '/admin/replay', { json: body });
+      const response = await e2e.api.request('POST', '/admin/replay', { json: body });
       expect([JSON.stringify(body), response.status]).toEqual([JSON.stringify(body), 400]);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
     }
@@ -89,17 +84,17 @@ describe('re-runs and stage replay (end to end)', () => {
 
   it('replays a stopped stage from the beginning with a new version: results supersede, history keeps both', async () => {
     site.serve('/versioned', { status: 200, body: PAGE('Versioned') });
-    const id = await api.submitScrape(`${site.baseUrl}/versioned`);
-    const first = await api.terminal(id);
+    const id = await e2e.api.submitScrape(`${site.baseUrl}/versioned`);
+    const first = await e2e.api.terminal(id);
     expect(first).toMatchObject({ status: 'SUCCEEDED', stages: [{ stageVersion: 'scraper@1' }] });
     const hits = site.hitCount('/versioned');
 
-    await system.supervisor.stop('scraper');
+    await e2e.system.supervisor.stop('scraper');
     // A consumer that just left may keep the group in PreparingRebalance/Stable briefly.
     const replay = await eventually(
       'the scraper group to be idle and reset',
       async () => {
-        const response = await api.request<{ groups: { groupId: string; mode: string }[] }>(
+        const response = await e2e.api.request<{ groups: { groupId: string; mode: string }[] }>(
           'POST',
           '/admin/replay',
           {
@@ -113,11 +108,11 @@ describe('re-runs and stage replay (end to end)', () => {
     );
     expect(replay.groups.map((g) => g.groupId)).toContain('scraper');
 
-    system.startService('scraper', undefined, { STAGE_VERSION: 'scraper@2' });
+    e2e.system.startService('scraper', undefined, { STAGE_VERSION: 'scraper@2' });
     const superseded = await eventually(
       'the job to carry the new version’s result',
       async () => {
-        const job = await api.job(id);
+        const job = await e2e.api.job(id);
         const stages = job.stages as { stageVersion: string; status: string }[];
         return job.status === 'SUCCEEDED' &&
           stages[0]?.stageVersion === 'scraper@2' &&
@@ -139,12 +134,12 @@ describe('re-runs and stage replay (end to end)', () => {
   it('replays a running stage: its members rewind, and the same version dedupes its results', async () => {
     const before = new Date().toISOString();
     site.serve('/live-replay', { status: 200, body: PAGE('Live') });
-    const id = await api.submitScrape(`${site.baseUrl}/live-replay`);
-    await api.terminal(id);
+    const id = await e2e.api.submitScrape(`${site.baseUrl}/live-replay`);
+    await e2e.api.terminal(id);
     const history = await events(id);
     const hits = site.hitCount('/live-replay');
 
-    const response = await api.request<{ groups: { mode: string }[] }>('POST', '/admin/replay', {
+    const response = await e2e.api.request<ReplayAccepted>('POST', '/admin/replay', {
       json: { stage: 'scrape', from: before },
     });
     expect(response.status).toBe(202);
@@ -154,9 +149,19 @@ describe('re-runs and stage replay (end to end)', () => {
     await eventually('the scraper to re-run the job', async () =>
       site.hitCount('/live-replay') > hits ? true : undefined,
     );
-    // A re-run's outputs would be folded within a moment; wait until a later job is done to be sure.
-    const later = await api.submitScrape(`${site.baseUrl}/article`);
-    await api.terminal(later);
+    // Settled on the replayed job itself: the stage's groups committed past the replayed records
+    // (a batch commits after its outputs are acknowledged), then the projector committed past all of
+    // scrape.events as it is after that (it commits after folding), so the re-run's outputs are folded.
+    const stageGroups = response.body.groups.map((group) => group.groupId);
+    await eventually('the stage to commit past the replayed records', async () => {
+      const groups = await Promise.all(stageGroups.map((groupId) => consumerGroup(e2e.api, groupId)));
+      return groups.every((group) => group !== undefined && group.totalLag === 0) ? true : undefined;
+    });
+    await eventually('the projector to fold everything on scrape.events', async () => {
+      const projector = await consumerGroup(e2e.api, 'projector');
+      const partitions = projector?.partitions.filter((p) => p.topic === Topics.ScrapeEvents) ?? [];
+      return partitions.length > 0 && partitions.every((p) => p.lag === 0) ? true : undefined;
+    });
     expect(await events(id)).toEqual(history);
   });
 });

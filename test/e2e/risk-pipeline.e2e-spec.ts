@@ -1,5 +1,4 @@
-import { ApiClient } from '../support/api-client';
-import { SystemUnderTest } from '../support/system-under-test';
+import { useSystemUnderTest } from '../support/e2e-system';
 
 /** Daily returns from a fixed linear congruential generator: the same series on every run. */
 function series(seed: number, n: number, scale: number): number[] {
@@ -39,25 +38,15 @@ function referenceHistorical(confidence: number, horizonDays: number): { var: nu
 }
 
 describe('risk pipeline (end to end)', () => {
-  let system: SystemUnderTest;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    system = await SystemUnderTest.start({
-      services: ['gateway', 'risk', 'projector'],
-      env: { RISK_THREADS: '1' },
-    });
-    api = new ApiClient(system.baseUrl);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
+  const e2e = useSystemUnderTest({
+    services: ['gateway', 'risk', 'projector'],
+    env: { RISK_THREADS: '1' },
   });
 
   const submitRisk = async (input: Record<string, unknown>): Promise<Record<string, unknown>> => {
-    const response = await api.submit({ type: 'risk', input });
+    const response = await e2e.api.submit({ type: 'risk', input });
     expect(response.status).toBe(202);
-    return api.terminal(response.body.id as string);
+    return e2e.api.terminal(response.body.id as string);
   };
 
   it('computes historical VaR and ES matching the formulas', async () => {
@@ -164,7 +153,7 @@ describe('risk pipeline (end to end)', () => {
       },
     ],
   ])('answers 400 with field errors for %s', async (_name, input) => {
-    const response = await api.submit({ type: 'risk', input });
+    const response = await e2e.api.submit({ type: 'risk', input });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     const errors = response.body.errors as { path: string; message: string }[];
@@ -177,7 +166,7 @@ describe('risk pipeline (end to end)', () => {
       type: 'risk',
       input: { method: 'parametric', confidence: 0.99, horizonDays: 1, positions, returns },
     }).replace(String(returns.AAA[3]), '1e999');
-    const response = await api.request('POST', '/jobs', {
+    const response = await e2e.api.request('POST', '/jobs', {
       rawBody: body,
       headers: { 'content-type': 'application/json' },
     });

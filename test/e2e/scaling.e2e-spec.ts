@@ -1,6 +1,5 @@
-import { ApiClient } from '../support/api-client';
 import { consumerGroup, partitionsOf, sharesAllPartitions } from '../support/consumer-groups';
-import { SystemUnderTest } from '../support/system-under-test';
+import { useSystemUnderTest } from '../support/e2e-system';
 import { TestSite } from '../support/test-site';
 import { eventually } from '../support/wait';
 
@@ -10,39 +9,33 @@ import { eventually } from '../support/wait';
  */
 describe('scaling a stage (end to end)', () => {
   const site = new TestSite();
-  let system: SystemUnderTest;
-  let api: ApiClient;
   let replicas: string[];
 
-  beforeAll(async () => {
-    await site.start();
-    system = await SystemUnderTest.start({
-      services: ['gateway', 'projector'],
-      env: {
-        SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
-        // Few jobs in flight per replica, so the work is spread and the killed one has some unfinished.
-        STAGE_CONCURRENCY: '1',
-        STAGE_PARTITIONS_CONCURRENTLY: '2',
-        // The group notices the killed replica after this long (the minimum Kafka allows is 6 s).
-        KAFKA_SESSION_TIMEOUT_MS: '8000',
-      },
-    });
-    api = new ApiClient(system.baseUrl);
-    replicas = system.startReplicas('scraper', 3);
+  const e2e = useSystemUnderTest({
+    site,
+    services: ['gateway', 'projector'],
+    env: {
+      SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
+      // Few jobs in flight per replica, so the work is spread and the killed one has some unfinished.
+      STAGE_CONCURRENCY: '1',
+      STAGE_PARTITIONS_CONCURRENTLY: '2',
+      // The group notices the killed replica after this long (the minimum Kafka allows is 6 s).
+      KAFKA_SESSION_TIMEOUT_MS: '8000',
+    },
   });
-
-  afterAll(async () => {
-    await system?.stop();
-    await site.stop();
+  beforeAll(async () => {
+    replicas = e2e.system.startReplicas('scraper', 3);
   });
 
   const submitAll = (from: number, count: number): Promise<string[]> =>
     Promise.all(
-      Array.from({ length: count }, (_, i) => api.submitScrape(`${site.baseUrl}/delay/1000/job-${from + i}`)),
+      Array.from({ length: count }, (_, i) =>
+        e2e.api.submitScrape(`${site.baseUrl}/delay/1000/job-${from + i}`),
+      ),
     );
 
   const succeeded = async (ids: string[]): Promise<number> => {
-    const jobs = await Promise.all(ids.map((id) => api.job(id)));
+    const jobs = await Promise.all(ids.map((id) => e2e.api.job(id)));
     return jobs.filter((job) => job.status === 'SUCCEEDED').length;
   };
 
@@ -50,7 +43,7 @@ describe('scaling a stage (end to end)', () => {
     const group = await eventually(
       'three scraper replicas holding all 12 partitions of jobs.requested',
       async () => {
-        const found = await consumerGroup(api, 'scraper');
+        const found = await consumerGroup(e2e.api, 'scraper');
         return sharesAllPartitions(found, 3, 'jobs.requested') ? found : undefined;
       },
       90_000,
@@ -64,13 +57,13 @@ describe('scaling a stage (end to end)', () => {
     for (const partitions of held) expect(partitions.length).toBeGreaterThan(0);
     expect(held.flat().sort((a, b) => a - b)).toEqual([...Array(12).keys()]);
 
-    const all = await api.request<{ groups: { groupId: string }[] }>(
+    const all = await e2e.api.request<{ groups: { groupId: string }[] }>(
       'GET',
       '/admin/consumer-groups?all=true',
     );
     const controlGroups = all.body.groups.filter((g) => g.groupId.startsWith('scraper.control.'));
     expect(controlGroups).toHaveLength(3);
-    const bad = await api.request('GET', '/admin/consumer-groups?all=yes');
+    const bad = await e2e.api.request('GET', '/admin/consumer-groups?all=yes');
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toMatch(/^application\/problem\+json/);
 
@@ -81,24 +74,25 @@ describe('scaling a stage (end to end)', () => {
       60_000,
     );
     expect(await succeeded(first)).toBeLessThan(first.length);
-    await system.supervisor.kill(replicas[1], 'SIGKILL');
+    await e2e.system.supervisor.kill(replicas[1], 'SIGKILL');
     const second = await submitAll(60, 30);
     const ids = [...first, ...second];
 
     const survivors = await eventually(
       'the two surviving replicas to take over all 12 partitions',
       async () => {
-        const found = await consumerGroup(api, 'scraper');
+        const found = await consumerGroup(e2e.api, 'scraper');
         return sharesAllPartitions(found, 2, 'jobs.requested') ? found : undefined;
       },
       90_000,
     );
     expect(survivors.members.map((member) => member.clientId).sort()).toEqual(['scraper-1', 'scraper-3']);
 
-    const jobs = await Promise.all(ids.map((id) => api.terminal(id, 120_000)));
+    const jobs = await Promise.all(ids.map((id) => e2e.api.terminal(id, 120_000)));
     expect(jobs.map((job) => job.status)).toEqual(ids.map(() => 'SUCCEEDED'));
     for (const id of ids) {
-      const events = (await api.request<{ id: string; type: string }[]>('GET', `/jobs/${id}/events`)).body;
+      const events = (await e2e.api.request<{ id: string; type: string }[]>('GET', `/jobs/${id}/events`))
+        .body;
       expect(events.filter((event) => event.type === 'StageCompleted')).toHaveLength(1);
       expect(events.filter((event) => event.type === 'StageFailed')).toHaveLength(0);
       expect(new Set(events.map((event) => event.id)).size).toBe(events.length);

@@ -1,7 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { findFreePort } from '../../tools/stack/src';
-import { ApiClient } from '../support/api-client';
-import { SystemUnderTest } from '../support/system-under-test';
+import { useSystemUnderTest } from '../support/e2e-system';
 import { TestSite } from '../support/test-site';
 import { eventually } from '../support/wait';
 
@@ -11,31 +10,21 @@ import { eventually } from '../support/wait';
  */
 describe('scrape pipeline (end to end)', () => {
   const site = new TestSite();
-  let system: SystemUnderTest;
-  let api: ApiClient;
 
-  beforeAll(async () => {
-    await site.start();
-    system = await SystemUnderTest.start({
-      env: {
-        // The SSRF guard stays on; only the local test site's address is exempt.
-        SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
-        SCRAPER_TIMEOUT_MS: '1500',
-        SCRAPER_MAX_BYTES: String(1024 * 1024),
-        RETRY_MAX_ATTEMPTS: '4',
-        RETRY_BASE_DELAY_MS: '100',
-      },
-    });
-    api = new ApiClient(system.baseUrl);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await site.stop();
+  const e2e = useSystemUnderTest({
+    site,
+    env: {
+      // The SSRF guard stays on; only the local test site's address is exempt.
+      SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
+      SCRAPER_TIMEOUT_MS: '1500',
+      SCRAPER_MAX_BYTES: String(1024 * 1024),
+      RETRY_MAX_ATTEMPTS: '4',
+      RETRY_BASE_DELAY_MS: '100',
+    },
   });
 
   it('scrapes a real-world-shaped page into exactly the specified result', async () => {
-    const accepted = await api.submit({ type: 'scrape', input: { url: `${site.baseUrl}/article` } });
+    const accepted = await e2e.api.submit({ type: 'scrape', input: { url: `${site.baseUrl}/article` } });
     expect(accepted.status).toBe(202);
     expect(accepted.body).toEqual({
       id: expect.any(String),
@@ -45,7 +34,7 @@ describe('scrape pipeline (end to end)', () => {
     });
     expect(accepted.headers.get('location')).toBe(`/jobs/${accepted.body.id as string}`);
 
-    const job = await api.terminal(accepted.body.id as string);
+    const job = await e2e.api.terminal(accepted.body.id as string);
     expect(job.status).toBe('SUCCEEDED');
     expect(job.attempts).toBe(1);
     expect(job.error).toBeNull();
@@ -90,7 +79,7 @@ describe('scrape pipeline (end to end)', () => {
     ['/malformed', { title: 'Broken <b>page', h1: ['OneTwo'] }],
     ['/no-title', { title: null, h1: [], links: [] }],
   ])('scrapes %s', async (path, expected) => {
-    const job = await api.terminal(await api.submitScrape(`${site.baseUrl}${path}`));
+    const job = await e2e.api.terminal(await e2e.api.submitScrape(`${site.baseUrl}${path}`));
     expect(job.status).toBe('SUCCEEDED');
     const result = job.result as Record<string, unknown>;
     for (const [field, value] of Object.entries(expected)) {
@@ -99,7 +88,7 @@ describe('scrape pipeline (end to end)', () => {
   });
 
   it('resolves links against <base href>', async () => {
-    const job = await api.terminal(await api.submitScrape(`${site.baseUrl}/base`));
+    const job = await e2e.api.terminal(await e2e.api.submitScrape(`${site.baseUrl}/base`));
     const b = site.baseUrl;
     expect((job.result as { links: string[] }).links).toEqual([
       `${b}/docs/guide/intro.html`,
@@ -117,7 +106,7 @@ describe('scrape pipeline (end to end)', () => {
     ['/down/x', 'HTTP_503', 4],
     ['/slow/x', 'TIMEOUT', 4],
   ])('%s ends FAILED with %s after %i attempt(s)', async (path, code, attempts) => {
-    const job = await api.terminal(await api.submitScrape(`${site.baseUrl}${path}`));
+    const job = await e2e.api.terminal(await e2e.api.submitScrape(`${site.baseUrl}${path}`));
     expect(job.status).toBe('FAILED');
     expect(job.error).toEqual({ code, message: expect.any(String), retryable: attempts > 1 });
     expect(job.attempts).toBe(attempts);
@@ -125,19 +114,19 @@ describe('scrape pipeline (end to end)', () => {
   });
 
   it('fetches a 4xx page once (not retried)', async () => {
-    await api.terminal(await api.submitScrape(`${site.baseUrl}/missing`));
+    await e2e.api.terminal(await e2e.api.submitScrape(`${site.baseUrl}/missing`));
     const before = site.hitCount('/missing');
-    await api.terminal(await api.submitScrape(`${site.baseUrl}/missing`));
+    await e2e.api.terminal(await e2e.api.submitScrape(`${site.baseUrl}/missing`));
     expect(site.hitCount('/missing') - before).toBe(1);
   });
 
   it('retries a flaky 503 and succeeds, with attempts showing it', async () => {
-    const id = await api.submitScrape(`${site.baseUrl}/flaky/one`);
-    const job = await api.terminal(id);
+    const id = await e2e.api.submitScrape(`${site.baseUrl}/flaky/one`);
+    const job = await e2e.api.terminal(id);
     expect(job.status).toBe('SUCCEEDED');
     expect(job.attempts).toBe(3);
     expect(site.hitCount('/flaky/one')).toBe(3);
-    const events = (await api.request<{ type: string }[]>('GET', `/jobs/${id}/events`)).body.map(
+    const events = (await e2e.api.request<{ type: string }[]>('GET', `/jobs/${id}/events`)).body.map(
       (e) => e.type,
     );
     expect(events).toEqual([
@@ -153,7 +142,7 @@ describe('scrape pipeline (end to end)', () => {
 
   it('fails with NETWORK_ERROR when nothing listens', async () => {
     const closedPort = await findFreePort();
-    const job = await api.terminal(await api.submitScrape(`http://127.0.0.1:${closedPort}/`));
+    const job = await e2e.api.terminal(await e2e.api.submitScrape(`http://127.0.0.1:${closedPort}/`));
     expect(job.status).toBe('FAILED');
     expect((job.error as { code: string }).code).toBe('NETWORK_ERROR');
     expect(job.attempts).toBe(4);
@@ -165,7 +154,7 @@ describe('scrape pipeline (end to end)', () => {
     'http://[::1]/',
     'http://0.0.0.0/',
   ])('refuses %s with BLOCKED_ADDRESS (SSRF guard)', async (url) => {
-    const job = await api.terminal(await api.submitScrape(url));
+    const job = await e2e.api.terminal(await e2e.api.submitScrape(url));
     expect(job.status).toBe('FAILED');
     expect(job.error).toEqual({ code: 'BLOCKED_ADDRESS', message: expect.any(String), retryable: false });
     expect(job.attempts).toBe(1);
@@ -173,8 +162,8 @@ describe('scrape pipeline (end to end)', () => {
 
   it('runs a job once for the same Idempotency-Key and body, and refuses another body', async () => {
     const body = { type: 'scrape', input: { url: `${site.baseUrl}/flaky/idem` }, priority: 'high' };
-    const first = await api.submit(body, { 'Idempotency-Key': 'key-1' });
-    const again = await api.submit(
+    const first = await e2e.api.submit(body, { 'Idempotency-Key': 'key-1' });
+    const again = await e2e.api.submit(
       { priority: 'high', input: { url: `${site.baseUrl}/flaky/idem` }, type: 'scrape' },
       {
         'Idempotency-Key': 'key-1',
@@ -183,12 +172,12 @@ describe('scrape pipeline (end to end)', () => {
     expect(first.status).toBe(202);
     expect(again.status).toBe(202);
     expect(again.body.id).toBe(first.body.id);
-    await api.terminal(first.body.id as string);
-    const third = await api.submit(body, { 'Idempotency-Key': 'key-1' });
+    await e2e.api.terminal(first.body.id as string);
+    const third = await e2e.api.submit(body, { 'Idempotency-Key': 'key-1' });
     expect(third.body).toMatchObject({ id: first.body.id, status: 'SUCCEEDED' });
     expect(site.hitCount('/flaky/idem')).toBe(3); // 503, 503, 200: one job's attempts, not two jobs
 
-    const other = await api.submit(
+    const other = await e2e.api.submit(
       { type: 'scrape', input: { url: `${site.baseUrl}/article` } },
       { 'Idempotency-Key': 'key-1' },
     );
@@ -197,38 +186,38 @@ describe('scrape pipeline (end to end)', () => {
   });
 
   it('keeps a sane X-Request-ID as the correlation id, on the response, the job and every event', async () => {
-    const accepted = await api.submit(
+    const accepted = await e2e.api.submit(
       { type: 'scrape', input: { url: `${site.baseUrl}/article` } },
       { 'X-Request-ID': 'req-42:a.b' },
     );
     expect(accepted.headers.get('x-request-id')).toBe('req-42:a.b');
     const id = accepted.body.id as string;
-    const job = await api.terminal(id);
+    const job = await e2e.api.terminal(id);
     expect(job.correlationId).toBe('req-42:a.b');
     const events = (
-      await api.request<{ correlationId: string; jobId: string }[]>('GET', `/jobs/${id}/events`)
+      await e2e.api.request<{ correlationId: string; jobId: string }[]>('GET', `/jobs/${id}/events`)
     ).body;
     expect(events.length).toBeGreaterThanOrEqual(3);
     for (const event of events) expect(event).toMatchObject({ correlationId: 'req-42:a.b', jobId: id });
 
-    const insane = await api.submit(
+    const insane = await e2e.api.submit(
       { type: 'scrape', input: { url: `${site.baseUrl}/article` } },
       { 'X-Request-ID': 'bad id with spaces' },
     );
     const generated = insane.headers.get('x-request-id') ?? '';
     expect(generated).toMatch(/^[0-9a-f-]{36}$/);
-    expect((await api.job(insane.body.id as string)).correlationId).toBe(generated);
+    expect((await e2e.api.job(insane.body.id as string)).correlationId).toBe(generated);
   });
 
   it('writes events with key = job id, the JSON envelope and the correlation header', async () => {
-    const id = await api.submitScrape(`${site.baseUrl}/article`, { 'X-Request-ID': 'on-the-wire' });
-    await api.terminal(id);
+    const id = await e2e.api.submitScrape(`${site.baseUrl}/article`, { 'X-Request-ID': 'on-the-wire' });
+    await e2e.api.terminal(id);
     const kafka = new Kafka({ brokers: [process.env.KAFKA_BROKERS as string], logLevel: logLevel.NOTHING });
-    const consumer = kafka.consumer({ groupId: `${system.topicPrefix}wire-check` });
+    const consumer = kafka.consumer({ groupId: `${e2e.system.topicPrefix}wire-check` });
     const seen: { topic: string; key: string; value: Record<string, unknown>; correlation: string }[] = [];
     await consumer.connect();
     await consumer.subscribe({
-      topics: [`${system.topicPrefix}jobs.requested`, `${system.topicPrefix}scrape.events`],
+      topics: [`${e2e.system.topicPrefix}jobs.requested`, `${e2e.system.topicPrefix}scrape.events`],
       fromBeginning: true,
     });
     await consumer.run({
@@ -271,16 +260,16 @@ describe('scrape pipeline (end to end)', () => {
 
   it('lists jobs newest first with filters and an opaque cursor', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 5; i += 1) ids.push(await api.submitScrape(`${site.baseUrl}/missing?n=${i}`));
-    await Promise.all(ids.map((id) => api.terminal(id)));
+    for (let i = 0; i < 5; i += 1) ids.push(await e2e.api.submitScrape(`${site.baseUrl}/missing?n=${i}`));
+    await Promise.all(ids.map((id) => e2e.api.terminal(id)));
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
       const query: string = `/jobs?status=FAILED&type=scrape&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const page = await api.request<{ items: { id: string; status: string }[]; nextCursor: string | null }>(
-        'GET',
-        query,
-      );
+      const page = await e2e.api.request<{
+        items: { id: string; status: string }[];
+        nextCursor: string | null;
+      }>('GET', query);
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       for (const item of page.body.items) expect(item.status).toBe('FAILED');
@@ -291,16 +280,16 @@ describe('scrape pipeline (end to end)', () => {
     // Newest first: our five appear in reverse submission order.
     const ours = seen.filter((id) => ids.includes(id));
     expect(ours).toEqual([...ids].reverse());
-    const defaults = await api.request<{ items: unknown[] }>('GET', '/jobs');
+    const defaults = await e2e.api.request<{ items: unknown[] }>('GET', '/jobs');
     expect(defaults.body.items.length).toBeLessThanOrEqual(50);
   });
 
   it('cancels a job whose fetch is in flight: the fetch is aborted, the job ends CANCELLED, no retry', async () => {
-    const id = await api.submitScrape(`${site.baseUrl}/slow/cancel-me`);
+    const id = await e2e.api.submitScrape(`${site.baseUrl}/slow/cancel-me`);
     await eventually('the fetch to reach the site', async () =>
       site.hitCount('/slow/cancel-me') === 1 ? true : undefined,
     );
-    const cancelled = await api.request('DELETE', `/jobs/${id}`);
+    const cancelled = await e2e.api.request('DELETE', `/jobs/${id}`);
     expect(cancelled.status).toBe(202);
     expect(cancelled.body).toMatchObject({ id, status: 'CANCELLED' });
     // The connection is closed by the cancellation, before the 1500 ms fetch timeout could do it.
@@ -308,13 +297,13 @@ describe('scrape pipeline (end to end)', () => {
       site.closedAfterMs.get('/slow/cancel-me'),
     );
     expect(closedAfter).toBeLessThan(1500);
-    const job = await api.job(id);
+    const job = await e2e.api.job(id);
     expect(job.status).toBe('CANCELLED');
-    expect((await api.request('DELETE', `/jobs/${id}`)).status).toBe(409);
-    const finished = await api.terminal(await api.submitScrape(`${site.baseUrl}/article`));
+    expect((await e2e.api.request('DELETE', `/jobs/${id}`)).status).toBe(409);
+    const finished = await e2e.api.terminal(await e2e.api.submitScrape(`${site.baseUrl}/article`));
     // The gateway pre-applies CANCELLED to the job; its history is written by the projector, later.
     const events = await eventually('the cancellation to reach the job history', async () => {
-      const types = (await api.request<{ type: string }[]>('GET', `/jobs/${id}/events`)).body.map(
+      const types = (await e2e.api.request<{ type: string }[]>('GET', `/jobs/${id}/events`)).body.map(
         (e) => e.type,
       );
       return types.includes('JobCancelRequested') ? types : undefined;
@@ -322,10 +311,10 @@ describe('scrape pipeline (end to end)', () => {
     expect(events).not.toContain('StageAttemptFailed');
     expect(events).not.toContain('StageRetryScheduled');
     expect(site.hitCount('/slow/cancel-me')).toBe(1);
-    const conflict = await api.request('DELETE', `/jobs/${finished.id as string}`);
+    const conflict = await e2e.api.request('DELETE', `/jobs/${finished.id as string}`);
     expect(conflict.status).toBe(409);
     expect(conflict.headers.get('content-type')).toContain('application/problem+json');
-    expect((await api.request('DELETE', '/jobs/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await e2e.api.request('DELETE', '/jobs/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
 
   it('answers 404 problem+json for unknown jobs', async () => {
@@ -334,7 +323,7 @@ describe('scrape pipeline (end to end)', () => {
       '/jobs/not-a-uuid',
       '/jobs/00000000-0000-4000-8000-000000000000/events',
     ]) {
-      const response = await api.request('GET', path);
+      const response = await e2e.api.request('GET', path);
       expect(response.status).toBe(404);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
       expect(response.body).toMatchObject({ status: 404, title: 'Not Found' });
@@ -393,8 +382,8 @@ describe('scrape pipeline (end to end)', () => {
       const spec = bodies[sent % bodies.length];
       const response =
         spec.json !== undefined
-          ? await api.request('POST', '/jobs', { json: spec.json, headers: spec.headers })
-          : await api.request('POST', '/jobs', {
+          ? await e2e.api.request('POST', '/jobs', { json: spec.json, headers: spec.headers })
+          : await e2e.api.request('POST', '/jobs', {
               rawBody: spec.raw,
               headers: { 'content-type': 'application/json', ...spec.headers },
             });
@@ -421,13 +410,13 @@ describe('scrape pipeline (end to end)', () => {
       'cursor=garbage',
       'unknown=1',
     ]) {
-      const response = await api.request('GET', `/jobs?${query}`);
+      const response = await e2e.api.request('GET', `/jobs?${query}`);
       expect([query, response.status]).toEqual([query, 400]);
     }
-    const field = await api.submit({ type: 'scrape', input: { url: 'ftp://x' } });
+    const field = await e2e.api.submit({ type: 'scrape', input: { url: 'ftp://x' } });
     expect(field.body.errors).toEqual([{ path: 'input.url', message: expect.stringContaining('http') }]);
-    expect((await api.request('GET', '/health/ready')).status).toBe(200);
-    const job = await api.terminal(await api.submitScrape(url));
+    expect((await e2e.api.request('GET', '/health/ready')).status).toBe(200);
+    const job = await e2e.api.terminal(await e2e.api.submitScrape(url));
     expect(job.status).toBe('SUCCEEDED');
   });
 
@@ -438,9 +427,9 @@ describe('scrape pipeline (end to end)', () => {
         .find((l) => l.startsWith(`${name}{`) && labels.split(',').every((label) => l.includes(label)));
       return line ? Number(line.split(' ').pop()) : 0;
     };
-    const before = (await api.request<string>('GET', '/metrics')).body;
-    await api.terminal(await api.submitScrape(`${site.baseUrl}/article`));
-    const after = await api.request<string>('GET', '/metrics');
+    const before = (await e2e.api.request<string>('GET', '/metrics')).body;
+    await e2e.api.terminal(await e2e.api.submitScrape(`${site.baseUrl}/article`));
+    const after = await e2e.api.request<string>('GET', '/metrics');
     expect(after.headers.get('content-type')).toContain('text/plain');
     expect(counter(after.body, 'jobs_accepted_total', 'type="scrape"')).toBe(
       counter(before, 'jobs_accepted_total', 'type="scrape"') + 1,
@@ -451,8 +440,8 @@ describe('scrape pipeline (end to end)', () => {
   });
 
   it('reports ready and live', async () => {
-    expect((await api.request('GET', '/health/live')).status).toBe(200);
-    const ready = await api.request('GET', '/health/ready');
+    expect((await e2e.api.request('GET', '/health/live')).status).toBe(200);
+    const ready = await e2e.api.request('GET', '/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({ status: 'ok', checks: { kafka: 'up', postgres: 'up', blobs: 'up' } });
   });

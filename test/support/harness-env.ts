@@ -39,3 +39,18 @@ export async function createMigratedDatabase(
   await runMigrations(dataSource);
   return dataSource;
 }
+
+/** Closes the test's pool (when open) and drops its database: the teardown of createMigratedDatabase. */
+export async function dropMigratedDatabase(
+  dataSource: DataSource | undefined,
+  database: string,
+): Promise<void> {
+  if (dataSource?.isInitialized) await dataSource.destroy();
+  const admin = new Client({ connectionString: requiredEnv('DATABASE_URL') });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+  } finally {
+    await admin.end();
+  }
+}

@@ -30,6 +30,7 @@ export * from './runtime/worker-app';
 export * from './stage/cancellation-registry';
 export * from './blob/blob-store';
 export * from './kafka/group-offset-reset';
+export * from './kafka/shared-admin';
 export * from './stage/stage-subscriptions';
 export * from './blob/s3-blob-store';
 export * from './blob/create-blob-store';

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope, JobError, JobPriority, JobStatus, JobType } from '@app/contracts';
 import type { JobPage, JobStageView, JobView } from './job-views';
+import { afterCursorSql, cursorTimeSql, keysetPage, type KeysetCursor } from './keyset-cursor';
 
 interface JobRow {
   id: string;
@@ -39,39 +40,9 @@ export interface JobListFilter {
 }
 
 /** Position after the last item of a page (newest first: created_at DESC, id DESC). */
-export interface JobCursor {
-  createdAt: string;
-  id: string;
-}
+export type JobCursor = KeysetCursor;
 
-/** The cursor is opaque to clients: base64url of its JSON. */
-export function encodeCursor(cursor: JobCursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id]), 'utf8').toString('base64url');
-}
-
-const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** UTC ISO-8601 as issued (up to microseconds, PostgreSQL's precision). */
-const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
-
-/**
- * Returns null when the text is not a cursor we issued. Strict on purpose: whatever passes goes into
- * `::timestamptz` / `::uuid` casts, and a value PostgreSQL cannot cast would be a server error, not a 400.
- */
-export function decodeCursor(text: string): JobCursor | null {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (!Array.isArray(parsed) || parsed.length !== 2) return null;
-    const [createdAt, id] = parsed as unknown[];
-    if (typeof createdAt !== 'string' || !CURSOR_TIME.test(createdAt)) return null;
-    // Rejects impossible dates (2025-02-30) that Date.parse rolls over but PostgreSQL refuses.
-    const ms = Date.parse(createdAt);
-    if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 19) !== createdAt.slice(0, 19)) return null;
-    if (typeof id !== 'string' || !CURSOR_ID.test(id)) return null;
-    return { createdAt, id };
-  } catch {
-    return null;
-  }
-}
+export { decodeCursor, encodeCursor } from './keyset-cursor';
 
 const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
 
@@ -100,28 +71,16 @@ export class JobQueries {
       params.push(filter.type);
       where.push(`type = $${params.length}`);
     }
-    if (filter.cursor) {
-      params.push(filter.cursor.createdAt, filter.cursor.id);
-      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
+    if (filter.cursor) where.push(afterCursorSql('created_at', filter.cursor, params));
     params.push(filter.limit + 1);
-    // The cursor keeps created_at at PostgreSQL's microsecond precision: a JS Date (milliseconds) would
-    // round it down, and the next page would skip rows created within the same millisecond.
     const rows: (JobRow & { cursor_created_at: string })[] = await this.dataSource.query(
-      `SELECT *, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_created_at
+      `SELECT *, ${cursorTimeSql('created_at')} AS cursor_created_at
        FROM jobs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
       params,
     );
-    const page = rows.slice(0, filter.limit);
+    const { page, nextCursor } = keysetPage(rows, filter.limit, (row) => row.cursor_created_at);
     const stages = await this.stagesOf(page.map((row) => row.id));
-    const last = page[page.length - 1];
-    return {
-      items: page.map((row) => toView(row, stages.get(row.id) ?? [])),
-      nextCursor:
-        rows.length > filter.limit && last
-          ? encodeCursor({ createdAt: last.cursor_created_at, id: last.id })
-          : null,
-    };
+    return { items: page.map((row) => toView(row, stages.get(row.id) ?? [])), nextCursor };
   }
 
   /** The job's events in log order, or null when the job is unknown. */

@@ -7,9 +7,6 @@
  * Times are CPU time of this process (user + system) per call, the best of several interleaved rounds:
  * on a loaded machine wall time mostly measures the other processes. CODEC_BENCH_ROUNDS (default 7).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { arch, availableParallelism, cpus, loadavg, platform } from 'node:os';
-import { resolve } from 'node:path';
 import {
   decodeEvent,
   encodeEvent,
@@ -27,6 +24,8 @@ import {
   stageCompleted,
 } from '../../../libs/contracts/src/testing/event-fixtures';
 import { riskInputs } from '../../../libs/contracts/src/testing/dto-fixtures';
+import { benchEnvironment, writeBenchReport } from './bench-report';
+import { cpuMicrosPerCall } from './timing';
 
 const TARGET_SPEEDUP = 10;
 
@@ -50,13 +49,6 @@ interface CodecBenchReport {
 function envInt(name: string, fallback: number): number {
   const value = Number(process.env[name]);
   return Number.isInteger(value) && value > 0 ? value : fallback;
-}
-
-function cpuMicrosPerCall(run: () => unknown, calls: number): number {
-  const start = process.cpuUsage();
-  for (let i = 0; i < calls; i++) run();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / calls;
 }
 
 /** Calls that take roughly `targetMicros` of CPU, so fast and slow paths get comparable samples. */
@@ -125,15 +117,7 @@ export async function runCodecBench(): Promise<CodecBenchReport> {
     Math.min(...timings.filter((t) => t.operation === operation).map((t) => t.speedup));
   const report: CodecBenchReport = {
     generatedAt: new Date().toISOString(),
-    environment: {
-      node: process.version,
-      v8: process.versions.v8,
-      platform: platform(),
-      arch: arch(),
-      cpu: cpus()[0]?.model ?? 'unknown',
-      availableParallelism: availableParallelism(),
-      loadAverage1m: loadavg()[0],
-    },
+    environment: benchEnvironment(),
     method: `CPU µs per call (user + system), best of ${rounds} interleaved rounds of ~0.1 s CPU each`,
     jsonParseMicros,
     timings,
@@ -144,9 +128,7 @@ export async function runCodecBench(): Promise<CodecBenchReport> {
     },
   };
   print(report);
-  const directory = resolve(process.cwd(), 'bench-results');
-  mkdirSync(directory, { recursive: true });
-  writeFileSync(resolve(directory, 'codec.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeBenchReport('codec.json', report);
   process.stdout.write('\nwrote bench-results/codec.json\n');
   return report;
 }

@@ -5,9 +5,7 @@
  * Prints a table and writes bench-results/risk.json.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { arch, availableParallelism, cpus, loadavg, platform } from 'node:os';
-import { resolve } from 'node:path';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 import type { RiskInput } from '../../../libs/contracts/src/jobs/risk/risk-input';
@@ -22,6 +20,8 @@ import {
   naiveParametric,
   type TailNumbers,
 } from '../../../services/risk/src/testing/naive-reference';
+import { benchEnvironment, writeBenchReport } from './bench-report';
+import { cpuMicrosSince, median } from './timing';
 
 type Implementation = 'fast' | 'fast (worker pool)' | 'naive' | 'numpy';
 
@@ -147,8 +147,7 @@ async function time(
     const started = performance.now();
     last = await fn();
     samples.push(performance.now() - started);
-    const cpu = process.cpuUsage(cpuStarted);
-    cpuSamples.push((cpu.user + cpu.system) / 1000);
+    cpuSamples.push(cpuMicrosSince(cpuStarted) / 1000);
   }
   samples.sort((a, b) => a - b);
   const medianMs = median(samples);
@@ -169,12 +168,6 @@ async function time(
     `  ${timing.case.padEnd(30)} ${implementation.padEnd(20)} ${medianMs.toFixed(2)} ms\n`,
   );
   return timing;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 const NUMPY_SCRIPT = String.raw`
@@ -420,24 +413,13 @@ export async function runRiskBench(): Promise<RiskBenchReport> {
 
   const report: RiskBenchReport = {
     generatedAt: new Date().toISOString(),
-    environment: {
-      node: process.version,
-      v8: process.versions.v8,
-      platform: platform(),
-      arch: arch(),
-      cpu: cpus()[0]?.model ?? 'unknown',
-      availableParallelism: availableParallelism(),
-      loadAverage1m: loadavg()[0],
-    },
+    environment: benchEnvironment(),
     timings,
     checks,
     eventLoop,
     notes,
   };
-  const directory = resolve(process.cwd(), 'bench-results');
-  mkdirSync(directory, { recursive: true });
-  const file = resolve(directory, 'risk.json');
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  const file = writeBenchReport('risk.json', report);
   process.stdout.write(`\nwrote ${file}\n`);
   return report;
 }

@@ -17,6 +17,7 @@ import {
   validateEvent,
   type DecodeOutcome,
 } from './event-codec';
+import { setFastValidation } from '../validation';
 import { causedEvent } from './event-factory';
 import { EventTypes, type EventType } from './job-events';
 
@@ -104,19 +105,41 @@ describe('event codec', () => {
       expect(paths(outcome.errors)).toEqual(['type']);
     });
 
-    it('never throws on a `constructor` key in free-form data: it rejects or accepts', () => {
+    describe.each([
+      ['fast path', true],
+      ['class-validator path', false],
+    ])('a `constructor` key (%s)', (_path, fast) => {
+      beforeAll(() => setFastValidation(fast));
+      afterAll(() => setFastValidation(true));
+
       const request = mutable(jobRequested());
       const completed = mutable(stageCompleted(jobRequested()));
-      const shapes = [
-        { ...request, data: { ...(request.data as object), input: { constructor: 1 } } },
-        { ...completed, data: { ...(completed.data as object), result: { constructor: { a: 1 } } } },
-        { ...request, constructor: 'x' },
-      ];
-      for (const shape of shapes) {
+
+      it.each([
+        ['job input', { ...request, data: { ...(request.data as object), input: { constructor: 1 } } }],
+        [
+          'stage result',
+          { ...completed, data: { ...(completed.data as object), result: { constructor: { a: 1 } } } },
+        ],
+      ])('in free-form %s: rejected as an invalid event, not thrown', (_where, shape) => {
+        const outcome = rejected(decodeEvent(bytes(shape)));
+        expect(outcome.reason).toBe('invalid event');
+        expect(outcome.errors).toEqual([
+          { path: '(root)', message: expect.stringContaining("reading 'constructor'") as string },
+        ]);
+      });
+
+      it('on the envelope: accepted as it is today, the key kept (unlike any other unknown key)', () => {
+        // A whitelist gap: class-validator does not see `constructor` as an unknown property. This pins
+        // today's decision; rejecting it would be a behaviour change of its own.
+        const shape = { ...request, constructor: 'x' };
         const outcome = decodeEvent(bytes(shape));
-        expect(typeof outcome.ok).toBe('boolean');
-      }
-      expect(decodeEvent(bytes(shapes[0])).ok).toBe(false);
+        if (!outcome.ok) throw new Error(`expected acceptance, got ${outcome.reason}`);
+        expect(mutable(outcome.event)).toEqual(shape);
+        expect(rejected(decodeEvent(bytes({ ...request, bogus: 'x' }))).errors).toEqual([
+          { path: 'bogus', message: 'property bogus should not exist' },
+        ]);
+      });
     });
 
     it('does not take inherited object keys for event types', () => {

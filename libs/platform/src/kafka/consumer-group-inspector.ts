@@ -1,6 +1,7 @@
-import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
+import { AssignerProtocol, type Admin } from 'kafkajs';
 import { isControlGroupId } from '../stage/control-group';
 import type { PartitionLag } from './consumer-lag';
+import type { SharedAdmin } from './shared-admin';
 
 export interface TopicAssignment {
   topic: string;
@@ -36,14 +37,12 @@ type EndOffsets = Map<string, { partition: number; high: string; low: string }[]
 /**
  * Read-only view of this deployment's consumer groups through the Kafka admin API: which groups
  * exist, their members and partition assignments, and per partition the committed offset, end
- * offset and lag. Keeps one admin connection; every call is bounded by a deadline so a dead broker
- * answers with an error instead of hanging.
+ * offset and lag. Uses the runtime's shared admin connection; every call is bounded by a deadline
+ * so a dead broker answers with an error instead of hanging.
  */
 export class ConsumerGroupInspector {
-  private admin: Promise<Admin> | undefined;
-
   constructor(
-    private readonly kafka: Kafka,
+    private readonly admin: SharedAdmin,
     private readonly topicPrefix: string,
     private readonly timeoutMs = 5000,
   ) {}
@@ -122,12 +121,6 @@ export class ConsumerGroupInspector {
     return out;
   }
 
-  async close(): Promise<void> {
-    const admin = this.admin;
-    this.admin = undefined;
-    await (await admin)?.disconnect();
-  }
-
   private prefixed(name: string): string {
     return this.topicPrefix + name;
   }
@@ -175,25 +168,16 @@ export class ConsumerGroupInspector {
         this.timeoutMs,
       );
     });
+    const connection = this.admin.connected();
     try {
-      return await Promise.race([this.connected().then(work), deadline]);
+      return await Promise.race([connection.then(work), deadline]);
     } catch (error) {
       // A broken connection is not reused: the next call connects afresh.
-      await this.close().catch(() => undefined);
+      await this.admin.discard(connection).catch(() => undefined);
       throw error;
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  /** One shared connection, also when calls overlap (the admission poll and the admin endpoint). */
-  private connected(): Promise<Admin> {
-    this.admin ??= (async () => {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      return admin;
-    })();
-    return this.admin;
   }
 }
 

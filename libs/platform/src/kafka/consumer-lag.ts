@@ -1,4 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
+import { SharedAdmin } from './shared-admin';
 
 export interface PartitionLag {
   topic: string;
@@ -36,34 +37,29 @@ export async function consumerGroupLag(
 
 /**
  * Keeps one admin connection for what is asked often (lag at every metrics scrape, readiness at
- * every health probe), instead of connecting a new admin client each time.
+ * every health probe), instead of connecting a new admin client each time. Given a `SharedAdmin`,
+ * it uses that connection and leaves closing it to its owner; given a client, it keeps its own.
  */
 export class LagReader {
-  private admin: Admin | undefined;
+  private readonly admin: SharedAdmin;
+  private readonly ownsAdmin: boolean;
 
-  constructor(private readonly kafka: Kafka) {}
-
-  private async connected(): Promise<Admin> {
-    if (!this.admin) {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      this.admin = admin;
-    }
-    return this.admin;
+  constructor(source: Kafka | SharedAdmin) {
+    this.ownsAdmin = !(source instanceof SharedAdmin);
+    this.admin = source instanceof SharedAdmin ? source : new SharedAdmin(source);
   }
 
   async read(groupId: string, topics: string[]): Promise<PartitionLag[]> {
-    return consumerGroupLag(await this.connected(), groupId, topics);
+    return consumerGroupLag(await this.admin.connected(), groupId, topics);
   }
 
   /** True when a broker answers a metadata request. */
   async clusterAnswers(): Promise<boolean> {
-    await (await this.connected()).describeCluster();
+    await (await this.admin.connected()).describeCluster();
     return true;
   }
 
   async close(): Promise<void> {
-    await this.admin?.disconnect();
-    this.admin = undefined;
+    if (this.ownsAdmin) await this.admin.close();
   }
 }

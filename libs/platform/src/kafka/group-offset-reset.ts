@@ -1,5 +1,5 @@
-import type { Admin, Kafka } from 'kafkajs';
 import { REPLAY_FROM_EARLIEST } from '@app/contracts';
+import type { SharedAdmin } from './shared-admin';
 
 export interface PartitionOffset {
   partition: number;
@@ -21,25 +21,14 @@ export interface GroupReset {
  * `from`, or the log end when there is none. Names are logical; the topic prefix is added here.
  */
 export class GroupOffsetReset {
-  private admin: Admin | undefined;
-
   constructor(
-    private readonly kafka: Kafka,
+    private readonly admin: SharedAdmin,
     private readonly prefix: string,
   ) {}
 
-  private async connected(): Promise<Admin> {
-    if (!this.admin) {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      this.admin = admin;
-    }
-    return this.admin;
-  }
-
   /** Per partition of `topic`: where a consumer starting at `from` (ISO time or `earliest`) begins. */
   async offsetsAt(topic: string, from: string): Promise<PartitionOffset[]> {
-    const admin = await this.connected();
+    const admin = await this.admin.connected();
     if (from === REPLAY_FROM_EARLIEST) {
       const offsets = await admin.fetchTopicOffsets(this.prefix + topic);
       return offsets.map((p) => ({ partition: p.partition, offset: p.low }));
@@ -52,7 +41,7 @@ export class GroupOffsetReset {
    * a live group's offsets); otherwise reports its state and leaves the rewind to its members.
    */
   async resetIfIdle(groupId: string, topics: string[], from: string): Promise<GroupReset> {
-    const admin = await this.connected();
+    const admin = await this.admin.connected();
     const {
       groups: [description],
     } = await admin.describeGroups([this.prefix + groupId]);
@@ -66,10 +55,5 @@ export class GroupOffsetReset {
       result.topics.push({ topic, partitions });
     }
     return result;
-  }
-
-  async close(): Promise<void> {
-    await this.admin?.disconnect();
-    this.admin = undefined;
   }
 }

@@ -11,6 +11,7 @@ import { withDeadline } from '../ops/readiness';
 import { LagReader } from './consumer-lag';
 import { GroupOffsetReset } from './group-offset-reset';
 import { ConsumerGroupInspector } from './consumer-group-inspector';
+import { SharedAdmin } from './shared-admin';
 import type { PlatformMetrics } from '../metrics/platform-metrics';
 
 /**
@@ -23,10 +24,13 @@ export class KafkaRuntime {
   readonly publisher: EventPublisher;
   private readonly consumers: { stop(): Promise<void> }[] = [];
   private readonly subscriptions: { groupId: string; topics: string[] }[] = [];
+  /** One admin connection, made on first use, for lag, readiness, group views and offset resets. */
+  private readonly admin: SharedAdmin;
   private readonly lag: LagReader;
   /** Consumer-group offsets by time (stage replays). */
   readonly offsets: GroupOffsetReset;
-  private inspector: ConsumerGroupInspector | undefined;
+  /** This deployment's consumer groups through the admin API. */
+  readonly consumerGroups: ConsumerGroupInspector;
 
   constructor(
     private readonly config: KafkaConfig,
@@ -35,14 +39,10 @@ export class KafkaRuntime {
   ) {
     this.kafka = createKafkaClient(config, logger);
     this.publisher = new EventPublisher(this.kafka, config, logger);
-    this.lag = new LagReader(this.kafka);
-    this.offsets = new GroupOffsetReset(this.kafka, config.topicPrefix);
-  }
-
-  /** This deployment's consumer groups through the admin API (one connection, made on first use). */
-  get consumerGroups(): ConsumerGroupInspector {
-    this.inspector ??= new ConsumerGroupInspector(this.kafka, this.config.topicPrefix);
-    return this.inspector;
+    this.admin = new SharedAdmin(this.kafka);
+    this.lag = new LagReader(this.admin);
+    this.offsets = new GroupOffsetReset(this.admin, config.topicPrefix);
+    this.consumerGroups = new ConsumerGroupInspector(this.admin, config.topicPrefix);
   }
 
   /** Creates missing topics and connects the publisher. */
@@ -108,9 +108,7 @@ export class KafkaRuntime {
 
   async close(): Promise<void> {
     await Promise.allSettled(this.consumers.map((consumer) => consumer.stop()));
-    await this.lag.close().catch(() => undefined);
-    await this.offsets.close().catch(() => undefined);
-    await this.inspector?.close().catch(() => undefined);
+    await this.admin.close().catch(() => undefined);
     await this.publisher
       .disconnect()
       .catch((error: unknown) => this.logger.warn({ err: error }, 'producer close failed'));

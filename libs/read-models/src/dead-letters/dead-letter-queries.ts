@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { DeadLetterReason } from '@app/platform';
-import { encodeCursor, type JobCursor } from '../job-queries';
+import { afterCursorSql, cursorTimeSql, keysetPage, type KeysetCursor } from '../keyset-cursor';
 import { toDeadLetterView, type DeadLetterRow, type DeadLetterView } from './dead-letter-view';
 
 export interface DeadLetterFilter {
@@ -9,7 +9,7 @@ export interface DeadLetterFilter {
   topic?: string;
   limit: number;
   /** Position after the last item of the previous page (its failedAt and id). */
-  cursor?: JobCursor;
+  cursor?: KeysetCursor;
 }
 
 export interface DeadLetterPage {
@@ -40,26 +40,15 @@ export class DeadLetterQueries {
       params.push(filter.topic);
       where.push(`source_topic = $${params.length}`);
     }
-    if (filter.cursor) {
-      params.push(filter.cursor.createdAt, filter.cursor.id);
-      where.push(`(failed_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
+    if (filter.cursor) where.push(afterCursorSql('failed_at', filter.cursor, params));
     params.push(filter.limit + 1);
-    // The cursor keeps PostgreSQL's microsecond precision (see JobQueries.listJobs).
     const rows: (DeadLetterRow & { cursor_failed_at: string })[] = await this.dataSource.query(
-      `SELECT *, to_char(failed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_failed_at
+      `SELECT *, ${cursorTimeSql('failed_at')} AS cursor_failed_at
        FROM ops.dead_letters ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY failed_at DESC, id DESC LIMIT $${params.length}`,
       params,
     );
-    const page = rows.slice(0, filter.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toDeadLetterView),
-      nextCursor:
-        rows.length > filter.limit && last
-          ? encodeCursor({ createdAt: last.cursor_failed_at, id: last.id })
-          : null,
-    };
+    const { page, nextCursor } = keysetPage(rows, filter.limit, (row) => row.cursor_failed_at);
+    return { items: page.map(toDeadLetterView), nextCursor };
   }
 }

@@ -1,10 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { deadLetterMessage, type DeadLetterEntry } from '@app/platform';
-import { createMigratedDatabase, requiredEnv } from '../../../../test/support/harness-env';
-import { decodeCursor } from '../job-queries';
+import { createMigratedDatabase, dropMigratedDatabase } from '../../../../test/support/harness-env';
+import { decodeCursor } from '../keyset-cursor';
 import { DeadLetterClaims } from './dead-letter-claims';
 import { DeadLetterQueries } from './dead-letter-queries';
 import { DeadLetterWriter } from './dead-letter-writer';
@@ -12,7 +11,6 @@ import { DeadLetterWriter } from './dead-letter-writer';
 /** ops.dead_letters against the harness's real PostgreSQL, in a database of this file's own. */
 
 const database = `dead_letters_${randomBytes(4).toString('hex')}`;
-const adminUrl = requiredEnv('DATABASE_URL');
 let dataSource: DataSource;
 let writer: DeadLetterWriter;
 let queries: DeadLetterQueries;
@@ -54,14 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (dataSource?.isInitialized) await dataSource.destroy();
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${database}`);
-  } finally {
-    await admin.end();
-  }
+  await dropMigratedDatabase(dataSource, database);
 });
 
 describe('dead-letter read model', () => {

@@ -3,6 +3,7 @@ import type { ClassConstructor } from 'class-transformer';
 import { differentialTally } from '../../../../libs/contracts/src/testing/differential';
 import { riskInputs } from '../../../../libs/contracts/src/testing/dto-fixtures';
 import { whyNoPlan } from '../../../../libs/contracts/src/fast-validation/validation-plan';
+import { ListDeadLettersQuery } from '../admin/dlq/dto/list-dead-letters.query';
 import { ReplayRequest } from '../admin/replay/replay.request';
 import { CreateJobRequest } from '../jobs/dto/create-job.request';
 import { ListJobsQuery } from '../jobs/dto/list-jobs.query';
@@ -28,6 +29,15 @@ const REQUESTS: [string, ClassConstructor<object>, () => object[]][] = [
       {},
       asQuery({ status: 'RUNNING' }),
       { status: 'SUCCEEDED', type: 'scrape', limit: '200', cursor: 'abc' },
+    ],
+  ],
+  [
+    'ListDeadLettersQuery',
+    ListDeadLettersQuery,
+    () => [
+      {},
+      asQuery({ reason: 'retriesExhausted' }),
+      { reason: 'invalidMessage', topic: 'jobs.requested', limit: '1', cursor: 'abc' },
     ],
   ],
   [

@@ -26,10 +26,11 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DEFAULT_TENANT_ID, type EventEnvelope } from '@app/contracts';
-import { decodeCursor, JobQueries, type JobPage, type JobView } from '@app/read-models';
+import { JobQueries, type JobPage, type JobView } from '@app/read-models';
 import { AdmissionControl } from '../admission/admission-control';
-import { JobNotFoundError, RequestValidationError } from '../http/api-errors';
+import { JobNotFoundError } from '../http/api-errors';
 import { correlationIdOf } from '../http/correlation-id';
+import { pageOptions } from '../http/page-query';
 import { isUuid, parseRequest } from '../http/parse-request';
 import { CreateJobRequest } from './dto/create-job.request';
 import {
@@ -110,15 +111,11 @@ export class JobsController {
   @ApiBadRequestResponse({ type: ProblemResponse })
   async list(@Query() query: Record<string, unknown>): Promise<JobPage> {
     const parsed = parseRequest(ListJobsQuery, query, 'query');
-    const cursor = parsed.cursor === undefined ? undefined : decodeCursor(parsed.cursor);
-    if (cursor === null)
-      throw new RequestValidationError([{ path: 'cursor', message: 'cursor is not valid' }]);
     return this.jobs.listJobs({
       tenantId: DEFAULT_TENANT_ID,
       status: parsed.status,
       type: parsed.type,
-      limit: parsed.limit === undefined ? 50 : Number(parsed.limit),
-      cursor,
+      ...pageOptions(parsed),
     });
   }
 

@@ -9,8 +9,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { decodeCursor, DeadLetterQueries, type DeadLetterPage, type DeadLetterView } from '@app/read-models';
+import { DeadLetterQueries, type DeadLetterPage, type DeadLetterView } from '@app/read-models';
 import { DeadLetterNotFoundError, RequestValidationError } from '../../http/api-errors';
+import { pageOptions } from '../../http/page-query';
 import { isUuid, parseRequest } from '../../http/parse-request';
 import { ProblemResponse } from '../../jobs/dto/job.responses';
 import { DeadLetterRedriver } from './dead-letter-redriver';
@@ -36,15 +37,7 @@ export class DeadLettersAdminController {
   @ApiBadRequestResponse({ type: ProblemResponse })
   async list(@Query() query: Record<string, unknown>): Promise<DeadLetterPage> {
     const parsed = parseRequest(ListDeadLettersQuery, query, 'query');
-    const cursor = parsed.cursor === undefined ? undefined : decodeCursor(parsed.cursor);
-    if (cursor === null)
-      throw new RequestValidationError([{ path: 'cursor', message: 'cursor is not valid' }]);
-    return this.deadLetters.list({
-      reason: parsed.reason,
-      topic: parsed.topic,
-      limit: parsed.limit === undefined ? 50 : Number(parsed.limit),
-      cursor,
-    });
+    return this.deadLetters.list({ reason: parsed.reason, topic: parsed.topic, ...pageOptions(parsed) });
   }
 
   @Get(':id')

@@ -1,10 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import type { DeadLetterReason } from '@app/platform';
+import { PageQuery } from '../../../http/page-query';
 
 export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = ['invalidMessage', 'retriesExhausted'];
 
-export class ListDeadLettersQuery {
+export class ListDeadLettersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: DEAD_LETTER_REASONS })
   @IsOptional()
   @IsIn(DEAD_LETTER_REASONS)
@@ -17,15 +18,4 @@ export class ListDeadLettersQuery {
   @IsOptional()
   @Matches(/^[A-Za-z0-9._-]{1,249}$/, { message: 'topic must be a Kafka topic name' })
   topic?: string;
-
-  @ApiPropertyOptional({ description: 'Page size, 1-200', default: 50 })
-  @IsOptional()
-  @Matches(/^(?:[1-9]\d?|1\d\d|200)$/, { message: 'limit must be an integer from 1 to 200' })
-  limit?: string;
-
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page’s `nextCursor`' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
 }

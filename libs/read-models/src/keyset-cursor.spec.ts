@@ -1,13 +1,13 @@
-import { decodeCursor, encodeCursor, type JobCursor } from './job-queries';
+import { decodeCursor, encodeCursor, type KeysetCursor } from './keyset-cursor';
 
-const cursor: JobCursor = {
+const cursor: KeysetCursor = {
   createdAt: '2025-01-02T03:04:05.678Z',
   id: '0b0e4a52-2a4c-4f5e-9d7a-3c1f2e4d5a6b',
 };
 
 const encode = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
-describe('job list cursor', () => {
+describe('keyset list cursor', () => {
   it('round-trips through encodeCursor/decodeCursor', () => {
     expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
   });
