@@ -1,6 +1,7 @@
-import { buildTestPdf, type TestPdfPage } from '../../services/documents/src/core/testing/pdf-builder';
+import { buildTestPdf } from '../../services/documents/src/core/testing/pdf-builder';
 import { ApiClient } from '../support/api-client';
 import { getDocument, uploadDocument, type DocumentBody } from '../support/document-client';
+import { DOOR_SCHEDULE_SHEET, FLOOR_PLAN_SHEET, sheetLine } from '../support/drawing-sheets';
 import { SystemUnderTest } from '../support/system-under-test';
 import { eventually } from '../support/wait';
 
@@ -11,13 +12,6 @@ const OCR_ATTEMPTS = 3;
  */
 const OCR_TIME_LIMIT_MS = 1000;
 const DPI = 200;
-
-const line = (text: string, y: number, size = 14): NonNullable<TestPdfPage['texts']>[number] => ({
-  text,
-  x: 40,
-  y,
-  size,
-});
 
 /**
  * Pages 1 and 3 carry a real text layer (OCR's fast path: no engine). Page 2 has fewer than the 8
@@ -30,27 +24,12 @@ function documentWithOneSlowPage(): Buffer {
     for (let y = 60; y < 420; y += 40) grid.push([x, y, 30, 30]);
   }
   return buildTestPdf([
+    FLOOR_PLAN_SHEET,
     {
-      texts: [
-        line('GROUND FLOOR PLAN', 720, 20),
-        line('LIVING ROOM   KITCHEN   BEDROOM 1   BEDROOM 2   BATH', 650),
-        line('DIMENSIONS IN MILLIMETRES. WALL TYPES SEE LEGEND. NORTH ARROW', 620),
-        line('SHEET A-101   SCALE 1:100', 80),
-      ],
-    },
-    {
-      texts: Array.from({ length: 7 }, (_, i) => line(`${glued}${i}`, 740 - i * 40, 12)),
+      texts: Array.from({ length: 7 }, (_, i) => sheetLine(`${glued}${i}`, 740 - i * 40, 12)),
       rects: grid,
     },
-    {
-      texts: [
-        line('DOOR SCHEDULE', 720, 20),
-        line('DOOR NO  WIDTH  HEIGHT  MATERIAL  FIRE RATING  HARDWARE', 660),
-        line('D01  900  2100  TIMBER  FD30  LEVER SET', 640),
-        line('D02  820  2040  STEEL  FD60  PANIC BAR', 620),
-        line('SHEET A-601   NOT TO SCALE', 80),
-      ],
-    },
+    DOOR_SCHEDULE_SHEET,
   ]);
 }
 

@@ -1,41 +1,12 @@
 import { buildTestPdf } from '../../services/documents/src/core/testing/pdf-builder';
 import { encodeGrayPng, solidGray } from '../../services/documents/src/core/testing/raster-builder';
 import { completedStages, finishedDocument, uploadDocument } from '../support/document-client';
+import { DOOR_SCHEDULE_SHEET, FLOOR_PLAN_SHEET, NORTH_ELEVATION_SHEET } from '../support/drawing-sheets';
 import { useSystemUnderTest } from '../support/e2e-system';
 
 /** A three-sheet drawing set: a floor plan at 1:100, a door schedule, and an elevation at 1/4" = 1'-0". */
 function drawingSet(): Buffer {
-  const line = (
-    text: string,
-    y: number,
-    size = 14,
-  ): { text: string; x: number; y: number; size: number } => ({ text, x: 60, y, size });
-  return buildTestPdf([
-    {
-      texts: [
-        line('GROUND FLOOR PLAN', 720, 20),
-        line('LIVING ROOM   KITCHEN   BEDROOM 1   BEDROOM 2   BATH', 650),
-        line('DIMENSIONS IN MILLIMETRES. WALL TYPES SEE LEGEND. NORTH ARROW', 620),
-        line('SHEET A-101   SCALE 1:100', 80),
-      ],
-    },
-    {
-      texts: [
-        line('DOOR SCHEDULE', 720, 20),
-        line('DOOR NO  WIDTH  HEIGHT  MATERIAL  FIRE RATING  HARDWARE', 660),
-        line('D01  900  2100  TIMBER  FD30  LEVER SET', 640),
-        line('D02  820  2040  STEEL  FD60  PANIC BAR', 620),
-        line('SHEET A-601   NOT TO SCALE', 80),
-      ],
-    },
-    {
-      texts: [
-        line('NORTH ELEVATION', 720, 20),
-        line('ROOF RIDGE LEVEL  FINISHED FLOOR LEVEL  BRICK CLADDING  WINDOW HEAD', 650),
-        line('SHEET A-201   SCALE: 1/4" = 1\'-0"', 80),
-      ],
-    },
-  ]);
+  return buildTestPdf([FLOOR_PLAN_SHEET, DOOR_SCHEDULE_SHEET, NORTH_ELEVATION_SHEET]);
 }
 
 describe('document pipeline (end to end)', () => {

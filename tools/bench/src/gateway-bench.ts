@@ -15,17 +15,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { Agent, request } from 'undici';
 import { LocalStack, repoRoot } from '@app/stack';
-import { BenchSystem, round } from './pipeline-bench';
+import { LoadGenerator, percentiles, round, type Percentiles } from './load-generator';
+import { BenchSystem } from './pipeline-bench';
 import { summarizeProfile, type CpuProfile, type ProfileSummary } from './cpu-profile-summary';
-
-interface Percentiles {
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
 
 interface PhaseResult {
   requests: number;
@@ -36,79 +29,6 @@ interface PhaseResult {
   cpuMicrosPerRequest: number;
   postgresTransactionsPerRequest: number;
   loadavg: number[];
-}
-
-function percentiles(values: number[]): Percentiles {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number): number =>
-    sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]) : NaN;
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: round(sorted[sorted.length - 1] ?? NaN) };
-}
-
-/** utime + stime of a process, in µs (from /proc; clock ticks are 1/100 s on Linux). */
-function cpuMicros(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
-
-class PostLoad {
-  private readonly agent = new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 30_000 });
-  readonly latencies: number[] = [];
-  accepted = 0;
-  rejected = 0;
-
-  constructor(
-    private readonly baseUrl: string,
-    private readonly body: string,
-  ) {}
-
-  async submitOne(): Promise<void> {
-    const started = performance.now();
-    try {
-      const response = await request(`${this.baseUrl}/jobs`, {
-        method: 'POST',
-        dispatcher: this.agent,
-        headers: { 'content-type': 'application/json' },
-        body: this.body,
-      });
-      await response.body.dump();
-      if (response.statusCode === 202) this.accepted += 1;
-      else this.rejected += 1;
-    } catch {
-      this.rejected += 1;
-    }
-    this.latencies.push(performance.now() - started);
-  }
-
-  async burst(count: number, concurrency: number): Promise<void> {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < count) {
-          next += 1;
-          await this.submitOne();
-        }
-      }),
-    );
-  }
-
-  /** Open loop: one request every 1/rate s, whatever the answers' latency. */
-  async steady(rate: number, seconds: number): Promise<void> {
-    const total = Math.round(rate * seconds);
-    const started = performance.now();
-    const inFlight: Promise<void>[] = [];
-    for (let i = 0; i < total; i += 1) {
-      const wait = started + (i * 1000) / rate - performance.now();
-      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-      inFlight.push(this.submitOne());
-    }
-    await Promise.all(inFlight);
-  }
-
-  close(): Promise<void> {
-    return this.agent.close();
-  }
 }
 
 async function committedTransactions(databaseUrl: string): Promise<number> {
@@ -128,13 +48,13 @@ async function committedTransactions(databaseUrl: string): Promise<number> {
 
 async function measure(
   system: BenchSystem,
-  gatewayPid: number,
-  run: (load: PostLoad) => Promise<void>,
+  run: (load: LoadGenerator) => Promise<unknown>,
   body: string,
 ): Promise<PhaseResult> {
-  const load = new PostLoad(system.baseUrl, body);
+  const load = new LoadGenerator(system.baseUrl, body);
+  const gatewayCpuMs = (): number => system.cpu().get('gateway') ?? 0;
   const transactionsBefore = await committedTransactions(system.databaseUrl);
-  const cpuBefore = cpuMicros(gatewayPid);
+  const cpuBefore = gatewayCpuMs();
   const started = performance.now();
   try {
     await run(load);
@@ -142,17 +62,18 @@ async function measure(
     await load.close();
   }
   const elapsed = performance.now() - started;
-  const cpu = cpuMicros(gatewayPid) - cpuBefore;
+  const cpuMs = gatewayCpuMs() - cpuBefore;
   await new Promise((resolve) => setTimeout(resolve, 1000)); // let the statistics collector catch up
   const transactions = (await committedTransactions(system.databaseUrl)) - transactionsBefore;
-  const requests = load.accepted + load.rejected;
+  const accepted = load.accepted.size;
+  const requests = accepted + load.failures;
   return {
     requests,
-    accepted: load.accepted,
-    rejected: load.rejected,
-    acceptedPerSecond: round((load.accepted * 1000) / elapsed),
-    postLatencyMs: percentiles(load.latencies),
-    cpuMicrosPerRequest: Math.round(cpu / requests),
+    accepted,
+    rejected: load.failures,
+    acceptedPerSecond: round((accepted * 1000) / elapsed),
+    postLatencyMs: percentiles(load.postLatencies),
+    cpuMicrosPerRequest: Math.round((cpuMs * 1000) / requests),
     // Includes the admission sampler's and the gateway's other background queries (few per second).
     postgresTransactionsPerRequest: round(transactions / requests, 2),
     loadavg: os.loadavg().map((x) => round(x, 2)),
@@ -203,10 +124,10 @@ export async function runGatewayBench(): Promise<void> {
     const pid = system.supervisor.pid('gateway');
     if (!pid) throw new Error('the gateway is not running');
     log(`warm-up: ${Math.min(1000, requests)} requests`);
-    await measure(system, pid, (load) => load.burst(Math.min(1000, requests), 64), body);
+    await measure(system, (load) => load.burst(Math.min(1000, requests), 64), body);
     if (profile) process.kill(pid, 'SIGWINCH');
     log(`burst: ${requests} requests, 64 in flight`);
-    const burst = await measure(system, pid, (load) => load.burst(requests, 64), body);
+    const burst = await measure(system, (load) => load.burst(requests, 64), body);
     let cpuProfile: ProfileSummary | undefined;
     if (profile) {
       process.kill(pid, 'SIGWINCH');
@@ -216,7 +137,7 @@ export async function runGatewayBench(): Promise<void> {
       );
     }
     log(`fixed rate: ${rate} req/s for ${seconds} s`);
-    const steady = await measure(system, pid, (load) => load.steady(rate, seconds), body);
+    const steady = await measure(system, (load) => load.steady(rate, seconds), body);
     const results = { machine: { cpus: os.cpus().length }, withPipeline, burst, steady, cpuProfile };
     await fs.promises.writeFile(path.join(outDir, 'gateway.json'), `${JSON.stringify(results, null, 2)}\n`);
     print(burst, steady, rate, cpuProfile);

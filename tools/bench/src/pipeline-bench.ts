@@ -17,7 +17,6 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { Agent, request } from 'undici';
 import {
   findFreePort,
   findFreePorts,
@@ -34,26 +33,16 @@ import {
 } from '../../launcher/src/services';
 import { prepareKafka } from '../../launcher/src/topics';
 import { cpuSnapshot, cpuUsedBetween, threadCpuSnapshot, type CpuSnapshot } from './cpu-meter';
+import { LoadGenerator, percentiles, round, type Percentiles } from './load-generator';
 
 const SERVICES: ServiceName[] = ['gateway', 'scraper', 'projector'];
 const PAGE =
   '<!doctype html><html lang="en"><head><title>Bench page</title></head><body><h1>Hello</h1><a href="/a">a</a></body></html>';
 
-interface Percentiles {
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
+export { round };
 
-function percentiles(values: number[]): Percentiles {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number): number =>
-    sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN };
-}
-
-export const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
+const scrapeRequest = (siteUrl: string): string =>
+  JSON.stringify({ type: 'scrape', input: { url: `${siteUrl}/page` } });
 
 /** A set of running services on their own database and topic prefix. */
 export class BenchSystem {
@@ -152,67 +141,6 @@ export class BenchSystem {
   }
 }
 
-/** Submits jobs; returns acceptance times (ms) and POST latencies. */
-class LoadGenerator {
-  private readonly agent = new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 30_000 });
-  readonly accepted = new Map<string, number>();
-  readonly postLatencies: number[] = [];
-  failures = 0;
-
-  constructor(
-    private readonly baseUrl: string,
-    private readonly siteUrl: string,
-  ) {}
-
-  async submitOne(): Promise<void> {
-    const started = performance.now();
-    const response = await request(`${this.baseUrl}/jobs`, {
-      method: 'POST',
-      dispatcher: this.agent,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'scrape', input: { url: `${this.siteUrl}/page` } }),
-    });
-    const body = (await response.body.json()) as { id?: string };
-    const now = performance.now();
-    this.postLatencies.push(now - started);
-    if (response.statusCode === 202 && body.id) this.accepted.set(body.id, now);
-    else this.failures += 1;
-  }
-
-  /** As fast as `concurrency` in-flight requests allow. */
-  async burst(count: number, concurrency: number): Promise<number> {
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < count) {
-          next += 1;
-          await this.submitOne();
-        }
-      }),
-    );
-    return performance.now() - started;
-  }
-
-  /** Open loop: one request every 1/rate s for `seconds`, whatever the answers' latency. */
-  async steady(rate: number, seconds: number): Promise<void> {
-    const total = Math.round(rate * seconds);
-    const started = performance.now();
-    const inFlight: Promise<void>[] = [];
-    for (let i = 0; i < total; i += 1) {
-      const due = started + (i * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-      inFlight.push(this.submitOne().catch(() => void (this.failures += 1)));
-    }
-    await Promise.all(inFlight);
-  }
-
-  async close(): Promise<void> {
-    await this.agent.close();
-  }
-}
-
 /** Polls the read model until every accepted job is SUCCEEDED; returns when each was first seen so. */
 export async function waitProjected(
   databaseUrl: string,
@@ -287,7 +215,7 @@ function cpuPerJob(
 }
 
 async function throughputPhase(system: BenchSystem, siteUrl: string, jobs: number): Promise<PhaseResult> {
-  const load = new LoadGenerator(system.baseUrl, siteUrl);
+  const load = new LoadGenerator(system.baseUrl, scrapeRequest(siteUrl));
   const peakRss: Record<string, number> = {};
   const sampler = setInterval(() => {
     const now = system.rssMb();
@@ -305,9 +233,9 @@ async function throughputPhase(system: BenchSystem, siteUrl: string, jobs: numbe
     return {
       jobs: load.accepted.size,
       acceptedPerSecond: round((load.accepted.size * 1000) / elapsed),
-      postLatencyMs: mapRound(percentiles(load.postLatencies)),
+      postLatencyMs: percentiles(load.postLatencies),
       endToEndJobsPerSecond: round((load.accepted.size * 1000) / (done - started)),
-      endToEndLatencyMs: mapRound(percentiles(latencies)),
+      endToEndLatencyMs: percentiles(latencies),
       rssMb: peakRss,
       ...cpuPerJob(cpuBefore, system.cpu(), load.accepted.size, done - started),
       kafkaThreadsMsPerJob: topPerJob(
@@ -337,7 +265,7 @@ async function steadyPhase(
   rate: number,
   seconds: number,
 ): Promise<PhaseResult> {
-  const load = new LoadGenerator(system.baseUrl, siteUrl);
+  const load = new LoadGenerator(system.baseUrl, scrapeRequest(siteUrl));
   const cpuBefore = system.cpu();
   const kafkaBefore = system.kafkaThreadsCpu();
   const started = performance.now();
@@ -348,9 +276,9 @@ async function steadyPhase(
     const latencies = [...load.accepted].map(([id, at]) => (seen.get(id) ?? done) - at);
     return {
       jobs: load.accepted.size,
-      postLatencyMs: mapRound(percentiles(load.postLatencies)),
+      postLatencyMs: percentiles(load.postLatencies),
       endToEndJobsPerSecond: round((load.accepted.size * 1000) / (done - started)),
-      endToEndLatencyMs: mapRound(percentiles(latencies)),
+      endToEndLatencyMs: percentiles(latencies),
       rssMb: system.rssMb(),
       ...cpuPerJob(cpuBefore, system.cpu(), load.accepted.size, done - started),
       kafkaThreadsMsPerJob: topPerJob(
@@ -361,10 +289,6 @@ async function steadyPhase(
   } finally {
     await load.close();
   }
-}
-
-function mapRound(p: Percentiles): Percentiles {
-  return { p50: round(p.p50), p95: round(p.p95), p99: round(p.p99), max: round(p.max) };
 }
 
 async function startSite(): Promise<{ url: string; close: () => Promise<void> }> {
