@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createDataSource, runMigrations } from '../../libs/read-models/src/database';
+import type { KafkaConfig } from '../../libs/platform/src/config/common-config';
 
 /** An address the test harness (test/harness/global-setup.ts) published; fails clearly outside jest. */
 export function requiredEnv(name: 'KAFKA_BROKERS' | 'DATABASE_URL'): string {
@@ -53,4 +54,16 @@ export async function dropMigratedDatabase(
   } finally {
     await admin.end();
   }
+}
+
+/** Kafka settings for an int spec against the harness's broker, isolated under its own topic prefix. */
+export function harnessKafkaConfig(clientId: string, partitions: number, topicPrefix: string): KafkaConfig {
+  return {
+    brokers: requiredEnv('KAFKA_BROKERS').split(','),
+    clientId,
+    partitions,
+    replicationFactor: 1,
+    sendTimeoutMs: 15_000,
+    topicPrefix,
+  };
 }

@@ -7,8 +7,8 @@
  *  - the overhead of tracing (throughput with spans exported to a real Jaeger vs the SDK disabled),
  *  - resident memory of each service.
  * Results go to bench-results/pipeline.json. Sizes: BENCH_JOBS (default 5000), BENCH_SECONDS (10),
- * BENCH_WARMUP_JOBS (2000: until the JIT compilers of Kafka and Node have settled, measured at ~40% of
- * Kafka's CPU in a cold first thousand jobs).
+ * BENCH_WARMUP_JOBS (2000: until the JIT compilers of Kafka and Node have settled; cold, they were about
+ * 60% of Kafka's CPU in the first thousand jobs).
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';

@@ -1,25 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { jobRequested } from '../../../contracts/src/testing/event-fixtures';
-import type { KafkaConfig } from '../config/common-config';
 import { newControlGroupId } from '../stage/control-group';
 import type { ConsumedEvent, EventBatchHandler } from './event-consumer';
 import { KafkaRuntime } from './kafka-runtime';
-import { requiredEnv } from '../../../../test/support/harness-env';
+import { harnessKafkaConfig } from '../../../../test/support/harness-env';
 import { eventually } from '../../../../test/support/wait';
 
 /** ConsumerGroupInspector against the harness's broker, under a random prefix of its own. */
 
 const PARTITIONS = 4;
 const prefix = `inspector-${randomBytes(4).toString('hex')}.`;
-const config: KafkaConfig = {
-  brokers: requiredEnv('KAFKA_BROKERS').split(','),
-  clientId: 'inspector-int-spec',
-  partitions: PARTITIONS,
-  replicationFactor: 1,
-  sendTimeoutMs: 15_000,
-  topicPrefix: prefix,
-};
+const config = harnessKafkaConfig('inspector-int-spec', PARTITIONS, prefix);
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const TOPIC = 'inspected.requests';
 

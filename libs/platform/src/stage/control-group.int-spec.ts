@@ -1,24 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { jobRequested } from '../../../contracts/src/testing/event-fixtures';
-import type { KafkaConfig } from '../config/common-config';
 import type { ConsumedEvent, EventBatchHandler } from '../kafka/event-consumer';
 import { KafkaRuntime } from '../kafka/kafka-runtime';
 import { newControlGroupId } from './control-group';
-import { requiredEnv } from '../../../../test/support/harness-env';
+import { harnessKafkaConfig } from '../../../../test/support/harness-env';
 import { eventually } from '../../../../test/support/wait';
 
 /** Throwaway control groups must not pile up in Kafka, one per process start. */
 
 const prefix = `control-group-${randomBytes(4).toString('hex')}.`;
-const config: KafkaConfig = {
-  brokers: requiredEnv('KAFKA_BROKERS').split(','),
-  clientId: 'control-group-int-spec',
-  partitions: 2,
-  replicationFactor: 1,
-  sendTimeoutMs: 15_000,
-  topicPrefix: prefix,
-};
+const config = harnessKafkaConfig('control-group-int-spec', 2, prefix);
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const TOPIC = 'control.requests';
 

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { PROJECTED_TOPICS, Topics, type JobEvent, type JobRequested } from '@app/contracts';
-import { KafkaRuntime, traceIdOf, type EventConsumer, type KafkaConfig } from '@app/platform';
+import { KafkaRuntime, traceIdOf, type EventConsumer } from '@app/platform';
 import {
   jobRequested,
   stageAttemptFailed,
@@ -17,7 +17,11 @@ import { applyEvents } from '../job-projection';
 import { decodeCursor, JobQueries } from '../job-queries';
 import { ProjectionRebuilder, RebuildInProgressError, type RebuildHooks } from './projection-rebuilder';
 import { holdProjectionSwap } from './rebuild-locks';
-import { createMigratedDatabase, requiredEnv } from '../../../../test/support/harness-env';
+import {
+  createMigratedDatabase,
+  harnessKafkaConfig,
+  requiredEnv,
+} from '../../../../test/support/harness-env';
 import { eventually } from '../../../../test/support/wait';
 
 /**
@@ -30,14 +34,7 @@ import { eventually } from '../../../../test/support/wait';
 const suffix = randomBytes(4).toString('hex');
 const database = `rebuild_${suffix}`;
 const adminUrl = requiredEnv('DATABASE_URL');
-const kafkaConfig: KafkaConfig = {
-  brokers: requiredEnv('KAFKA_BROKERS').split(','),
-  clientId: 'projection-rebuilder-int-spec',
-  partitions: 3,
-  replicationFactor: 1,
-  sendTimeoutMs: 15_000,
-  topicPrefix: `rebuild-${suffix}.`,
-};
+const kafkaConfig = harnessKafkaConfig('projection-rebuilder-int-spec', 3, `rebuild-${suffix}.`);
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const tenantId = `t-${suffix}`;
 const GROUP = 'projector';
