@@ -59,8 +59,9 @@ export class DeadLetterWriter {
 }
 
 /**
- * PostgreSQL text and jsonb cannot hold NUL: a text value with NUL is kept exactly as base64, and NUL
- * in the descriptive fields (detail, errors, key, headers) becomes U+FFFD.
+ * PostgreSQL text and jsonb cannot hold NUL (nor jsonb a lone surrogate): a text value with NUL is kept
+ * exactly as base64, and NUL or a lone surrogate in the descriptive fields (detail, errors, key, headers)
+ * becomes U+FFFD.
  */
 function storable(entry: DeadLetterEntry): DeadLetterEntry {
   const { original } = entry;
@@ -82,7 +83,9 @@ function storable(entry: DeadLetterEntry): DeadLetterEntry {
   };
 }
 
-const withoutNul = (text: string): string => text.replaceAll('\u0000', '\uFFFD');
+/** NUL and lone UTF-16 surrogates (which jsonb refuses: an `errors` path may name a bad key) become U+FFFD. */
+const withoutNul = (text: string): string =>
+  (text as unknown as { toWellFormed(): string }).toWellFormed().replaceAll('\u0000', '\uFFFD');
 
 function isDataException(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
