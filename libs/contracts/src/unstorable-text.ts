@@ -60,7 +60,9 @@ export function findUnstorableText(value: unknown, prefix = ''): FieldError | nu
 function walk(value: unknown, path: string): FieldError | null {
   if (typeof value === 'string') {
     const bad = unstorableCharacter(value);
-    return bad === null ? null : { path: path || '(root)', message: `contains ${bad}, which cannot be stored` };
+    return bad === null
+      ? null
+      : { path: path || '(root)', message: `contains ${bad}, which cannot be stored` };
   }
   if (value === null || typeof value !== 'object') return null;
   if (Array.isArray(value)) {
@@ -74,7 +76,8 @@ function walk(value: unknown, path: string): FieldError | null {
     if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const here = path ? `${path}.${escapeUnstorable(key)}` : escapeUnstorable(key);
     const badKey = unstorableCharacter(key);
-    if (badKey !== null) return { path: here, message: `property name contains ${badKey}, which cannot be stored` };
+    if (badKey !== null)
+      return { path: here, message: `property name contains ${badKey}, which cannot be stored` };
     const found = walk((value as Record<string, unknown>)[key], here);
     if (found) return found;
   }

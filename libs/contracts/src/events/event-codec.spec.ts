@@ -303,7 +303,12 @@ describe('event codec', () => {
 
     // Valid JSON that PostgreSQL's json/jsonb refuses: the projector could never store such an event.
     it.each([
-      ['a lone surrogate in the job input', '"url":"http://x/\\ud800"', 'data.input.url', /lone UTF-16 surrogate/],
+      [
+        'a lone surrogate in the job input',
+        '"url":"http://x/\\ud800"',
+        'data.input.url',
+        /lone UTF-16 surrogate/,
+      ],
       ['NUL in the job input', '"url":"http://x/\\u0000"', 'data.input.url', /U\+0000/],
       ['a lone surrogate in a key', '"url":"http://x/","\\udfff":1', 'data.input.\\udfff', /property name/],
     ])('rejects %s as unstorable text, naming the path', (_, field, expectedPath, message) => {
