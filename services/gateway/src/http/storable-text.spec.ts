@@ -116,7 +116,7 @@ describe('the gateway refuses text the read models cannot store', () => {
       const server = express();
       let seen = '';
       server.post('/documents', multer().single('file'), (req, res) => {
-        seen = req.file?.originalname ?? '';
+        seen = (req as { file?: { originalname: string } }).file?.originalname ?? '';
         res.status(204).end();
       });
       const boundary = 'b0undary';
