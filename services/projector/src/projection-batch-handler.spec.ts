@@ -106,12 +106,11 @@ describe('ProjectionBatchHandler', () => {
         { batchTries: 3, eventTries: 2, retryDelayMs: 1 },
       );
       // The transaction is the seam: fail whenever the poisoned offset is in it.
-      (
-        handler as unknown as { applyInOneTransaction(e: ConsumedEvent[]): Promise<number> }
-      ).applyInOneTransaction = async (events) => {
-        offsets.push(events.map((e) => e.offset));
-        if (events.some((e) => e.offset === '11')) throw badTimestamp;
-        return events.length;
+      (handler as unknown as { transactions: { apply(e: ConsumedEvent[]): Promise<void> } }).transactions = {
+        apply: async (events) => {
+          offsets.push(events.map((e) => e.offset));
+          if (events.some((e) => e.offset === '11')) throw badTimestamp;
+        },
       };
       await handler.handleBatch(batch, context());
       // 3 whole-batch tries, then offset 10 alone, then offset 11 alone twice.

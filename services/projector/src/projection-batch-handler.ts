@@ -5,7 +5,6 @@ import {
   jobAttributes,
   SpanKind,
   startSpans,
-  traceIdOf,
   type BatchContext,
   type ConsumedEvent,
   type EventBatchHandler,
@@ -13,7 +12,8 @@ import {
   type Logger,
   type PlatformMetrics,
 } from '@app/platform';
-import { applyEvents, holdProjectionSwap, isDatabaseUnavailable } from '@app/read-models';
+import { isDatabaseUnavailable } from '@app/read-models';
+import { ProjectionTransactions } from './projection-transactions';
 
 export interface UnavailableDatabaseBackoff {
   /** First wait after PostgreSQL was found unreachable; doubles per try. */
@@ -45,7 +45,8 @@ const DEFAULT_FAILING_BATCH: FailingBatchPolicy = { batchTries: 3, eventTries: 2
 export type DeadLetterSink = Pick<EventPublisher, 'publishRaw'>;
 
 /**
- * Folds one partition's batch into Postgres in one transaction; offsets are committed after it.
+ * Folds one partition's batch into Postgres in one transaction (shared with the batches of other
+ * partitions that arrive meanwhile, see ProjectionTransactions); offsets are committed after it.
  * While PostgreSQL is unreachable the batch waits and retries its transaction (heartbeating, so the
  * group keeps the partition), for as long as the batch is still ours: the projector pauses instead of
  * crash-looping, and resumes where it stopped.
@@ -59,13 +60,18 @@ export type DeadLetterSink = Pick<EventPublisher, 'publishRaw'>;
  */
 export class ProjectionBatchHandler implements EventBatchHandler {
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly logger: Logger,
     private readonly metrics: PlatformMetrics,
     private readonly backoff: UnavailableDatabaseBackoff = DEFAULT_BACKOFF,
     private readonly deadLetters: DeadLetterSink | null = null,
     private readonly failing: FailingBatchPolicy = DEFAULT_FAILING_BATCH,
-  ) {}
+  ) {
+    this.transactions = new ProjectionTransactions(dataSource, metrics);
+  }
+
+  /** Shared by every partition's batches: concurrent batches fold in one transaction. */
+  private readonly transactions: ProjectionTransactions;
 
   async handleBatch(events: ConsumedEvent[], context: BatchContext): Promise<void> {
     // One "apply" span per event, child of the event's producer span (so each job stays one trace),
@@ -79,17 +85,16 @@ export class ProjectionBatchHandler implements EventBatchHandler {
       SpanKind.CONSUMER,
     );
     try {
-      const applied = await this.applyUntilDatabaseAnswers(events, context);
+      await this.applyUntilDatabaseAnswers(events, context);
       endSpans(spans);
-      this.metrics.eventsProjected.inc(applied);
-      this.logger.debug({ received: events.length, applied }, 'batch projected');
+      this.logger.debug({ received: events.length }, 'batch projected');
     } catch (error) {
       endSpans(spans, error);
       throw error;
     }
   }
 
-  private async applyUntilDatabaseAnswers(events: ConsumedEvent[], context: BatchContext): Promise<number> {
+  private async applyUntilDatabaseAnswers(events: ConsumedEvent[], context: BatchContext): Promise<void> {
     for (let failures = 0; ;) {
       try {
         return await this.applyWhileDatabaseUnavailable(events, context);
@@ -116,14 +121,13 @@ export class ProjectionBatchHandler implements EventBatchHandler {
    * One transaction per event, in batch order; an event still failing after `eventTries` is
    * dead-lettered (the dead letters are acknowledged by Kafka before the batch resolves).
    */
-  private async applyOneByOne(events: ConsumedEvent[], context: BatchContext): Promise<number> {
-    let applied = 0;
+  private async applyOneByOne(events: ConsumedEvent[], context: BatchContext): Promise<void> {
     const deadLetters: ReturnType<typeof deadLetterMessage>[] = [];
     const groups: string[] = [];
     for (const consumed of events) {
       for (let tries = 1; ; tries++) {
         try {
-          applied += await this.applyWhileDatabaseUnavailable([consumed], context);
+          await this.applyWhileDatabaseUnavailable([consumed], context);
           break;
         } catch (error) {
           if (!context.isActive()) throw error;
@@ -154,20 +158,16 @@ export class ProjectionBatchHandler implements EventBatchHandler {
       await this.deadLetters!.publishRaw(deadLetters);
       for (const group of groups) this.metrics.deadLetters.inc({ group, reason: 'unprojectable' });
     }
-    return applied;
   }
 
   /** Retries the batch's transaction while PostgreSQL is unreachable; throws any other failure. */
-  private async applyWhileDatabaseUnavailable(
-    events: ConsumedEvent[],
-    context: BatchContext,
-  ): Promise<number> {
+  private async applyWhileDatabaseUnavailable(events: ConsumedEvent[], context: BatchContext): Promise<void> {
     let delayMs = this.backoff.initialDelayMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        const applied = await this.applyInOneTransaction(events);
+        await this.transactions.apply(events);
         if (attempt > 1) this.logger.info({ attempts: attempt }, 'PostgreSQL answers again; batch projected');
-        return applied;
+        return;
       } catch (error) {
         if (!isDatabaseUnavailable(error) || !context.isActive()) throw error;
         this.logger.warn(
@@ -178,18 +178,6 @@ export class ProjectionBatchHandler implements EventBatchHandler {
         delayMs = Math.min(delayMs * 2, this.backoff.maxDelayMs);
       }
     }
-  }
-
-  private applyInOneTransaction(events: ConsumedEvent[]): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      // Shared with other batches; a projection rebuild's swap takes it exclusively, so a batch never
-      // runs half against the old read models and half against the new ones.
-      await holdProjectionSwap(manager);
-      return applyEvents(
-        manager,
-        events.map((consumed) => ({ ...consumed, traceId: traceIdOf(consumed.headers) })),
-      );
-    });
   }
 
   /** Sleeps `ms`, heartbeating meanwhile; throws once the batch is no longer ours (stop, rebalance). */
