@@ -64,12 +64,11 @@ describe('parseCompareArgs', () => {
     ]);
     expect(options.tracingOffPhases.map((p) => p.name)).toEqual(['warmup', 'burst', 'steady']);
     expect(options.only).toBeUndefined();
-    expect(options.kafkaCeiling).toBe(false);
   });
 
   it('scales job counts (not rates), keeps phase order, and reads the flags', () => {
     const options = parseCompareArgs(
-      ['--only', 'platform', '--phases=io,burst', '--tracing-off-phases', 'none', '--kafka-ceiling'],
+      ['--only', 'platform', '--phases=io,burst', '--tracing-off-phases', 'none'],
       { BENCH_COMPARE_SCALE: '0.2' },
     );
     expect(options.phases.map((p) => [p.name, p.jobs, p.rate, p.slowMs])).toEqual([
@@ -78,7 +77,6 @@ describe('parseCompareArgs', () => {
     ]);
     expect(options.only).toBe('platform');
     expect(options.tracingOffPhases).toEqual([]);
-    expect(options.kafkaCeiling).toBe(true);
     expect(parseCompareArgs([], { BENCH_COMPARE_SCALE: '0.001' }).phases[0].jobs).toBe(10);
   });
 

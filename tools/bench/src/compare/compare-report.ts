@@ -42,7 +42,6 @@ export interface CompareOptions {
   phases: PhaseSpec[];
   /** Phases of the platform run with the OpenTelemetry SDK disabled (empty: no such run). */
   tracingOffPhases: PhaseSpec[];
-  kafkaCeiling: boolean;
   scale: number;
 }
 
@@ -71,7 +70,7 @@ export function scalePhases(phases: readonly PhaseSpec[], scale: number): PhaseS
 
 /**
  * `--only baseline|platform`, `--phases warmup,burst,...` (default: all), `--tracing-off-phases ...`
- * (default warmup,burst,steady; `none` skips that run), `--kafka-ceiling`; BENCH_COMPARE_SCALE.
+ * (default warmup,burst,steady; `none` skips that run); BENCH_COMPARE_SCALE scales every phase's jobs.
  */
 export function parseCompareArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CompareOptions {
   const scale = Number(env.BENCH_COMPARE_SCALE ?? 1);
@@ -84,7 +83,6 @@ export function parseCompareArgs(argv: readonly string[], env: NodeJS.ProcessEnv
       PHASES.filter((phase) => DEFAULT_TRACING_OFF_PHASES.includes(phase.name)),
       scale,
     ),
-    kafkaCeiling: false,
     scale,
   };
   for (let i = 0; i < argv.length; i += 1) {
@@ -114,9 +112,6 @@ export function parseCompareArgs(argv: readonly string[], env: NodeJS.ProcessEnv
         options.tracingOffPhases = list === 'none' ? [] : parsePhaseList(list, scale, flag);
         break;
       }
-      case '--kafka-ceiling':
-        options.kafkaCeiling = true;
-        break;
       default:
         throw new CompareArgumentError(`unknown argument "${arg}"`);
     }
