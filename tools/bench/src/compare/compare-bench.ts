@@ -17,6 +17,7 @@ import {
   findFreePort,
   LocalStack,
   ManagedProcess,
+  type LocalStackEndpoints,
   repoRoot,
   stopOnSignals,
   waitFor,
@@ -190,6 +191,22 @@ async function checkpoint(databaseUrl: string): Promise<void> {
   }
 }
 
+/**
+ * LocalStack on free ports; tried up to 3 times, since a free port may be taken by someone else
+ * between the probe and the bind on a shared machine.
+ */
+async function startStack(stack: LocalStack, dataDir: string, jaeger: boolean): Promise<LocalStackEndpoints> {
+  for (let attempt = 1; ; attempt += 1) {
+    const folder = path.join(dataDir, `stack-${attempt}`);
+    try {
+      return await stack.start({ dataDir: folder, freePorts: true, jaeger, log });
+    } catch (error: unknown) {
+      if (attempt >= 3 || !/already in use|Address already in use/i.test(String(error))) throw error;
+      log(`stack start failed on a port taken meanwhile; retrying (${attempt}/3)`);
+    }
+  }
+}
+
 /** The services `npm start` runs (all five), or BENCH_COMPARE_SERVICES=gateway,scraper,projector. */
 function platformServices(): ServiceName[] {
   const list = process.env.BENCH_COMPARE_SERVICES;
@@ -252,8 +269,10 @@ export async function runCompareBench(argv: string[] = []): Promise<void> {
       cleanups.push(() => fs.promises.rm(dataDir, { recursive: true, force: true }));
       const stack = new LocalStack();
       cleanups.push(() => stack.stop());
-      log('starting Kafka, PostgreSQL and Jaeger (as npm start does, on free ports)');
-      const endpoints = await stack.start({ dataDir, freePorts: true, jaeger: true, log });
+      // Jaeger runs as in npm start whenever the traced run does (also idle during the tracing-off run).
+      const jaeger = options.phases.length > 0;
+      log(`starting Kafka, PostgreSQL${jaeger ? ' and Jaeger' : ''} (as npm start does, on free ports)`);
+      const endpoints = await startStack(stack, dataDir, jaeger);
       const services = platformServices();
       const configurations: [StackName, Record<string, string>, PhaseSpec[]][] = [
         ['platform', { OTEL_EXPORTER_OTLP_ENDPOINT: endpoints.otlpEndpoint ?? '' }, options.phases],

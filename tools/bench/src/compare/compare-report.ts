@@ -69,7 +69,8 @@ export function scalePhases(phases: readonly PhaseSpec[], scale: number): PhaseS
 }
 
 /**
- * `--only baseline|platform`, `--phases warmup,burst,...` (default: all), `--tracing-off-phases ...`
+ * `--only baseline|platform`, `--phases warmup,burst,...` (default: all; `none`: only the tracing-off
+ * run), `--tracing-off-phases ...`
  * (default warmup,burst,steady; `none` skips that run); BENCH_COMPARE_SCALE scales every phase's jobs.
  */
 export function parseCompareArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CompareOptions {
@@ -104,9 +105,11 @@ export function parseCompareArgs(argv: readonly string[], env: NodeJS.ProcessEnv
         options.only = only;
         break;
       }
-      case '--phases':
-        options.phases = parsePhaseList(value(), scale, flag);
+      case '--phases': {
+        const list = value();
+        options.phases = list === 'none' ? [] : parsePhaseList(list, scale, flag);
         break;
+      }
       case '--tracing-off-phases': {
         const list = value();
         options.tracingOffPhases = list === 'none' ? [] : parsePhaseList(list, scale, flag);
