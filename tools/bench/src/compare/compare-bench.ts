@@ -332,7 +332,13 @@ function report(
     `command: ${command}`,
     ...(options.scale !== 1
       ? [
-          `BENCH_COMPARE_SCALE=${options.scale}: phases ran ${options.phases.map((p) => `${p.name} ${p.jobs}`).join(', ')} jobs (labels name the full size)`,
+          `BENCH_COMPARE_SCALE=${options.scale}: jobs per phase ${[
+            ...options.phases,
+            ...options.tracingOffPhases,
+          ]
+            .filter((p, i, all) => all.findIndex((q) => q.name === p.name) === i)
+            .map((p) => `${p.name} ${p.jobs}`)
+            .join(', ')} (labels name the full size)`,
         ]
       : []),
     'e2e = finishedAt - createdAt of each job (from the job itself); jobs/s = jobs / (last finishedAt - first POST);',

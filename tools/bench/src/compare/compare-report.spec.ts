@@ -168,7 +168,9 @@ describe('buildRows and the tables', () => {
     expect(table).toMatch(/\| burst of 3,000 +\| end-to-end jobs\/s +\| 450 +\| 1,100 +\| x2\.44 better/);
     expect(table).toContain('not met');
     const cpu = renderCpuBreakdown(platform);
-    expect(cpu.split('\n')[0]).toMatch(/\| phase +\| jobs \| api +\| loadgen \| all +\| machine \| load1/);
+    expect(cpu.split('\n')[0]).toMatch(
+      /\| phase +\| jobs \| lost \| api +\| loadgen \| all +\| machine \| load1/,
+    );
     expect(cpu).toContain('1.0 -> 2.0');
     expect(budgetSummary(rows)).toMatch(/^budgets met: 3 of \d+/);
   });

@@ -408,20 +408,24 @@ export function orderRoles(roles: Iterable<string>): string[] {
   return [...new Set(roles)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
-/** Per stack: a row per phase, CPU ms per job per process role, the sums, and the load average. */
+/**
+ * Per stack: a row per phase, finished jobs, lost ones (POST rejected or never terminal), CPU ms per
+ * job per process role, the sums, and the load average.
+ */
 export function renderCpuBreakdown(run: StackRun): string {
   const measured = Object.values(run.phases).filter((m): m is PhaseMeasurement => m !== undefined);
   const roles = orderRoles(measured.flatMap((m) => Object.keys(m.cpuMsPerJob)));
   const body = measured.map((m) => [
     m.label,
     String(m.loadgen.succeeded + m.loadgen.failed),
+    String(m.loadgen.rejected + m.loadgen.unfinished),
     ...roles.map((role) => format(m.cpuMsPerJob[role], 2)),
     format(m.stackCpuMsPerJob, 2),
     format(m.machineCpuMsPerJob, 2),
     `${m.loadAverageStart[0].toFixed(1)} -> ${m.loadAverageEnd[0].toFixed(1)}`,
     format(m.peakServicesRssMb, 0),
   ]);
-  return markdownTable(['phase', 'jobs', ...roles, 'all', 'machine', 'load1', 'svc RSS MB'], body);
+  return markdownTable(['phase', 'jobs', 'lost', ...roles, 'all', 'machine', 'load1', 'svc RSS MB'], body);
 }
 
 /** One line per budget: how many met. */
