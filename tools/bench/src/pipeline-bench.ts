@@ -99,6 +99,8 @@ export class BenchSystem {
     adminUrl: string,
     extraEnv: Record<string, string>,
     services: ServiceName[] = SERVICES,
+    /** false: the services' own defaults for log level and pool size, as `npm start` runs them. */
+    benchOverrides = true,
   ): Promise<void> {
     const suffix = randomBytes(4).toString('hex');
     const admin = new Client({ connectionString: adminUrl });
@@ -117,10 +119,9 @@ export class BenchSystem {
       DATABASE_URL: this.databaseUrl,
       GATEWAY_PORT: String(port),
       OPS_PORT: '0',
-      // Per-job info lines cost real CPU at thousands of jobs per second.
-      LOG_LEVEL: 'warn',
       SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
-      DATABASE_POOL_SIZE: '20',
+      // Per-job info lines cost real CPU at thousands of jobs per second.
+      ...(benchOverrides ? { LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20' } : {}),
       ...extraEnv,
     };
     await Promise.all([prepareKafka(env), migrateDatabase(env)]);
@@ -172,7 +173,8 @@ export class BenchSystem {
     return threadCpuSnapshot(this.roles(), 'kafka');
   }
 
-  private roles(): Map<number, string> {
+  /** pid -> role: the services by name, plus the processes named with nameProcess(). */
+  roles(): Map<number, string> {
     const roles = new Map(this.namedProcesses);
     for (const name of this.supervisor.names()) {
       const pid = this.supervisor.pid(name);
