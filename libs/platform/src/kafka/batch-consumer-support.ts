@@ -19,7 +19,10 @@ export function createBatchConsumer(
     rebalanceTimeout: Math.max(timing.rebalanceTimeoutMs ?? 60000, sessionTimeout),
     heartbeatInterval: heartbeatIntervalFor(sessionTimeout),
     allowAutoTopicCreation: false,
-    maxWaitTimeInMs: 100,
+    // A fetch returns as soon as any partition has data (minBytes 1), so this only bounds how often an
+    // idle consumer asks: at 100 ms, the idle consumer groups of a full `npm start` (risk, documents,
+    // control topics) kept the broker and themselves busy with ~10 empty fetches a second each.
+    maxWaitTimeInMs: 1000,
     retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 10 },
   });
 }
