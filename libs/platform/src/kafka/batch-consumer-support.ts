@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '../logging/logger';
 
 /** Heartbeats often enough that a few missed ones never cost the group membership. */
@@ -42,21 +42,5 @@ export function exitWhenCrashedForGood(
     if (payload.restart || !isRunning()) return;
     logger.fatal({ err: payload.error, group: groupId }, 'consumer crashed without restart; exiting');
     process.exit(70);
-  });
-}
-
-/** Marks the batch's messages up to `lastOffset` consumed and commits that position now. */
-export async function commitThrough(payload: EachBatchPayload, lastOffset: string): Promise<void> {
-  const { batch } = payload;
-  payload.resolveOffset(lastOffset);
-  // Explicit offsets: with autoCommit off and no interval/threshold, KafkaJS's argument-less
-  // commitOffsetsIfNecessary() never commits, and every restart would reprocess the whole log.
-  await payload.commitOffsetsIfNecessary({
-    topics: [
-      {
-        topic: batch.topic,
-        partitions: [{ partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() }],
-      },
-    ],
   });
 }
