@@ -24,6 +24,8 @@ runService('gateway', async () => {
     },
   );
   app.disable('x-powered-by');
+  // A job's state changes under its poller: no client revalidates, so hashing every body for an ETag is waste.
+  app.set('etag', false);
   app.use(
     correlationIdMiddleware,
     requestLogging(logger, metrics),
