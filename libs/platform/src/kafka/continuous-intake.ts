@@ -196,7 +196,16 @@ export class ContinuousIntake {
           payload.resolveOffset(message.offset);
           continue;
         }
-        const release = await admit(consumed);
+        let release: () => void;
+        try {
+          release = await admit(consumed);
+        } catch (error) {
+          // Gave up waiting because the batch went stale (stopping, sought back): read it again later.
+          // Anything else (a rebalance seen by a heartbeat) goes to KafkaJS, which rejoins.
+          if (current()) throw error;
+          readAll = false;
+          break;
+        }
         if (!current()) {
           // Revoked, stopping or sought back while waiting: the record is delivered again.
           release();
