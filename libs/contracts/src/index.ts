@@ -3,6 +3,7 @@ import 'reflect-metadata';
 export * from './topics';
 export * from './event-id';
 export * from './field-error';
+export * from './unstorable-text';
 export * from './validation';
 export * from './events/envelope';
 export * from './events/job-events';

@@ -163,6 +163,29 @@ describe('applyEvents', () => {
     ]);
   });
 
+  it('answers a job alike through getJob (one statement) and listJobs (job rows, then their stages)', async () => {
+    const { tenantId, request, at } = timeline();
+    const error = { code: 'HTTP_503', message: 'unavailable', retryable: true };
+    await apply([
+      positioned(request),
+      positioned(stageStarted(request, 1, at(10))),
+      positioned(stageAttemptFailed(request, 1, at(20))),
+      positioned(stageFailed(request, 2, at(30), error)),
+    ]);
+    const single = await queries.getJob(tenantId, request.jobId);
+    const listed = (await queries.listJobs({ tenantId, limit: 10 })).items;
+    expect(single?.stages).toEqual([
+      expect.objectContaining({
+        stage: 'scrape',
+        status: 'FAILED',
+        error,
+        startedAt: at(10),
+        finishedAt: at(30),
+      }),
+    ]);
+    expect(listed).toEqual([single]);
+  });
+
   it('does not move a terminal status back (StageStarted after StageCompleted)', async () => {
     const { tenantId, request, at } = timeline();
     await apply([positioned(request), positioned(stageCompleted(request, 1, at(20)))]);

@@ -178,11 +178,13 @@ export async function resetJobRuns(manager: Query, runs: { jobId: string; run: n
 
 /**
  * Within a run, the earliest terminal outcome wins (see EARLIER_TERMINAL), except that an outcome of
- * another stage version (a stage reprocessed after a deploy) supersedes an older one.
+ * another stage version (a stage reprocessed after a deploy) supersedes an older one. A failure recorded
+ * from a dead letter (outcome_version 'dead-letter', see DeadLetterWriter) stays: only a new run clears it.
  */
 const OUTCOME_APPLIES = `(jobs.status NOT IN ${TERMINAL}
   OR (jobs.status = 'CANCELLED' AND jobs.finished_at > u.finished_at)
-  OR (jobs.status IN ('SUCCEEDED','FAILED') AND jobs.outcome_version IS DISTINCT FROM u.version AND jobs.finished_at < u.finished_at))`;
+  OR (jobs.status IN ('SUCCEEDED','FAILED') AND jobs.outcome_version IS DISTINCT FROM u.version AND jobs.finished_at < u.finished_at
+      AND jobs.outcome_version IS DISTINCT FROM 'dead-letter'))`;
 
 async function foldStageEvents(manager: Query, stageEvents: StageEvent[]): Promise<void> {
   await upsertRunning(manager, stageEvents);

@@ -46,18 +46,28 @@ export { decodeCursor, encodeCursor } from './keyset-cursor';
 
 const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
 
+/** A timestamptz as `toISOString()` writes it (UTC, milliseconds, `Z`), or NULL. */
+const isoSql = (column: string): string =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 /** Reads of the job read models for the API. */
 export class JobQueries {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** One round trip: the job row with its stages as a JSON array (a client polling a job calls this most). */
   async getJob(tenantId: string, id: string): Promise<JobView | null> {
-    const rows: JobRow[] = await this.dataSource.query(
-      `SELECT * FROM jobs WHERE id = $1 AND tenant_id = $2 AND requested`,
+    const rows: (JobRow & { stages: JobStageView[] })[] = await this.dataSource.query(
+      `SELECT j.*, COALESCE((
+         SELECT json_agg(json_build_object(
+           'stage', s.stage, 'status', s.status, 'attempts', s.attempts, 'stageVersion', s.stage_version,
+           'error', s.error, 'startedAt', ${isoSql('s.started_at')}, 'finishedAt', ${isoSql('s.finished_at')})
+           ORDER BY s.started_at NULLS LAST, s.stage)
+         FROM job_stages s WHERE s.job_id = j.id), '[]') AS stages
+       FROM jobs j WHERE j.id = $1 AND j.tenant_id = $2 AND j.requested`,
       [id, tenantId],
     );
     if (rows.length === 0) return null;
-    const stages = await this.stagesOf([id]);
-    return toView(rows[0], stages.get(id) ?? []);
+    return toView(rows[0], rows[0].stages);
   }
 
   async listJobs(filter: JobListFilter): Promise<JobPage> {

@@ -8,6 +8,7 @@ import { bodyParserErrorHandler, jsonBodyParser } from './http/body-parsing';
 import { correlationIdMiddleware } from './http/correlation-id';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { requestLogging } from './http/request-logging';
+import { storableTextGuard } from './http/storable-text';
 import { loadGatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 
@@ -28,6 +29,7 @@ runService('gateway', async () => {
     requestLogging(logger, metrics),
     jsonBodyParser(config.maxBodyBytes),
     bodyParserErrorHandler,
+    storableTextGuard,
   );
   app.useGlobalFilters(new ProblemDetailsFilter(logger, config.retryAfterSeconds));
   app.enableShutdownHooks();

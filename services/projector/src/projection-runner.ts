@@ -27,7 +27,14 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       groupId: this.config.groupId,
       topics: [...PROJECTED_TOPICS],
       fromBeginning: true,
-      handler: new ProjectionBatchHandler(this.dataSource, this.logger, this.metrics),
+      handler: new ProjectionBatchHandler(
+        this.dataSource,
+        this.logger,
+        this.metrics,
+        undefined,
+        // An event PostgreSQL keeps refusing goes to the dead-letter topic as `unprojectable`.
+        this.kafka.publisher,
+      ),
       partitionsConsumedConcurrently: this.config.concurrency,
       maxBatchSize: 1000,
     });

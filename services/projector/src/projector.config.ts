@@ -16,7 +16,7 @@ export interface ProjectorConfig {
   kafka: KafkaConfig;
   database: DatabaseConfig;
   groupId: string;
-  /** Partitions folded at once; each batch is one Postgres transaction. */
+  /** Partitions' batches handled at once; those ready together fold in one Postgres transaction. */
   concurrency: number;
   rebuild: {
     /** Events per transaction while replaying into the shadow schema. */
@@ -34,7 +34,9 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
     kafka: readKafkaConfig(reader, 'projector'),
     database: readDatabaseConfig(reader),
     groupId: reader.string('PROJECTOR_GROUP_ID', { default: 'projector' }),
-    concurrency: reader.int('PROJECTOR_CONCURRENCY', { default: 4, min: 1, max: 64 }),
+    // Batches handled at once share one transaction (ProjectionTransactions): more of a fetch's
+    // partitions per transaction.
+    concurrency: reader.int('PROJECTOR_CONCURRENCY', { default: 16, min: 1, max: 64 }),
     rebuild: {
       batchSize: reader.int('PROJECTOR_REBUILD_BATCH_SIZE', { default: 5000, min: 100, max: 100_000 }),
       keepRetired: reader.int('PROJECTOR_REBUILD_KEEP_RETIRED', { default: 1, min: 0, max: 10 }),

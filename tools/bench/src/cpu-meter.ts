@@ -129,3 +129,36 @@ export function threadCpuSnapshot(roles: Map<number, string>, role: string): Cpu
   }
   return ms;
 }
+
+/** The whole machine's busy CPU ms so far (all cores; /proc/stat minus idle and iowait). */
+export function machineBusyMs(): number {
+  const fields = fs
+    .readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return ((total - fields[3] - (fields[4] ?? 0)) * 1000) / TICKS_PER_SECOND;
+}
+
+/** Resident memory (MB) now per role, a process below a named one counting for it (as in cpuSnapshot). */
+export function rssMbByRole(roles: Map<number, string>): Record<string, number> {
+  const table = readProcessTable();
+  const known = new Map<number, string | null>();
+  const mb: Record<string, number> = {};
+  for (const pid of table.keys()) {
+    if (pid === process.pid) continue;
+    const role = roleOf(pid, roles, table, known);
+    if (!role || role === 'bench') continue;
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      mb[role] = (mb[role] ?? 0) + kb / 1024;
+    } catch {
+      // exited while we looked
+    }
+  }
+  return mb;
+}

@@ -3,6 +3,7 @@
  * `npm run bench -- <name>` runs one. Add a subcommand by adding an entry to BENCHMARKS.
  */
 import { runCodecBench } from './codec-bench';
+import { runCompareBench } from './compare/compare-bench';
 import { runDocumentsBench } from './documents-bench';
 import { runGatewayBench } from './gateway-bench';
 import { runIoBench } from './io-bench';
@@ -13,7 +14,10 @@ import { runScalingBench } from './scaling-bench';
 
 interface Benchmark {
   description: string;
-  run: () => Promise<unknown>;
+  /** Receives the arguments after the benchmark's name. */
+  run: (args: string[]) => Promise<unknown>;
+  /** False: only when named (not part of `npm run bench`). */
+  inAll?: boolean;
 }
 
 const BENCHMARKS: Record<string, Benchmark> = {
@@ -56,6 +60,12 @@ const BENCHMARKS: Record<string, Benchmark> = {
       'IO-bound row: 1,200 scrape jobs at 200/s, pages answering after 1 s, one scraper replica: jobs/s, end-to-end p50/p99 (bench-results/io.json)',
     run: runIoBench,
   },
+  compare: {
+    description:
+      'issue 11: the Celery baseline (../shared/baselines/celery) vs the platform, same phases, shared loadgen.mjs, budgets met or not (bench-results/compare.json); --only baseline|platform, --phases, BENCH_COMPARE_SCALE',
+    run: runCompareBench,
+    inAll: false,
+  },
 };
 
 function usage(): string {
@@ -63,7 +73,7 @@ function usage(): string {
     ([name, bench]) => `  ${name.padEnd(10)} ${bench.description}`,
   );
   return [
-    'usage: npm run bench [-- <benchmark>]   (no name: all of them, in this order)',
+    'usage: npm run bench [-- <benchmark> [args]]   (no name: all of them but compare, in this order)',
     '',
     'benchmarks:',
     ...lines,
@@ -74,9 +84,10 @@ function usage(): string {
 async function runAll(): Promise<void> {
   const seconds: Record<string, number> = {};
   for (const [name, bench] of Object.entries(BENCHMARKS)) {
+    if (bench.inAll === false) continue;
     process.stdout.write(`\n===== bench ${name} =====\n`);
     const started = Date.now();
-    await bench.run();
+    await bench.run([]);
     seconds[name] = Math.round((Date.now() - started) / 1000);
   }
   process.stdout.write(
@@ -99,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`unknown benchmark "${name}"\n\n${usage()}\n`);
     return 2;
   }
-  await bench.run();
+  await bench.run(argv.slice(1));
   return 0;
 }
 

@@ -8,7 +8,8 @@
  *  - resident memory of each service.
  * Results go to bench-results/pipeline.json. Sizes: BENCH_JOBS (default 5000), BENCH_SECONDS (10),
  * BENCH_WARMUP_JOBS (2000: until the JIT compilers of Kafka and Node have settled; cold, they were about
- * 60% of Kafka's CPU in the first thousand jobs).
+ * 60% of Kafka's CPU in the first thousand jobs). BENCH_TRACING=off or =on runs that configuration only;
+ * BENCH_CPU_PROFILE=1 profiles every service during the burst and prints where its self time went.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -24,6 +25,7 @@ import {
   LocalStack,
   ProcessSupervisor,
   repoRoot,
+  waitFor,
 } from '@app/stack';
 import {
   migrateDatabase,
@@ -33,6 +35,7 @@ import {
 } from '../../launcher/src/services';
 import { prepareKafka } from '../../launcher/src/topics';
 import { cpuSnapshot, cpuUsedBetween, threadCpuSnapshot, type CpuSnapshot } from './cpu-meter';
+import { summarizeProfile, type CpuProfile, type ProfileSummary } from './cpu-profile-summary';
 import { LoadGenerator, percentiles, round, type Percentiles } from './load-generator';
 
 const SERVICES: ServiceName[] = ['gateway', 'scraper', 'projector'];
@@ -40,6 +43,14 @@ const PAGE =
   '<!doctype html><html lang="en"><head><title>Bench page</title></head><body><h1>Hello</h1><a href="/a">a</a></body></html>';
 
 export { round };
+
+/** The environment that preloads the profiler into a service (see cpu-profile-preload.ts). */
+export function profileEnv(file: string): Record<string, string> {
+  return {
+    BENCH_CPU_PROFILE: file,
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(__dirname, 'cpu-profile-preload.js')}`,
+  };
+}
 
 const scrapeRequest = (siteUrl: string): string =>
   JSON.stringify({ type: 'scrape', input: { url: `${siteUrl}/page` } });
@@ -53,11 +64,43 @@ export class BenchSystem {
   private logFile = '';
   private readonly namedProcesses = new Map<number, string>();
 
+  /** Where the services write CPU profiles (see `profile()`); none unless set before `start()`. */
+  constructor(private readonly profileDir?: string) {}
+
+  /**
+   * Starts (first call) or stops and writes (second call) the V8 CPU profile of every service (needs a
+   * `profileDir`); after the second call, returns each service's summary once its file is written.
+   */
+  async profile(stop: boolean): Promise<Record<string, ProfileSummary>> {
+    const dir = this.profileDir;
+    if (!dir) return {};
+    const names = this.supervisor.names();
+    for (const name of names) {
+      const pid = this.supervisor.pid(name);
+      if (pid) process.kill(pid, 'SIGWINCH');
+    }
+    if (!stop) return {};
+    const out: Record<string, ProfileSummary> = {};
+    for (const name of names) {
+      const file = path.join(dir, `${name}.cpuprofile`);
+      await waitFor(async () => ((await fileExists(file)) ? true : undefined), {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+        what: `CPU profile ${file}`,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500)); // let the writer finish the file
+      out[name] = summarizeProfile(JSON.parse(await fs.promises.readFile(file, 'utf8')) as CpuProfile, 12);
+    }
+    return out;
+  }
+
   async start(
     brokers: string,
     adminUrl: string,
     extraEnv: Record<string, string>,
     services: ServiceName[] = SERVICES,
+    /** false: the services' own defaults for log level and pool size, as `npm start` runs them. */
+    benchOverrides = true,
   ): Promise<void> {
     const suffix = randomBytes(4).toString('hex');
     const admin = new Client({ connectionString: adminUrl });
@@ -76,16 +119,19 @@ export class BenchSystem {
       DATABASE_URL: this.databaseUrl,
       GATEWAY_PORT: String(port),
       OPS_PORT: '0',
-      // Per-job info lines cost real CPU at thousands of jobs per second.
-      LOG_LEVEL: 'warn',
       SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
-      DATABASE_POOL_SIZE: '20',
+      // Per-job info lines cost real CPU at thousands of jobs per second.
+      ...(benchOverrides ? { LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20' } : {}),
       ...extraEnv,
     };
     await Promise.all([prepareKafka(env), migrateDatabase(env)]);
     this.env = env;
     this.logFile = path.join(os.tmpdir(), `event-jobs-bench-${suffix}.log`);
-    for (const service of services) startService(this.supervisor, service, env, undefined, this.logFile);
+    for (const service of services) {
+      // BENCH_CPU_PROFILE=1: every service gets the profiler preload and a profile file of its own.
+      const profile = this.profileDir ? profileEnv(path.join(this.profileDir, `${service}.cpuprofile`)) : {};
+      startService(this.supervisor, service, { ...env, ...profile }, undefined, this.logFile);
+    }
     await waitForGatewayReady(this.baseUrl, 60_000);
   }
 
@@ -127,7 +173,8 @@ export class BenchSystem {
     return threadCpuSnapshot(this.roles(), 'kafka');
   }
 
-  private roles(): Map<number, string> {
+  /** pid -> role: the services by name, plus the processes named with nameProcess(). */
+  roles(): Map<number, string> {
     const roles = new Map(this.namedProcesses);
     for (const name of this.supervisor.names()) {
       const pid = this.supervisor.pid(name);
@@ -327,20 +374,31 @@ export async function runPipelineBench(): Promise<void> {
   };
   try {
     const endpoints = await stack.start({ dataDir, freePorts: true, fast: true });
-    await jaeger.start();
-    const configurations: [string, Record<string, string>][] = [
-      ['tracing off', { OTEL_SDK_DISABLED: 'true' }],
-      ['tracing on (exported to Jaeger)', { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpEndpoint }],
-    ];
+    // BENCH_TRACING=off|on runs one configuration only (a quick profile); default: both, to compare.
+    const only = process.env.BENCH_TRACING;
+    if (only !== 'off') await jaeger.start();
+    const configurations = (
+      [
+        ['tracing off', { OTEL_SDK_DISABLED: 'true' }],
+        ['tracing on (exported to Jaeger)', { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpEndpoint }],
+      ] satisfies [string, Record<string, string>][]
+    ).filter(([name]) => !only || name.startsWith(`tracing ${only}`));
     for (const [name, env] of configurations) {
-      const system = new BenchSystem();
+      const system = new BenchSystem(
+        process.env.BENCH_CPU_PROFILE === '1'
+          ? await fs.promises.mkdtemp(path.join(os.tmpdir(), 'event-jobs-profiles-'))
+          : undefined,
+      );
       system.nameProcess(stack.postgres?.pid, 'postgres');
       await system.start(endpoints.kafkaBrokers, endpoints.databaseUrl, env);
       try {
         log(`${name}: warm-up, ${warmupJobs} jobs`);
         await throughputPhase(system, site.url, warmupJobs);
         log(`${name}: ${jobs} jobs as fast as possible (64 in flight)`);
+        await system.profile(false);
         const burst = await throughputPhase(system, site.url, jobs);
+        const profiles = await system.profile(true);
+        printProfiles(profiles);
         log(`${name}: 200 jobs/s for ${seconds} s`);
         const at200 = await steadyPhase(system, site.url, 200, seconds);
         log(`${name}: 500 req/s for ${seconds} s`);
@@ -351,13 +409,15 @@ export async function runPipelineBench(): Promise<void> {
         await system.stop();
       }
     }
-    const off = (results['tracing off'] as { burst: PhaseResult }).burst.endToEndJobsPerSecond;
-    const on = (results['tracing on (exported to Jaeger)'] as { burst: PhaseResult }).burst
-      .endToEndJobsPerSecond;
-    results.tracingOverheadPercent = round(((off - on) / off) * 100);
-    log(
-      `tracing overhead on end-to-end throughput: ${results.tracingOverheadPercent as number}% (${off} -> ${on} jobs/s)`,
-    );
+    if (configurations.length === 2) {
+      const off = (results['tracing off'] as { burst: PhaseResult }).burst.endToEndJobsPerSecond;
+      const on = (results['tracing on (exported to Jaeger)'] as { burst: PhaseResult }).burst
+        .endToEndJobsPerSecond;
+      results.tracingOverheadPercent = round(((off - on) / off) * 100);
+      log(
+        `tracing overhead on end-to-end throughput: ${results.tracingOverheadPercent as number}% (${off} -> ${on} jobs/s)`,
+      );
+    }
     const outDir = path.join(repoRoot(), 'bench-results');
     await fs.promises.mkdir(outDir, { recursive: true });
     await fs.promises.writeFile(path.join(outDir, 'pipeline.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -392,3 +452,19 @@ function printPhase(name: string, burst: PhaseResult, at200: PhaseResult, at500:
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
+
+function printProfiles(profiles: Record<string, ProfileSummary>): void {
+  for (const [service, profile] of Object.entries(profiles)) {
+    const groups = Object.entries(profile.groups)
+      .map(([group, percent]) => `${group} ${percent}%`)
+      .join(', ');
+    const top = profile.topFunctions.map((f) => `${f.name} ${f.percent}%`).join('; ');
+    process.stdout.write(`[profile] ${service}: ${groups}\n[profile]   top: ${top}\n`);
+  }
+}
+
+const fileExists = (file: string): Promise<boolean> =>
+  fs.promises.access(file).then(
+    () => true,
+    () => false,
+  );

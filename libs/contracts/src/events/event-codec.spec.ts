@@ -300,6 +300,39 @@ describe('event codec', () => {
       (event.data as { result: Record<string, unknown> }).result.secret = 'x';
       expect(paths(rejected(validateEvent(event)).errors)).toEqual(['data.result.secret']);
     });
+
+    // Valid JSON that PostgreSQL's json/jsonb refuses: the projector could never store such an event.
+    it.each([
+      [
+        'a lone surrogate in the job input',
+        '"url":"http://x/\\ud800"',
+        'data.input.url',
+        /lone UTF-16 surrogate/,
+      ],
+      ['NUL in the job input', '"url":"http://x/\\u0000"', 'data.input.url', /U\+0000/],
+      ['a lone surrogate in a key', '"url":"http://x/","\\udfff":1', 'data.input.\\udfff', /property name/],
+    ])('rejects %s as unstorable text, naming the path', (_, field, expectedPath, message) => {
+      const text = JSON.stringify(jobRequested()).replace(/"url":"[^"]*"/, field);
+      const outcome = rejected(decodeEvent(Buffer.from(text, 'utf8')));
+      expect(outcome.reason).toBe('unstorable text');
+      expect(outcome.errors).toEqual([{ path: expectedPath, message: expect.stringMatching(message) }]);
+    });
+
+    it('rejects unstorable text in the envelope (validateEvent and encodeEvent too)', () => {
+      const event = { ...jobRequested(), tenantId: 'a\u0000b' };
+      expect(rejected(validateEvent(event)).errors).toEqual([
+        { path: 'tenantId', message: 'contains U+0000 (NUL), which cannot be stored' },
+      ]);
+      expect(() => encodeEvent(event)).toThrow(InvalidEventError);
+      expect(rejected(decodeEvent(bytes(event))).reason).toBe('unstorable text');
+    });
+
+    it('accepts escapes that decode to storable text (a surrogate pair, other controls)', () => {
+      const event = jobRequested();
+      const text = JSON.stringify(event).replace('"default"', '"d\\ud83d\\ude00\\u0001"');
+      const outcome = decodeEvent(Buffer.from(text, 'utf8'));
+      expect(outcome.ok && outcome.event.tenantId).toBe('d😀\u0001');
+    });
   });
 
   describe('encodeEvent', () => {

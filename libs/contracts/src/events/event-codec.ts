@@ -1,6 +1,7 @@
 import type { ClassConstructor } from 'class-transformer';
 import type { FieldError } from '../field-error';
 import { describeStage, JOB_CATALOG } from '../jobs/job-catalog';
+import { findUnstorableText, mayHoldUnstorableEscape } from '../unstorable-text';
 import { checkPlain } from '../validation';
 import { EventEnvelopeDto, type EventEnvelope } from './envelope';
 import { EVENT_DATA_SCHEMAS, EVENT_VERSIONS, EventTypes, type EventType, type JobEvent } from './job-events';
@@ -23,8 +24,20 @@ function isKnownType(type: string): type is EventType {
   return Object.prototype.hasOwnProperty.call(EVENT_DATA_SCHEMAS, type);
 }
 
-/** Checks an envelope and its data against the schema of its type (and version). */
+/**
+ * Checks an envelope and its data against the schema of its type (and version), and that every string
+ * in it (keys too) can be stored by the read models (no NUL, no lone surrogate): an event the
+ * projector could never write is refused when produced and dead-lettered when consumed.
+ */
 export function validateEvent(candidate: unknown): DecodeOutcome {
+  return validateParsed(candidate, true);
+}
+
+function validateParsed(candidate: unknown, checkText: boolean): DecodeOutcome {
+  if (checkText) {
+    const unstorable = findUnstorableText(candidate);
+    if (unstorable) return { ok: false, reason: 'unstorable text', errors: [unstorable] };
+  }
   const envelope = checkPlain(EventEnvelopeDto, candidate);
   if (!envelope.ok) return { ok: false, reason: 'invalid envelope', errors: envelope.errors };
   const { type, version, data } = envelope.value;
@@ -93,7 +106,8 @@ export function decodeEvent(value: Buffer | null): DecodeOutcome {
     };
   }
   try {
-    return validateEvent(parsed);
+    // Only a \u escape in the bytes can decode to NUL or a lone surrogate: most events skip the walk.
+    return validateParsed(parsed, mayHoldUnstorableEscape(value));
   } catch (error) {
     // class-transformer throws on some shapes (e.g. a `constructor` key that is not a function in free-form
     // data); a consumer must dead-letter such a message, not fail its batch forever.

@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '../logging/logger';
 
 /** Heartbeats often enough that a few missed ones never cost the group membership. */
@@ -19,7 +19,10 @@ export function createBatchConsumer(
     rebalanceTimeout: Math.max(timing.rebalanceTimeoutMs ?? 60000, sessionTimeout),
     heartbeatInterval: heartbeatIntervalFor(sessionTimeout),
     allowAutoTopicCreation: false,
-    maxWaitTimeInMs: 100,
+    // A fetch returns as soon as any partition has data (minBytes 1), so this only bounds how often an
+    // idle consumer asks: at 100 ms, the idle consumer groups of a full `npm start` (risk, documents,
+    // control topics) kept the broker and themselves busy with ~10 empty fetches a second each.
+    maxWaitTimeInMs: 1000,
     retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 10 },
   });
 }
@@ -39,21 +42,5 @@ export function exitWhenCrashedForGood(
     if (payload.restart || !isRunning()) return;
     logger.fatal({ err: payload.error, group: groupId }, 'consumer crashed without restart; exiting');
     process.exit(70);
-  });
-}
-
-/** Marks the batch's messages up to `lastOffset` consumed and commits that position now. */
-export async function commitThrough(payload: EachBatchPayload, lastOffset: string): Promise<void> {
-  const { batch } = payload;
-  payload.resolveOffset(lastOffset);
-  // Explicit offsets: with autoCommit off and no interval/threshold, KafkaJS's argument-less
-  // commitOffsetsIfNecessary() never commits, and every restart would reprocess the whole log.
-  await payload.commitOffsetsIfNecessary({
-    topics: [
-      {
-        topic: batch.topic,
-        partitions: [{ partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() }],
-      },
-    ],
   });
 }

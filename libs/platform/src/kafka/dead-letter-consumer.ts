@@ -1,7 +1,8 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { Topics } from '@app/contracts';
 import type { Logger } from '../logging/logger';
-import { commitThrough, createBatchConsumer, exitWhenCrashedForGood } from './batch-consumer-support';
+import { createBatchConsumer, exitWhenCrashedForGood } from './batch-consumer-support';
+import { OffsetCommits } from './offset-commits';
 import type { DeadLetterEntry } from './dead-letter';
 import { parseDeadLetterEntry } from './dead-letter-parser';
 
@@ -25,6 +26,7 @@ export interface DeadLetterConsumerOptions {
  */
 export class DeadLetterConsumer {
   private readonly consumer: Consumer;
+  private readonly commits = new OffsetCommits();
   private running = false;
 
   constructor(
@@ -73,6 +75,6 @@ export class DeadLetterConsumer {
       lastOffset = message.offset;
     }
     if (entries.length > 0) await this.options.handler.handleEntries(entries);
-    if (lastOffset !== null) await commitThrough(payload, lastOffset);
+    if (lastOffset !== null) await this.commits.through(payload, lastOffset);
   }
 }

@@ -1,9 +1,9 @@
 import { Topics, type FieldError } from '@app/contracts';
-import type { DeadLetterEntry, DeadLetterReason } from './dead-letter';
+import { DEAD_LETTER_REASONS, type DeadLetterEntry, type DeadLetterReason } from './dead-letter';
 
 export type DeadLetterParseOutcome = { ok: true; entry: DeadLetterEntry } | { ok: false; reason: string };
 
-const REASONS: readonly DeadLetterReason[] = ['invalidMessage', 'retriesExhausted'];
+const REASONS: readonly DeadLetterReason[] = DEAD_LETTER_REASONS;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Kafka's legal topic names. */
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;

@@ -2,7 +2,19 @@ import { nameBasedUuid, Topics, type FieldError } from '@app/contracts';
 import type { RawMessage } from './event-publisher';
 import type { StringHeaders } from './message-headers';
 
-export type DeadLetterReason = 'invalidMessage' | 'retriesExhausted';
+/**
+ * Why a message was given up: `invalidMessage` (not JSON, failing its schema, or holding text the read
+ * models cannot store), `retriesExhausted` (a retryable failure on a stage's last attempt),
+ * `unprojectable` (a valid event the projector could not write to PostgreSQL after bounded tries).
+ */
+export type DeadLetterReason = 'invalidMessage' | 'retriesExhausted' | 'unprojectable';
+
+/** Every DeadLetterReason, for parsers, filters and the OpenAPI enum. */
+export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
+  'invalidMessage',
+  'retriesExhausted',
+  'unprojectable',
+];
 
 /** What a dead-letter entry records: enough to inspect the message and send it back to its stage. */
 export interface DeadLetterEntry {

@@ -1,12 +1,8 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { JobEvent } from '@app/contracts';
 import type { Logger } from '../logging/logger';
-import {
-  commitThrough,
-  createBatchConsumer,
-  exitWhenCrashedForGood,
-  heartbeatIntervalFor,
-} from './batch-consumer-support';
+import { createBatchConsumer, exitWhenCrashedForGood, heartbeatIntervalFor } from './batch-consumer-support';
+import { OffsetCommits } from './offset-commits';
 import { readMessage } from './consumed-message';
 import type { EventPublisher, RawMessage } from './event-publisher';
 import type { StringHeaders } from './message-headers';
@@ -86,6 +82,7 @@ export interface EventConsumerOptions {
  */
 export class EventConsumer {
   private readonly consumer: Consumer;
+  private readonly commits = new OffsetCommits();
   private running = false;
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   /** This member's partitions per (prefixed) topic, as of its last join. */
@@ -179,7 +176,7 @@ export class EventConsumer {
         }
       }
       if (lastOffset !== null) {
-        if (this.options.commitOffsets ?? true) await commitThrough(payload, lastOffset);
+        if (this.options.commitOffsets ?? true) await this.commits.through(payload, lastOffset);
         else payload.resolveOffset(lastOffset);
       }
       pending = [];

@@ -1,3 +1,4 @@
+import { findUnstorableText } from '@app/contracts';
 import { StageFailure, toJobError } from './stage-failure';
 
 describe('toJobError', () => {
@@ -58,5 +59,25 @@ describe('toJobError keeps the code publishable', () => {
       message: 'm',
       retryable: false,
     });
+  });
+});
+
+describe('toJobError keeps the text storable', () => {
+  it('replaces NUL and lone surrogates in code and message, keeps surrogate pairs', () => {
+    const error = toJobError(
+      new StageFailure('BAD\u0000CODE', 'upstream said \ud800 and \u0000 and 😀', true),
+    );
+    expect(error).toEqual({
+      code: 'BAD\uFFFDCODE',
+      message: 'upstream said \uFFFD and \uFFFD and 😀',
+      retryable: true,
+    });
+    expect(findUnstorableText(error)).toBeNull();
+  });
+
+  it('mends a surrogate pair the 2,000-character cap cut in two', () => {
+    const message = toJobError(new Error(`${'x'.repeat(1999)}😀`)).message;
+    expect(message).toBe(`${'x'.repeat(1999)}\uFFFD`);
+    expect(findUnstorableText({ message })).toBeNull();
   });
 });

@@ -25,9 +25,20 @@ function isDeliberateFailure(error: unknown): error is Error & { code: string; r
 export function toJobError(error: unknown): JobError {
   if (isDeliberateFailure(error)) {
     // Kept within the JobError schema (code 1-100 chars), or the failure event could not be published.
-    const code = error.code.slice(0, 100) || 'INTERNAL_ERROR';
-    return { code, message: error.message.slice(0, 2000), retryable: error.retryable };
+    const code = storable(error.code.slice(0, 100)) || 'INTERNAL_ERROR';
+    return { code, message: storable(error.message.slice(0, 2000)), retryable: error.retryable };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { code: 'INTERNAL_ERROR', message: message.slice(0, 2000), retryable: true };
+  return { code: 'INTERNAL_ERROR', message: storable(message.slice(0, 2000)), retryable: true };
 }
+
+/**
+ * An error's text as the read models can store it: NUL and lone surrogates (a slice may also cut a
+ * surrogate pair in two) become U+FFFD. Otherwise the failure event would fail its own schema, the
+ * publish would throw, and the same input would be redelivered and fail the same way for ever.
+ */
+function storable(text: string): string {
+  return text.replace(UNSTORABLE, '\uFFFD');
+}
+
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

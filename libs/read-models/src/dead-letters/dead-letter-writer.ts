@@ -1,4 +1,11 @@
 import type { DataSource } from 'typeorm';
+import {
+  CORRELATION_ID_PATTERN,
+  DEFAULT_TENANT_ID,
+  JOB_PRIORITIES,
+  JOB_TYPES,
+  REQUEST_TOPICS,
+} from '@app/contracts';
 import type { DeadLetterEntry, Logger } from '@app/platform';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -18,7 +25,10 @@ export class DeadLetterWriter {
     let inserted = 0;
     for (const entry of entries) {
       try {
-        inserted += await this.insert(storable(entry));
+        const stored = storable(entry);
+        const fresh = await this.insert(stored);
+        inserted += fresh;
+        if (fresh > 0) await this.failJob(stored);
       } catch (error) {
         // A value PostgreSQL refuses (data exception, class 22) would fail the batch forever: skip it.
         if (!isDataException(error)) throw error;
@@ -29,6 +39,52 @@ export class DeadLetterWriter {
       }
     }
     return inserted;
+  }
+
+  /**
+   * An event of a job that no consumer could take (`invalidMessage`) or the projector could not write
+   * (`unprojectable`) leaves the job unfinished for good: it shows FAILED with error
+   * EVENT_DEAD_LETTERED naming the entry, unless it already finished. Order-tolerant: when the job row
+   * is not there yet, a hidden placeholder (as for an early cancellation) keeps the failure, and a later
+   * request fold shows it. A request that was itself dead-lettered (on a request topic, its value still
+   * JSON naming the job and a job type) makes the job visible, so `GET /jobs/{id}` tells what happened.
+   */
+  private async failJob(entry: DeadLetterEntry): Promise<void> {
+    const jobId = entry.original.key;
+    if (entry.reason === 'retriesExhausted' || jobId === null || !UUID.test(jobId)) return;
+    const request = requestOf(entry, jobId.toLowerCase());
+    const { topic, partition, offset } = entry.source;
+    const firstError = entry.errors[0] ? `: ${entry.errors[0].path} ${entry.errors[0].message}` : '';
+    const error = {
+      code: 'EVENT_DEAD_LETTERED',
+      message: withoutNul(
+        `${entry.reason}: ${entry.detail}${firstError} (${topic}/${partition}/${offset}, dead-letter ${entry.id})`,
+      ),
+      retryable: false,
+    };
+    await this.dataSource.query(
+      `INSERT INTO jobs (id, tenant_id, type, status, priority, correlation_id, error, requested, created_at,
+         finished_at, outcome_version)
+       VALUES ($1, $2, $3, 'FAILED', $4, $5, $6, $7, $8, $9, '${DEAD_LETTER_OUTCOME}')
+       ON CONFLICT (id) DO UPDATE SET status = 'FAILED', result = NULL, error = EXCLUDED.error,
+         finished_at = EXCLUDED.finished_at, outcome_version = EXCLUDED.outcome_version,
+         requested = jobs.requested OR EXCLUDED.requested,
+         type = CASE WHEN jobs.type = 'unknown' THEN EXCLUDED.type ELSE jobs.type END,
+         priority = COALESCE(jobs.priority, EXCLUDED.priority),
+         created_at = COALESCE(jobs.created_at, EXCLUDED.created_at)
+       WHERE jobs.status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')`,
+      [
+        jobId.toLowerCase(),
+        request?.tenantId ?? DEFAULT_TENANT_ID,
+        request?.jobType ?? 'unknown',
+        request?.priority ?? null,
+        request?.correlationId ?? entry.original.headers['x-correlation-id'] ?? 'dead-letter',
+        JSON.stringify(error),
+        request !== null,
+        request?.createdAt ?? null,
+        entry.failedAt,
+      ],
+    );
   }
 
   private async insert(entry: DeadLetterEntry): Promise<number> {
@@ -59,8 +115,9 @@ export class DeadLetterWriter {
 }
 
 /**
- * PostgreSQL text and jsonb cannot hold NUL: a text value with NUL is kept exactly as base64, and NUL
- * in the descriptive fields (detail, errors, key, headers) becomes U+FFFD.
+ * PostgreSQL text and jsonb cannot hold NUL (nor jsonb a lone surrogate): a text value with NUL is kept
+ * exactly as base64, and NUL or a lone surrogate in the descriptive fields (detail, errors, key, headers)
+ * becomes U+FFFD.
  */
 function storable(entry: DeadLetterEntry): DeadLetterEntry {
   const { original } = entry;
@@ -82,9 +139,64 @@ function storable(entry: DeadLetterEntry): DeadLetterEntry {
   };
 }
 
-const withoutNul = (text: string): string => text.replaceAll('\u0000', '\uFFFD');
+/** NUL and lone UTF-16 surrogates (which jsonb refuses: an `errors` path may name a bad key) become U+FFFD. */
+const withoutNul = (text: string): string =>
+  (text as unknown as { toWellFormed(): string }).toWellFormed().replaceAll('\u0000', '\uFFFD');
 
 function isDataException(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('22');
+}
+
+/** outcome_version of a job failed by a dead letter: no stage outcome of the same run replaces it. */
+export const DEAD_LETTER_OUTCOME = 'dead-letter';
+
+interface DeadLetteredRequest {
+  tenantId: string;
+  jobType: string;
+  priority: string | null;
+  correlationId: string | null;
+  createdAt: string | null;
+}
+
+/** What a dead-lettered request still tells about its job (only plain, checked fields), or null. */
+function requestOf(entry: DeadLetterEntry, jobId: string): DeadLetteredRequest | null {
+  const { original } = entry;
+  if (!(REQUEST_TOPICS as readonly string[]).includes(entry.source.topic) || original.value === null)
+    return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(original.value, original.valueEncoding).toString('utf8'));
+  } catch {
+    return null;
+  }
+  const envelope = parsed as {
+    jobId?: unknown;
+    tenantId?: unknown;
+    correlationId?: unknown;
+    occurredAt?: unknown;
+    data?: unknown;
+  };
+  if (envelope === null || typeof envelope !== 'object' || String(envelope.jobId).toLowerCase() !== jobId)
+    return null;
+  const data = (envelope.data ?? {}) as { jobType?: unknown; priority?: unknown };
+  const jobType = JOB_TYPES.find((type) => type === data.jobType);
+  if (!jobType) return null;
+  const tenantId =
+    typeof envelope.tenantId === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(envelope.tenantId)
+      ? envelope.tenantId
+      : DEFAULT_TENANT_ID;
+  const correlationId =
+    typeof envelope.correlationId === 'string' && CORRELATION_ID_PATTERN.test(envelope.correlationId)
+      ? envelope.correlationId
+      : null;
+  const at = typeof envelope.occurredAt === 'string' ? new Date(envelope.occurredAt) : null;
+  return {
+    tenantId,
+    jobType,
+    priority: JOB_PRIORITIES.find((priority) => priority === data.priority) ?? null,
+    correlationId,
+    // Re-formatted: the original text may be one PostgreSQL cannot read (that may be why it is here).
+    createdAt: at !== null && !Number.isNaN(at.getTime()) ? at.toISOString() : entry.failedAt,
+  };
 }

@@ -1,7 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
+import { decodeEvent } from '@app/contracts';
 import { deadLetterMessage, type DeadLetterEntry } from '@app/platform';
+import { jobRequested, stageStarted } from '../../../contracts/src/testing/event-fixtures';
+import { applyEvents, foldJobRequested } from '../job-projection';
 import { createMigratedDatabase, dropMigratedDatabase } from '../../../../test/support/harness-env';
 import { decodeCursor } from '../keyset-cursor';
 import { DeadLetterClaims } from './dead-letter-claims';
@@ -88,11 +91,14 @@ describe('dead-letter read model', () => {
       id: randomUUID(),
       original: { ...withNul.original, value: 'a\u0000b', valueEncoding: 'utf8', headers: { h: 'x\u0000' } },
     };
-    // JSON.stringify escapes a lone surrogate as \ud800, which jsonb refuses (a data exception).
-    const refused: DeadLetterEntry = { ...entry(), errors: [{ path: 'x', message: 'lone \ud800' }] };
+    // A lone surrogate (jsonb refuses JSON.stringify's \ud800) in a descriptive field becomes U+FFFD.
+    const lone: DeadLetterEntry = { ...entry(), errors: [{ path: 'x\udc00', message: 'lone \ud800' }] };
+    // A value PostgreSQL refuses (a data exception: a timestamp it cannot read) is skipped.
+    const refused: DeadLetterEntry = { ...entry(), failedAt: '2026-W01-1' };
     const fine = entry();
-    expect(await writer.record([withNul, sneaky, refused, fine])).toBe(3);
+    expect(await writer.record([withNul, sneaky, lone, refused, fine])).toBe(4);
     expect(await queries.get(refused.id)).toBeNull();
+    expect((await queries.get(lone.id))?.errors).toEqual([{ path: 'x\uFFFD', message: 'lone \uFFFD' }]);
     const kept = await queries.get(sneaky.id);
     expect(kept?.original.valueEncoding).toBe('base64');
     expect(Buffer.from(kept!.original.value!, 'base64').equals(raw)).toBe(true);
@@ -155,5 +161,110 @@ describe('dead-letter read model', () => {
     await writer.record([stored]);
     const outcomes = await Promise.all(Array.from({ length: 8 }, () => claims.claim(stored.id)));
     expect(outcomes.filter((outcome) => outcome?.claimed === true)).toHaveLength(1);
+  });
+});
+
+describe('a dead-lettered event fails its job (EVENT_DEAD_LETTERED)', () => {
+  async function jobRow(
+    id: string,
+  ): Promise<{ status: string; error: unknown; requested: boolean; type: string } | undefined> {
+    const rows: { status: string; error: unknown; requested: boolean; type: string }[] =
+      await dataSource.query(`SELECT status, error, requested, type FROM jobs WHERE id = $1`, [id]);
+    return rows[0];
+  }
+
+  function unprojectable(jobId: string, topic = 'scrape.events'): DeadLetterEntry {
+    const message = deadLetterMessage(
+      {
+        topic,
+        partition: 2,
+        offset: String(nextOffset++),
+        key: Buffer.from(jobId),
+        value: Buffer.from('{}'),
+        headers: {},
+      },
+      'projector',
+      'unprojectable',
+      'SQLSTATE 22007: invalid input syntax for type timestamp with time zone: "2026-W01-1"',
+      [],
+      { attempts: 2 },
+    );
+    return JSON.parse(String(message.value)) as DeadLetterEntry;
+  }
+
+  it('the example is real: a StageStarted the codec accepts and PostgreSQL refuses (22007)', async () => {
+    const request = jobRequested({ jobId: randomUUID() });
+    const poisoned = { ...stageStarted(request, 1), occurredAt: '2026-W01-1' };
+    expect(decodeEvent(Buffer.from(JSON.stringify(poisoned))).ok).toBe(true);
+    await expect(
+      dataSource.transaction((manager) =>
+        applyEvents(manager, [{ event: poisoned, topic: 'scrape.events', partition: 0, offset: '0' }]),
+      ),
+    ).rejects.toMatchObject({ code: '22007' });
+  });
+
+  it('fails a pending job, naming the reason, detail and position', async () => {
+    const request = jobRequested({ jobId: randomUUID() });
+    await foldJobRequested(dataSource, request);
+    const stored = unprojectable(request.jobId);
+    await writer.record([stored]);
+    const row = await jobRow(request.jobId);
+    expect(row).toMatchObject({
+      status: 'FAILED',
+      requested: true,
+      error: { code: 'EVENT_DEAD_LETTERED', retryable: false },
+    });
+    expect((row?.error as { message: string }).message).toBe(
+      `unprojectable: SQLSTATE 22007: invalid input syntax for type timestamp with time zone: "2026-W01-1" ` +
+        `(scrape.events/2/${stored.source.offset}, dead-letter ${stored.id})`,
+    );
+  });
+
+  it('keeps the failure in a hidden placeholder until the request comes, and the request fold does not erase it', async () => {
+    const request = jobRequested({ jobId: randomUUID() });
+    await writer.record([unprojectable(request.jobId)]);
+    expect(await jobRow(request.jobId)).toMatchObject({ status: 'FAILED', requested: false });
+    await foldJobRequested(dataSource, request);
+    expect(await jobRow(request.jobId)).toMatchObject({
+      status: 'FAILED',
+      requested: true,
+      type: 'scrape',
+      error: { code: 'EVENT_DEAD_LETTERED' },
+    });
+  });
+
+  it('leaves a finished job as it is', async () => {
+    const request = jobRequested({ jobId: randomUUID() });
+    await foldJobRequested(dataSource, request);
+    await dataSource.query(`UPDATE jobs SET status = 'SUCCEEDED' WHERE id = $1`, [request.jobId]);
+    await writer.record([unprojectable(request.jobId)]);
+    expect(await jobRow(request.jobId)).toMatchObject({ status: 'SUCCEEDED', error: null });
+  });
+
+  it('shows a job whose request itself was dead-lettered (invalidMessage on a request topic)', async () => {
+    const request = jobRequested({ jobId: randomUUID() });
+    const text = JSON.stringify(request).replace(/"url":"[^"]*"/, '"url":"http://x/\\ud800"');
+    const invalid = decodeEvent(Buffer.from(text));
+    expect(invalid).toMatchObject({ ok: false, reason: 'unstorable text' });
+    const message = deadLetterMessage(
+      {
+        topic: 'jobs.requested',
+        partition: 0,
+        offset: String(nextOffset++),
+        key: Buffer.from(request.jobId),
+        value: Buffer.from(text),
+        headers: {},
+      },
+      'projector',
+      'invalidMessage',
+      'unstorable text',
+      invalid.ok ? [] : invalid.errors,
+    );
+    await writer.record([JSON.parse(String(message.value)) as DeadLetterEntry]);
+    const row = await jobRow(request.jobId);
+    expect(row).toMatchObject({ status: 'FAILED', requested: true, type: 'scrape' });
+    expect((row?.error as { message: string }).message).toMatch(
+      /^invalidMessage: unstorable text: data\.input\.url contains a lone UTF-16 surrogate/,
+    );
   });
 });

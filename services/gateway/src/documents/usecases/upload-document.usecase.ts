@@ -20,6 +20,7 @@ import {
   type PlatformMetrics,
 } from '@app/platform';
 import type { PendingJobRows } from '../../jobs/pending-job-rows';
+import { assertStorableText } from '../../http/storable-text';
 import {
   DependencyUnavailableError,
   RequestValidationError,
@@ -60,6 +61,8 @@ export class UploadDocumentUseCase {
   ): Promise<AcceptedDocument> {
     if (!file)
       throw new RequestValidationError([{ path: 'file', message: 'a multipart field "file" is required' }]);
+    // Refused rather than silently cleaned: the name is a field of the job's input.
+    assertStorableText(file.originalname, 'file.filename');
     if (file.size === 0) throw new RequestValidationError([{ path: 'file', message: 'the file is empty' }]);
     const mediaType = detectMediaType(file.buffer);
     if (!mediaType) {

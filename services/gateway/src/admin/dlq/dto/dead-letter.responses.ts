@@ -35,7 +35,9 @@ export class DeadLetterResponse {
   @ApiProperty({
     enum: DEAD_LETTER_REASONS,
     description:
-      'invalidMessage: not JSON or failing its schema; retriesExhausted: a retryable failure on the last attempt',
+      'invalidMessage: not JSON, failing its schema, or holding text PostgreSQL cannot store (NUL, a lone surrogate); ' +
+      'retriesExhausted: a retryable failure on the last attempt; ' +
+      'unprojectable: a valid event the projector could not write after bounded tries (detail: SQLSTATE and message)',
   })
   reason!: string;
   @ApiProperty({ type: DeadLetterSourceResponse }) source!: DeadLetterSourceResponse;

@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import type { DeadLetterReason } from '@app/platform';
+import { DEAD_LETTER_REASONS, type DeadLetterReason } from '@app/platform';
 import { PageQuery } from '../../../http/page-query';
 
-export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = ['invalidMessage', 'retriesExhausted'];
+export { DEAD_LETTER_REASONS };
 
 export class ListDeadLettersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: DEAD_LETTER_REASONS })
