@@ -6,6 +6,8 @@ export * from './kafka/message-headers';
 export * from './kafka/kafka-unavailable.error';
 export * from './kafka/event-publisher';
 export * from './kafka/event-consumer';
+export * from './kafka/continuous-intake';
+export * from './kafka/offset-tracker';
 export * from './kafka/dead-letter';
 export * from './kafka/dead-letter-parser';
 export * from './kafka/dead-letter-consumer';

@@ -34,7 +34,8 @@ export function loadScraperConfig(env: NodeJS.ProcessEnv = process.env): Scraper
     ops: readOpsHttpConfig(reader, 3001),
     kafka: readKafkaConfig(reader, 'scraper'),
     // The stage's hard limit sits above the fetch timeout, so a slow fetch ends as the fetcher's TIMEOUT.
-    stage: readStageConfig(reader, { concurrency: 64, timeLimitMs: timeoutMs + 5000 }),
+    // IO-bound: a fetch in flight costs a socket and a few KB, so keep hundreds of them (STAGE_CONCURRENCY).
+    stage: readStageConfig(reader, { concurrency: 256, timeLimitMs: timeoutMs + 5000 }),
     groupId: reader.string('SCRAPER_GROUP_ID', { default: STAGE_CATALOG.scrape.groupId }),
     timeoutMs,
     maxBytes: reader.int('SCRAPER_MAX_BYTES', {

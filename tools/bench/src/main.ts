@@ -6,6 +6,7 @@ import { runCodecBench } from './codec-bench';
 import { runCompareBench } from './compare/compare-bench';
 import { runDocumentsBench } from './documents-bench';
 import { runGatewayBench } from './gateway-bench';
+import { runIoBench } from './io-bench';
 import { runPipelineBench } from './pipeline-bench';
 import { runRebuildBench } from './rebuild-bench';
 import { runRiskBench } from './risk-bench';
@@ -53,6 +54,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'scrape stage throughput with 1, 2 and 4 replicas against a slow local site (bench-results/scaling.json, .svg)',
     run: runScalingBench,
+  },
+  io: {
+    description:
+      'IO-bound row: 1,200 scrape jobs at 200/s, pages answering after 1 s, one scraper replica: jobs/s, end-to-end p50/p99 (bench-results/io.json)',
+    run: runIoBench,
   },
   compare: {
     description:

@@ -32,7 +32,9 @@ interface ScalingRun extends ScalingPoint {
   perReplica: number;
 }
 
-async function startDelayedSite(latencyMs: number): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startDelayedSite(
+  latencyMs: number,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((_req, res) => {
     setTimeout(() => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });

@@ -1,12 +1,12 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import { decodeEvent, type JobEvent } from '@app/contracts';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { JobEvent } from '@app/contracts';
 import type { Logger } from '../logging/logger';
 import { createBatchConsumer, exitWhenCrashedForGood, heartbeatIntervalFor } from './batch-consumer-support';
 import { OffsetCommits } from './offset-commits';
-import { deadLetterMessage } from './dead-letter';
-import type { EventPublisher } from './event-publisher';
-import { decodeHeaders, type StringHeaders } from './message-headers';
-import { extractContext, type Context } from '../telemetry/tracing';
+import { readMessage } from './consumed-message';
+import type { EventPublisher, RawMessage } from './event-publisher';
+import type { StringHeaders } from './message-headers';
+import type { Context } from '../telemetry/tracing';
 import type { PlatformMetrics } from '../metrics/platform-metrics';
 import type { PartitionOffset } from './group-offset-reset';
 
@@ -141,8 +141,8 @@ export class EventConsumer {
     const { batch } = payload;
     const topic = batch.topic.slice((this.options.topicPrefix ?? '').length);
     const maxBatchSize = this.options.maxBatchSize ?? 500;
-    let pending: { consumed: ConsumedEvent; message: KafkaMessage }[] = [];
-    let deadLetters: ReturnType<typeof deadLetterMessage>[] = [];
+    let pending: ConsumedEvent[] = [];
+    let deadLetters: RawMessage[] = [];
     let lastOffset: string | null = null;
 
     const flush = async (): Promise<void> => {
@@ -167,13 +167,10 @@ export class EventConsumer {
             );
         }, this.heartbeatIntervalMs);
         try {
-          await this.options.handler.handleBatch(
-            pending.map((p) => p.consumed),
-            {
-              heartbeat: () => payload.heartbeat(),
-              isActive: () => this.running && payload.isRunning() && !payload.isStale(),
-            },
-          );
+          await this.options.handler.handleBatch(pending, {
+            heartbeat: () => payload.heartbeat(),
+            isActive: () => this.running && payload.isRunning() && !payload.isStale(),
+          });
         } finally {
           clearInterval(beat);
         }
@@ -189,52 +186,23 @@ export class EventConsumer {
 
     for (const message of batch.messages) {
       if (!this.running || !payload.isRunning() || payload.isStale()) break;
-      const headers = decodeHeaders(message.headers);
-      const decoded = decodeEvent(message.value);
-      if (!decoded.ok) {
+      const read = readMessage(message, topic, batch.partition, this.deadLetterGroup);
+      if (!read.ok) {
         this.logger.warn(
-          { topic, partition: batch.partition, offset: message.offset, reason: decoded.reason },
+          { topic, partition: batch.partition, offset: message.offset, reason: read.reason },
           'dead-lettering an invalid message',
         );
-        deadLetters.push(
-          deadLetterMessage(
-            {
-              topic,
-              partition: batch.partition,
-              offset: message.offset,
-              key: message.key,
-              value: message.value,
-              headers,
-            },
-            this.deadLetterGroup,
-            'invalidMessage',
-            decoded.reason,
-            decoded.errors,
-          ),
-        );
+        deadLetters.push(read.deadLetter);
         lastOffset = message.offset;
         continue;
       }
-      const due = this.options.dueAt?.(decoded.event) ?? null;
+      const due = this.options.dueAt?.(read.consumed.event) ?? null;
       if (due !== null && due > Date.now()) {
         await flush();
         this.waitUntil(batch.topic, batch.partition, message.offset, due);
         return;
       }
-      pending.push({
-        consumed: {
-          event: decoded.event,
-          topic,
-          partition: batch.partition,
-          offset: message.offset,
-          headers,
-          traceContext: extractContext(headers),
-          key: message.key,
-          value: message.value,
-          group: this.deadLetterGroup,
-        },
-        message,
-      });
+      pending.push(read.consumed);
       lastOffset = message.offset;
       if (pending.length >= maxBatchSize) await flush();
     }

@@ -3,6 +3,7 @@ import { Topics } from '@app/contracts';
 import type { KafkaConfig } from '../config/common-config';
 import type { Logger } from '../logging/logger';
 import { EventConsumer, type EventConsumerOptions } from './event-consumer';
+import { ContinuousIntake, type ContinuousIntakeOptions } from './continuous-intake';
 import { DeadLetterConsumer, type DeadLetterConsumerOptions } from './dead-letter-consumer';
 import { EventPublisher } from './event-publisher';
 import { createKafkaClient } from './kafka-client';
@@ -68,6 +69,26 @@ export class KafkaRuntime {
     this.consumers.push(consumer);
     this.subscriptions.push({ groupId: options.groupId, topics: options.topics });
     return consumer;
+  }
+
+  /** A continuous-intake consumer (stages): records taken as slots free up, done prefix committed. */
+  intake(options: Omit<ContinuousIntakeOptions, 'deadLetters'>): ContinuousIntake {
+    const intake = new ContinuousIntake(
+      this.kafka,
+      {
+        sessionTimeoutMs: this.config.sessionTimeoutMs,
+        ...options,
+        groupId: this.config.topicPrefix + options.groupId,
+        deadLetterGroup: options.deadLetterGroup ?? options.groupId,
+        deadLetters: this.publisher,
+        topicPrefix: this.config.topicPrefix,
+        metrics: this.metrics,
+      },
+      this.logger,
+    );
+    this.consumers.push(intake);
+    this.subscriptions.push({ groupId: options.groupId, topics: options.topics });
+    return intake;
   }
 
   /** A consumer of the dead-letter topic (group and topic prefixed like every other consumer). */

@@ -41,4 +41,6 @@ function storable(text: string): string {
   return text.replace(UNSTORABLE, '\uFFFD');
 }
 
+// NUL is exactly what this pattern is for (PostgreSQL json/jsonb cannot store it).
+// eslint-disable-next-line no-control-regex
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

@@ -1,6 +1,7 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventTypes, REQUEST_TOPICS, retryTopics, Topics, type StageReplayRequested } from '@app/contracts';
-import type { BatchContext, ConsumedEvent, EventConsumer } from '../kafka/event-consumer';
+import type { BatchContext, ConsumedEvent } from '../kafka/event-consumer';
+import type { ContinuousIntake } from '../kafka/continuous-intake';
 import type { KafkaRuntime } from '../kafka/kafka-runtime';
 import type { Logger } from '../logging/logger';
 import type { StageRuntimeConfig } from './stage-config';
@@ -13,13 +14,13 @@ import { newControlGroupId } from './control-group';
 /**
  * Hosts one stage in a Nest app: creates its topics, joins its consumer groups (one per request
  * priority, see `stageSubscriptions`, plus the retry topics), and on shutdown stops taking work and
- * leaves the groups. All consumers share STAGE_CONCURRENCY slots, granted to high priority first.
+ * leaves the groups. All consumers (continuous intakes) share STAGE_CONCURRENCY slots, high priority first.
  */
 export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly worker: StageWorker;
   private readonly cancellations = new CancellationRegistry();
   /** Each consumer group of the stage with the topics that start its work (what a replay rewinds). */
-  private readonly inputConsumers: { consumer: EventConsumer; topics: string[] }[] = [];
+  private readonly inputConsumers: { consumer: ContinuousIntake; topics: string[] }[] = [];
   /** Replay requests older than this process were handled by the members of their time. */
   private readonly startedAt = Date.now();
 
@@ -79,16 +80,17 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
       this.groupId,
       this.definition.inputTopics ?? [Topics.JobsRequested],
       retries,
-      this.runtime.concurrency,
     );
     for (const subscription of subscriptions) {
-      const consumer = this.kafka.consumer({
-        ...subscription,
+      // Continuous intake: each record is taken as soon as a slot is free, not batch by batch.
+      const consumer = this.kafka.intake({
+        groupId: subscription.groupId,
+        topics: subscription.topics,
         fromBeginning: true,
         handler: this.worker,
         dueAt: (event) => StageWorker.dueAt(event),
         partitionsConsumedConcurrently: this.runtime.partitionsConsumedConcurrently,
-        // Members rejoin a rebalance after their in-flight batch, which may run up to the time limit.
+        // A member rejoins once the records it is admitting got a slot, which may take up to the time limit.
         rebalanceTimeoutMs: this.runtime.timeLimitMs + 10_000,
       });
       // A replay rewinds what starts work, not the retry topics (their messages are attempts in progress).

@@ -1,10 +1,9 @@
 import { Topics } from '@app/contracts';
 
-/** One consumer group of a stage: what it reads and how much it takes into one batch. */
+/** One consumer group of a stage and what it reads. */
 export interface StageSubscription {
   groupId: string;
   topics: string[];
-  maxBatchSize: number;
 }
 
 /**
@@ -14,25 +13,19 @@ export interface StageSubscription {
  * inputs and the retry topics; `<group>.high` and `<group>.low` read `jobs.requested.high` and
  * `jobs.requested.low`. All of them feed one worker whose slots go to high-priority work first.
  *
- * The high and low tiers take at most `concurrency` requests per batch: a low batch waits for slots
- * as long as higher work is queued, and what it holds stays uncommitted (redelivered after a
- * rebalance), so it should not be many slots' worth. The main group keeps its larger batches.
+ * Each group takes a record only once a slot is free (continuous intake), so a low group waiting
+ * behind high-priority work holds no more than the records it is trying to admit.
  */
 export function stageSubscriptions(
   groupId: string,
   inputTopics: readonly string[],
   retryTopics: readonly string[],
-  concurrency: number,
 ): StageSubscription[] {
-  const main: StageSubscription = {
-    groupId,
-    topics: [...inputTopics, ...retryTopics],
-    maxBatchSize: concurrency * 4,
-  };
+  const main: StageSubscription = { groupId, topics: [...inputTopics, ...retryTopics] };
   if (!inputTopics.includes(Topics.JobsRequested)) return [main];
   return [
-    { groupId: `${groupId}.high`, topics: [Topics.JobsRequestedHigh], maxBatchSize: concurrency },
+    { groupId: `${groupId}.high`, topics: [Topics.JobsRequestedHigh] },
     main,
-    { groupId: `${groupId}.low`, topics: [Topics.JobsRequestedLow], maxBatchSize: concurrency },
+    { groupId: `${groupId}.low`, topics: [Topics.JobsRequestedLow] },
   ];
 }

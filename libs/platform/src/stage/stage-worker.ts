@@ -14,14 +14,15 @@ import {
 import type { BatchContext, ConsumedEvent, EventBatchHandler } from '../kafka/event-consumer';
 import type { EventPublisher, OutgoingEvent, RawMessage } from '../kafka/event-publisher';
 import { deadLetterMessage } from '../kafka/dead-letter';
-import { forEachJobConcurrently } from '../kafka/per-job-concurrency';
+import { forEachJobConcurrently, type Admission } from '../kafka/per-job-concurrency';
+import type { IntakeHandler } from '../kafka/continuous-intake';
 import { jobLogger, type Logger } from '../logging/logger';
 import { retryDelayMs, type RetryPolicy } from './retry-policy';
 import { inSpan, jobAttributes, SpanKind } from '../telemetry/tracing';
 import type { PlatformMetrics } from '../metrics/platform-metrics';
 import { StageFailure, toJobError } from './stage-failure';
 import { CancellationRegistry } from './cancellation-registry';
-import type { PrioritySlots } from './priority-slots';
+import { PrioritySlots } from './priority-slots';
 import { admitByPriority } from './slot-admission';
 
 export interface StageExecutionContext {
@@ -46,9 +47,12 @@ export interface StageDefinition {
   jobType: JobType;
   eventsTopic: string;
   retry: RetryPolicy;
-  /** Jobs of one batch run concurrently (events of one job stay in order). */
+  /** Most jobs in flight at once (events of one job stay in order). */
   concurrency: number;
-  /** Slots shared by every batch of the stage (all consumers, all priorities); high priority first. */
+  /**
+   * Slots shared by every consumer of the stage (all priorities); high priority first. Default: a
+   * `concurrency`-slot pool of this worker's own.
+   */
   slots?: PrioritySlots;
   /** Hard limit per attempt; past it the attempt fails with TIMEOUT (retryable). */
   timeLimitMs: number;
@@ -75,8 +79,9 @@ export interface WorkItem {
  * StageRetryScheduled message on the next retry topic, so a waiting retry never blocks its partition.
  * It resolves only after every output was acknowledged, so offsets are committed after the outputs.
  */
-export class StageWorker implements EventBatchHandler {
+export class StageWorker implements EventBatchHandler, IntakeHandler {
   private readonly stopping = new AbortController();
+  private readonly slots: PrioritySlots;
 
   constructor(
     private readonly definition: StageDefinition,
@@ -85,7 +90,9 @@ export class StageWorker implements EventBatchHandler {
     private readonly logger: Logger,
     private readonly metrics?: PlatformMetrics,
     private readonly cancellations: CancellationRegistry = new CancellationRegistry(),
-  ) {}
+  ) {
+    this.slots = definition.slots ?? new PrioritySlots(definition.concurrency);
+  }
 
   /** Retry topics' messages become due at `notBefore`; the consumer waits for them. */
   static dueAt(event: JobEvent): number | null {
@@ -96,35 +103,56 @@ export class StageWorker implements EventBatchHandler {
     this.stopping.abort();
   }
 
+  /** Batch mode (an `EventConsumer`): the batch's jobs run concurrently; resolves once all finished. */
   async handleBatch(events: ConsumedEvent[], context: BatchContext): Promise<void> {
-    const { concurrency: limit, slots } = this.definition;
-    const admit = slots ? admitByPriority(slots, context) : undefined;
+    const { concurrency: limit } = this.definition;
+    const admit = this.admission(context);
     // Events that are not this stage's work (other job types' requests) must not queue for a slot.
-    const ours = events.filter((consumed) => this.workFor(consumed.event).length > 0);
+    const ours = events.filter((consumed) => this.wants(consumed));
     await forEachJobConcurrently(ours, { limit, admit }, async (consumed) => {
-      const items = this.workFor(consumed.event).map((work) => ({ ...work, source: consumed }));
-      // Items of one event (the pages of a split document) run side by side.
-      await Promise.all(
-        items.map((work) =>
-          // The processing span continues the trace of the message (request or retry): one trace per job.
-          inSpan(
-            `${this.definition.stage} process`,
-            {
-              kind: SpanKind.CONSUMER,
-              parent: consumed.traceContext,
-              attributes: {
-                ...jobAttributes(work.cause),
-                'stage.name': this.definition.stage,
-                'stage.attempt': work.attempt,
-                ...(work.page === undefined ? {} : { 'stage.page': work.page }),
-              },
-            },
-            () => this.run(work),
-          ),
-        ),
-      );
+      await this.process(consumed);
       await context.heartbeat();
     });
+  }
+
+  /** Whether the event is work of this stage (continuous intake: events that are not are done at once). */
+  wants(consumed: ConsumedEvent): boolean {
+    return this.workFor(consumed.event).length > 0;
+  }
+
+  /** Slots shared by every consumer of the stage, high priority first; waiters keep the batch alive. */
+  admission(batch: BatchContext): Admission {
+    return admitByPriority(this.slots, batch);
+  }
+
+  /**
+   * Runs one event's work (continuous intake): resolves once every output was acknowledged, rejects
+   * if one was not or the service is stopping (then its offset must not be committed).
+   */
+  async process(consumed: ConsumedEvent): Promise<void> {
+    // Stopping: start nothing (not even a StageStarted); the event is delivered again after a restart.
+    if (this.stopping.signal.aborted) throw new Error('service stopping');
+    const items = this.workFor(consumed.event).map((work) => ({ ...work, source: consumed }));
+    // Items of one event (the pages of a split document) run side by side.
+    await Promise.all(
+      items.map((work) =>
+        // The processing span continues the trace of the message (request or retry): one trace per job.
+        inSpan(
+          `${this.definition.stage} process`,
+          {
+            kind: SpanKind.CONSUMER,
+            parent: consumed.traceContext,
+            attributes: {
+              ...jobAttributes(work.cause),
+              'stage.name': this.definition.stage,
+              'stage.attempt': work.attempt,
+              ...(work.page === undefined ? {} : { 'stage.page': work.page }),
+            },
+          },
+          () => this.run(work),
+        ),
+      ),
+    );
   }
 
   /** What this stage should do for an event: its own retries, else what the stage selects. */

@@ -41,7 +41,7 @@ export class ReplayStageUseCase {
     }
     const replayId = randomUUID();
     // The stage's groups (one per priority for a stage that starts from requests), each with its topics.
-    const subscriptions = stageSubscriptions(stage.groupId, stageInputTopics(stage), [], 1);
+    const subscriptions = stageSubscriptions(stage.groupId, stageInputTopics(stage), []);
     // Kafka's offset reset joins each idle group for a moment: do the groups side by side.
     const groups: GroupReset[] = await Promise.all(
       subscriptions.map(({ groupId, topics }) => this.kafka.offsets.resetIfIdle(groupId, topics, from)),
