@@ -37,6 +37,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       ),
       partitionsConsumedConcurrently: this.config.concurrency,
       maxBatchSize: 1000,
+      // A job's state is read from the projection, but it finished when its stage said so: a few
+      // milliseconds here cost no job latency, and a fetch (and transaction) per event or two costs a lot.
+      fetch: { minBytes: 64 * 1024, maxWaitMs: this.config.fetchWaitMs },
     });
     await consumer.start();
     await this.kafka

@@ -18,6 +18,8 @@ export interface ProjectorConfig {
   groupId: string;
   /** Partitions' batches handled at once; those ready together fold in one Postgres transaction. */
   concurrency: number;
+  /** How long a fetch may wait for 64 KiB of events to gather (fewer, fuller batches). */
+  fetchWaitMs: number;
   rebuild: {
     /** Events per transaction while replaying into the shadow schema. */
     batchSize: number;
@@ -37,6 +39,7 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
     // Batches handled at once share one transaction (ProjectionTransactions): more of a fetch's
     // partitions per transaction.
     concurrency: reader.int('PROJECTOR_CONCURRENCY', { default: 16, min: 1, max: 64 }),
+    fetchWaitMs: reader.int('PROJECTOR_FETCH_WAIT_MS', { default: 100, min: 0, max: 1000 }),
     rebuild: {
       batchSize: reader.int('PROJECTOR_REBUILD_BATCH_SIZE', { default: 5000, min: 100, max: 100_000 }),
       keepRetired: reader.int('PROJECTOR_REBUILD_KEEP_RETIRED', { default: 1, min: 0, max: 10 }),

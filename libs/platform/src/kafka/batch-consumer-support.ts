@@ -6,12 +6,27 @@ export function heartbeatIntervalFor(sessionTimeoutMs: number): number {
   return Math.min(3000, Math.floor(sessionTimeoutMs / 3));
 }
 
+/**
+ * How a consumer's fetches wait for data. The broker answers a fetch once `minBytes` are there or
+ * `maxWaitMs` passed. Each fetch names every assigned partition (the projector: 84), so at a moderate
+ * rate a fetch per message or two costs the broker and the client far more than the messages; a
+ * consumer that does not hurry can ask the broker to gather some first.
+ */
+export interface FetchPacing {
+  minBytes: number;
+  maxWaitMs: number;
+}
+
+/** Return as soon as anything arrives; an idle consumer asks once a second. */
+export const PROMPT_FETCH: FetchPacing = { minBytes: 1, maxWaitMs: 1000 };
+
 /** A consumer for manual-commit batch processing, with the platform's timeouts and retries. */
 export function createBatchConsumer(
   kafka: Kafka,
   groupId: string,
-  timing: { sessionTimeoutMs?: number; rebalanceTimeoutMs?: number } = {},
+  timing: { sessionTimeoutMs?: number; rebalanceTimeoutMs?: number; fetch?: FetchPacing } = {},
 ): Consumer {
+  const fetch = timing.fetch ?? PROMPT_FETCH;
   const sessionTimeout = timing.sessionTimeoutMs ?? 30000;
   return kafka.consumer({
     groupId,
@@ -19,10 +34,11 @@ export function createBatchConsumer(
     rebalanceTimeout: Math.max(timing.rebalanceTimeoutMs ?? 60000, sessionTimeout),
     heartbeatInterval: heartbeatIntervalFor(sessionTimeout),
     allowAutoTopicCreation: false,
-    // A fetch returns as soon as any partition has data (minBytes 1), so this only bounds how often an
-    // idle consumer asks: at 100 ms, the idle consumer groups of a full `npm start` (risk, documents,
+    // With minBytes 1 a fetch returns as soon as any partition has data, so maxWait only bounds how often
+    // an idle consumer asks: at 100 ms, the idle consumer groups of a full `npm start` (risk, documents,
     // control topics) kept the broker and themselves busy with ~10 empty fetches a second each.
-    maxWaitTimeInMs: 1000,
+    minBytes: fetch.minBytes,
+    maxWaitTimeInMs: fetch.maxWaitMs,
     retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 10 },
   });
 }

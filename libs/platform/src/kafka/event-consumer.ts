@@ -1,7 +1,12 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { JobEvent } from '@app/contracts';
 import type { Logger } from '../logging/logger';
-import { createBatchConsumer, exitWhenCrashedForGood, heartbeatIntervalFor } from './batch-consumer-support';
+import {
+  createBatchConsumer,
+  exitWhenCrashedForGood,
+  heartbeatIntervalFor,
+  type FetchPacing,
+} from './batch-consumer-support';
 import { OffsetCommits } from './offset-commits';
 import { readMessage } from './consumed-message';
 import type { EventPublisher, RawMessage } from './event-publisher';
@@ -72,6 +77,8 @@ export interface EventConsumerOptions {
    */
   commitOffsets?: boolean;
   metrics?: PlatformMetrics;
+  /** How fetches wait for data (default: return as soon as anything arrives). */
+  fetch?: FetchPacing;
 }
 
 /**
@@ -98,6 +105,7 @@ export class EventConsumer {
     this.consumer = createBatchConsumer(kafka, options.groupId, {
       sessionTimeoutMs: options.sessionTimeoutMs,
       rebalanceTimeoutMs: options.rebalanceTimeoutMs,
+      fetch: options.fetch,
     });
   }
 
