@@ -1,11 +1,8 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { JobEvent } from '@app/contracts';
 import type { Logger } from '../logging/logger';
-import type { PlatformMetrics } from '../metrics/platform-metrics';
 import { createBatchConsumer, exitWhenCrashedForGood } from './batch-consumer-support';
 import { readMessage } from './consumed-message';
-import type { BatchContext, ConsumedEvent } from './event-consumer';
-import type { EventPublisher } from './event-publisher';
+import type { BatchContext, ConsumedEvent, EventSubscriptionOptions } from './event-consumer';
 import type { PartitionOffset } from './group-offset-reset';
 import { OffsetTracker, type OffsetTicket } from './offset-tracker';
 import type { Admission } from './per-job-concurrency';
@@ -20,28 +17,12 @@ export interface IntakeHandler {
   process(event: ConsumedEvent): Promise<void>;
 }
 
-export interface ContinuousIntakeOptions {
-  groupId: string;
-  topics: string[];
-  fromBeginning: boolean;
+export interface ContinuousIntakeOptions extends EventSubscriptionOptions {
   handler: IntakeHandler;
-  /** Where messages that cannot be consumed go (not JSON, failing their schema). */
-  deadLetters: EventPublisher;
-  /** How many partitions' fetched batches are read (admitted) at once. */
-  partitionsConsumedConcurrently?: number;
-  /** For delayed topics: the time a message becomes due; the partition waits until then. */
-  dueAt?: (event: JobEvent) => number | null;
-  sessionTimeoutMs?: number;
-  rebalanceTimeoutMs?: number;
-  /** KAFKA_TOPIC_PREFIX: subscriptions use prefixed names; handlers and dead letters see logical ones. */
-  topicPrefix?: string;
-  /** The group named in dead-letter entries (default: groupId). */
-  deadLetterGroup?: string;
   /** Finished offsets are committed at most this often (default 100 ms). */
   commitIntervalMs?: number;
   /** On stop, how long to wait for work in flight (already told to stop) before leaving (default 10 s). */
   drainTimeoutMs?: number;
-  metrics?: PlatformMetrics;
 }
 
 /**

@@ -43,19 +43,17 @@ export interface EventBatchHandler {
   handleBatch(events: ConsumedEvent[], context: BatchContext): Promise<void>;
 }
 
-export interface EventConsumerOptions {
+/** What every event consumer kind is given: its group, subscription, dead letters and timing. */
+export interface EventSubscriptionOptions {
   groupId: string;
   topics: string[];
   fromBeginning: boolean;
-  handler: EventBatchHandler;
   /** Where messages that cannot be consumed go (not JSON, failing their schema). */
   deadLetters: EventPublisher;
-  /** How many partitions' batches run at once. */
+  /** How many partitions' batches run (or are read) at once. */
   partitionsConsumedConcurrently?: number;
   /** For delayed topics: the time a message becomes due; the partition waits until then. */
   dueAt?: (event: JobEvent) => number | null;
-  /** Upper bound on messages given to the handler at once. */
-  maxBatchSize?: number;
   /** The group drops a member it has not heard from for this long (default 30 s). */
   sessionTimeoutMs?: number;
   /**
@@ -70,13 +68,19 @@ export interface EventConsumerOptions {
    * process) names a stable one here, so its dead letters keep the same entry id across restarts.
    */
   deadLetterGroup?: string;
+  metrics?: PlatformMetrics;
+}
+
+export interface EventConsumerOptions extends EventSubscriptionOptions {
+  handler: EventBatchHandler;
+  /** Upper bound on messages given to the handler at once. */
+  maxBatchSize?: number;
   /**
    * Commit consumed offsets (default true). A throwaway group that reads its topic from the start in
    * every process never needs its position again: without committed offsets Kafka deletes the group
    * once its member is gone, instead of keeping one group per process start for the offsets' retention.
    */
   commitOffsets?: boolean;
-  metrics?: PlatformMetrics;
   /** How fetches wait for data (default: return as soon as anything arrives). */
   fetch?: FetchPacing;
 }

@@ -2,7 +2,7 @@ import type { Kafka } from 'kafkajs';
 import { Topics } from '@app/contracts';
 import type { KafkaConfig } from '../config/common-config';
 import type { Logger } from '../logging/logger';
-import { EventConsumer, type EventConsumerOptions } from './event-consumer';
+import { EventConsumer, type EventConsumerOptions, type EventSubscriptionOptions } from './event-consumer';
 import { ContinuousIntake, type ContinuousIntakeOptions } from './continuous-intake';
 import { DeadLetterConsumer, type DeadLetterConsumerOptions } from './dead-letter-consumer';
 import { EventPublisher } from './event-publisher';
@@ -53,42 +53,37 @@ export class KafkaRuntime {
   }
 
   consumer(options: Omit<EventConsumerOptions, 'deadLetters'>): EventConsumer {
-    const consumer = new EventConsumer(
-      this.kafka,
-      {
-        sessionTimeoutMs: this.config.sessionTimeoutMs,
-        ...options,
-        groupId: this.config.topicPrefix + options.groupId,
-        deadLetterGroup: options.deadLetterGroup ?? options.groupId,
-        deadLetters: this.publisher,
-        topicPrefix: this.config.topicPrefix,
-        metrics: this.metrics,
-      },
-      this.logger,
-    );
-    this.consumers.push(consumer);
-    this.subscriptions.push({ groupId: options.groupId, topics: options.topics });
-    return consumer;
+    return this.track(new EventConsumer(this.kafka, this.subscribed(options), this.logger), options);
   }
 
   /** A continuous-intake consumer (stages): records taken as slots free up, done prefix committed. */
   intake(options: Omit<ContinuousIntakeOptions, 'deadLetters'>): ContinuousIntake {
-    const intake = new ContinuousIntake(
-      this.kafka,
-      {
-        sessionTimeoutMs: this.config.sessionTimeoutMs,
-        ...options,
-        groupId: this.config.topicPrefix + options.groupId,
-        deadLetterGroup: options.deadLetterGroup ?? options.groupId,
-        deadLetters: this.publisher,
-        topicPrefix: this.config.topicPrefix,
-        metrics: this.metrics,
-      },
-      this.logger,
-    );
-    this.consumers.push(intake);
+    return this.track(new ContinuousIntake(this.kafka, this.subscribed(options), this.logger), options);
+  }
+
+  /** A consumer kind's options with this runtime's prefix, dead letters, metrics and session timeout. */
+  private subscribed<O extends Omit<EventSubscriptionOptions, 'deadLetters'>>(
+    options: O,
+  ): O & EventSubscriptionOptions {
+    return {
+      sessionTimeoutMs: this.config.sessionTimeoutMs,
+      ...options,
+      groupId: this.config.topicPrefix + options.groupId,
+      deadLetterGroup: options.deadLetterGroup ?? options.groupId,
+      deadLetters: this.publisher,
+      topicPrefix: this.config.topicPrefix,
+      metrics: this.metrics,
+    };
+  }
+
+  /** Remembers a consumer to stop on close, and its subscription (logical names) for replays. */
+  private track<C extends EventConsumer | ContinuousIntake>(
+    consumer: C,
+    options: { groupId: string; topics: string[] },
+  ): C {
+    this.consumers.push(consumer);
     this.subscriptions.push({ groupId: options.groupId, topics: options.topics });
-    return intake;
+    return consumer;
   }
 
   /** A consumer of the dead-letter topic (group and topic prefixed like every other consumer). */
