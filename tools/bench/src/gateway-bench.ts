@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { LocalStack, repoRoot } from '@app/stack';
 import { LoadGenerator, percentiles, round, type Percentiles } from './load-generator';
-import { BenchSystem } from './pipeline-bench';
+import { BenchSystem, profileEnv } from './pipeline-bench';
 import { summarizeProfile, type CpuProfile, type ProfileSummary } from './cpu-profile-summary';
 
 interface PhaseResult {
@@ -107,10 +107,7 @@ export async function runGatewayBench(): Promise<void> {
   const env: Record<string, string> = { ADMISSION_MAX_LAG_SCRAPE: '0' };
   // BENCH_TRACING=1: the OpenTelemetry SDK makes spans (not exported: no endpoint), as in production.
   if (process.env.BENCH_TRACING !== '1') env.OTEL_SDK_DISABLED = 'true';
-  if (profile) {
-    env.BENCH_CPU_PROFILE = profileFile;
-    env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(__dirname, 'cpu-profile-preload.js')}`;
-  }
+  if (profile) Object.assign(env, profileEnv(profileFile));
   // The URL is never fetched unless the pipeline runs; then it fails fast (nothing listens there).
   const body = JSON.stringify({ type: 'scrape', input: { url: 'http://127.0.0.1:9/page' } });
   try {
