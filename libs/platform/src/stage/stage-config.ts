@@ -7,6 +7,12 @@ export interface StageRuntimeConfig {
   partitionsConsumedConcurrently: number;
   timeLimitMs: number;
   /**
+   * STAGE_STARTED_DELAY_MS: how long an attempt's StageStarted waits to travel with its outcome in one
+   * produce request. Attempts that end sooner (most scrapes of a fast page) cost one request instead
+   * of two; longer ones announce their start after this delay. 0 sends it at once.
+   */
+  startedDelayMs: number;
+  /**
    * STAGE_VERSION: overrides the version stamped on the stage's events (default: the code's own, e.g.
    * `scraper@1`). Set it to the release id when a deploy changes a stage's results, so a replay's
    * results supersede the old ones instead of deduping against them.
@@ -32,6 +38,7 @@ export function readStageConfig(
       max: 100,
     }),
     timeLimitMs: env.int('STAGE_TIME_LIMIT_MS', { default: defaults.timeLimitMs, min: 100, max: 86_400_000 }),
+    startedDelayMs: env.int('STAGE_STARTED_DELAY_MS', { default: 20, min: 0, max: 10_000 }),
     versionOverride:
       env.string('STAGE_VERSION', {
         default: '',

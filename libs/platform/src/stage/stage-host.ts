@@ -45,6 +45,7 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
         concurrency: runtime.concurrency,
         slots: new PrioritySlots(runtime.concurrency),
         timeLimitMs: runtime.timeLimitMs,
+        startedDelayMs: runtime.startedDelayMs,
       },
       executor,
       kafka.publisher,

@@ -17,6 +17,7 @@ import type { DeadLetterEntry } from '../kafka/dead-letter';
 import type { EventPublisher, OutgoingEvent, RawMessage } from '../kafka/event-publisher';
 import { PlatformMetrics } from '../metrics/platform-metrics';
 import { StageFailure } from './stage-failure';
+import { eventually } from '../../../../test/support/wait';
 import {
   StageWorker,
   type StageDefinition,
@@ -365,6 +366,64 @@ describe('StageWorker', () => {
     await worker.handleBatch([consumed(otherStage, 'ocr.retry.1')], context);
     expect(executor.calls).toHaveLength(0);
     expect(publisher.published).toHaveLength(0);
+  });
+
+  describe('with startedDelayMs (StageStarted deferred)', () => {
+    it('sends StageStarted with the outcome, in one publish and in that order, when the attempt ends first', async () => {
+      const { publisher, worker } = setup(succeed, { startedDelayMs: 60_000 });
+      await worker.handleBatch([consumed(jobRequested())], context);
+      expect(publisher.calls.map((call) => call.events.map((o) => o.event.type))).toEqual([
+        ['StageStarted', 'StageCompleted'],
+      ]);
+    });
+
+    it('announces the start of an attempt still running after the delay, then its outcome', async () => {
+      let finish!: () => void;
+      const finished = new Promise<void>((resolve) => (finish = resolve));
+      const { publisher, worker } = setup(
+        async () => {
+          await finished;
+          return { ...scrapeResult() };
+        },
+        { startedDelayMs: 5 },
+      );
+      const batch = worker.handleBatch([consumed(jobRequested())], context);
+      await eventually(
+        'StageStarted published',
+        () => (publisher.calls.length === 1 ? true : undefined),
+        5000,
+      );
+      expect(publisher.calls[0].events.map((o) => o.event.type)).toEqual(['StageStarted']);
+      finish();
+      await batch;
+      expect(publisher.calls.map((call) => call.events.map((o) => o.event.type))).toEqual([
+        ['StageStarted'],
+        ['StageCompleted'],
+      ]);
+    });
+
+    it('sends nothing when the service stops before the delay passed', async () => {
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
+      const { publisher, worker } = setup(
+        () => {
+          started();
+          return new Promise(() => undefined);
+        },
+        { startedDelayMs: 60_000 },
+      );
+      const batch = worker.handleBatch([consumed(jobRequested())], context);
+      await running;
+      worker.stop();
+      await expect(batch).rejects.toThrow('service stopping');
+      expect(publisher.calls).toEqual([]);
+    });
+
+    it('rejects (offsets stay uncommitted) when the joint send is not acknowledged', async () => {
+      const { publisher, worker } = setup(succeed, { startedDelayMs: 60_000 });
+      publisher.failWith = new Error('Kafka down');
+      await expect(worker.handleBatch([consumed(jobRequested())], context)).rejects.toThrow('Kafka down');
+    });
   });
 
   it('rejects the batch when the outputs are not acknowledged (so its offsets stay uncommitted)', async () => {

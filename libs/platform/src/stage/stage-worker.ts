@@ -24,6 +24,7 @@ import { StageFailure, toJobError } from './stage-failure';
 import { CancellationRegistry } from './cancellation-registry';
 import { PrioritySlots } from './priority-slots';
 import { admitByPriority } from './slot-admission';
+import { DeferredStart } from './deferred-start';
 
 export interface StageExecutionContext {
   jobId: string;
@@ -56,6 +57,11 @@ export interface StageDefinition {
   slots?: PrioritySlots;
   /** Hard limit per attempt; past it the attempt fails with TIMEOUT (retryable). */
   timeLimitMs: number;
+  /**
+   * StageStarted waits this long (default 0: sent at once) so that an attempt ending sooner sends it
+   * with its outcome, in one produce request; it always precedes the outcome on the partition.
+   */
+  startedDelayMs?: number;
   /**
    * Which events start work, and what work (default: `JobRequested` of `jobType`, one item). A
    * per-page stage returns one item per page of the event it follows.
@@ -178,7 +184,7 @@ export class StageWorker implements EventBatchHandler, IntakeHandler {
       log.info({ stage, attempt }, 'job was cancelled; skipped');
       return;
     }
-    const started = this.publisher.publish([
+    const started = new DeferredStart(
       {
         topic: eventsTopic,
         event: causedEvent(
@@ -188,17 +194,18 @@ export class StageWorker implements EventBatchHandler, IntakeHandler {
           outputId(stage, stageVersion, page),
         ),
       },
-    ]);
-    // Don't leave a rejection unobserved while the work runs; it is awaited below.
-    started.catch(() => undefined);
+      this.publisher,
+      this.definition.startedDelayMs ?? 0,
+    );
     const startedAt = Date.now();
     const deadLetters: RawMessage[] = [];
-    const outputs = await this.attempt(work, log, deadLetters);
-    if (outputs.length === 0) {
-      await started;
-      return;
-    }
-    await Promise.all([started, this.publisher.publish(outputs, deadLetters)]);
+    const outputs = await this.attempt(work, log, deadLetters).catch(async (thrown: unknown) => {
+      // Stopping: a StageStarted already on its way still settles, but none is sent any more.
+      await started.abandon();
+      throw thrown;
+    });
+    await started.publishWith(outputs, deadLetters);
+    if (outputs.length === 0) return;
     if (deadLetters.length > 0)
       this.metrics?.deadLetters.inc({ group: work.source?.group ?? stage, reason: 'retriesExhausted' });
     const outcome = outcomeOf(outputs[0]?.event.type);
