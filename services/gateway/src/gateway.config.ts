@@ -30,8 +30,10 @@ export interface GatewayConfig {
 export interface AdmissionConfig {
   /** Per job type, the highest backlog (messages behind) still accepted; 0 = no limit. */
   maxLag: Record<JobType, number>;
-  /** How often the backlog is sampled in the background. */
+  /** How often the backlog is sampled in the background while jobs arrive or wait. */
   pollMs: number;
+  /** How often it is sampled when no job arrived since the last sample and no backlog was seen. */
+  idlePollMs: number;
   /** Samples older than this are ignored (admission fails open while the lag cannot be read). */
   staleAfterMs: number;
   /** The stage groups watched (the same variables the scraper and risk services read). */
@@ -45,6 +47,11 @@ function readAdmissionConfig(reader: EnvReader): AdmissionConfig {
   return {
     maxLag: { scrape: maxLag('SCRAPE'), risk: maxLag('RISK'), document: maxLag('DOCUMENT') },
     pollMs,
+    idlePollMs: reader.int('ADMISSION_IDLE_POLL_MS', {
+      default: Math.max(10_000, pollMs),
+      min: pollMs,
+      max: 600_000,
+    }),
     staleAfterMs: reader.int('ADMISSION_STALE_AFTER_MS', {
       default: Math.max(10_000, pollMs * 5),
       min: 100,

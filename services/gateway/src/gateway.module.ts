@@ -64,6 +64,8 @@ export class GatewayModule {
       config.admission.pollMs,
       metrics,
       logger.child({ component: 'admission' }),
+      Date.now,
+      config.admission.idlePollMs,
     );
     const admission = new AdmissionControl(
       backlog,

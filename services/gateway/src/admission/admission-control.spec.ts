@@ -195,4 +195,57 @@ describe('BacklogMonitor', () => {
       jest.useRealTimers();
     }
   });
+
+  it('samples every idle interval on an idle system, and at the poll pace again as soon as a job is submitted', async () => {
+    jest.useFakeTimers();
+    try {
+      const groups = new FakeGroups();
+      const metrics = new PlatformMetrics('gateway');
+      const monitor = new BacklogMonitor(
+        groups,
+        backlogSources({ scrape: 'scraper', risk: 'risk' }),
+        1000,
+        metrics,
+        pino({ level: 'silent' }),
+        Date.now,
+        10_000,
+      );
+      const admission = new AdmissionControl(
+        monitor,
+        {
+          maxLag: { scrape: 100, risk: 100, document: 100 },
+          staleAfterMs: 60_000,
+          fallbackRetryAfterSeconds: 5,
+        },
+        metrics,
+      );
+      monitor.start();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(groups.asked).toHaveLength(1);
+      // Nothing submitted, no backlog: the next sample waits the idle interval.
+      await jest.advanceTimersByTimeAsync(9000);
+      expect(groups.asked).toHaveLength(1);
+      // A submission wakes the monitor: sampled at once (the last sample is older than the poll interval).
+      groups.progressByGroup.set('scraper', { lag: 5, consumed: 0 });
+      admission.assertAdmits('scrape');
+      await jest.advanceTimersByTimeAsync(0);
+      expect(groups.asked).toHaveLength(2);
+      // A backlog keeps the poll pace without further submissions.
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(groups.asked).toHaveLength(3);
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(groups.asked).toHaveLength(4);
+      // Drained and quiet again: back to the idle interval.
+      groups.progressByGroup.set('scraper', { lag: 0, consumed: 5 });
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(groups.asked).toHaveLength(5);
+      await jest.advanceTimersByTimeAsync(9000);
+      expect(groups.asked).toHaveLength(5);
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(groups.asked).toHaveLength(6);
+      await monitor.stop();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

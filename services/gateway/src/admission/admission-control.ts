@@ -22,7 +22,7 @@ const MAX_RETRY_AFTER_SECONDS = 300;
  */
 export class AdmissionControl {
   constructor(
-    private readonly monitor: Pick<BacklogMonitor, 'current'>,
+    private readonly monitor: Pick<BacklogMonitor, 'current' | 'noteDemand'>,
     private readonly limits: AdmissionLimits,
     private readonly metrics: PlatformMetrics,
     private readonly now: () => number = Date.now,
@@ -30,6 +30,7 @@ export class AdmissionControl {
 
   /** Throws AdmissionRejectedError when `type` is over its limit. */
   assertAdmits(type: JobType): void {
+    this.monitor.noteDemand();
     const limit = this.limits.maxLag[type];
     if (limit === 0) return;
     const sample = this.monitor.current(type);
