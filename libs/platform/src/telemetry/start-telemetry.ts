@@ -74,6 +74,11 @@ export function startTelemetry(serviceName: string): void {
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName, [ATTR_SERVICE_VERSION]: '0.1.0' }),
     sampler: new ReadsSampler(readSampleRatio(process.env.OTEL_TRACES_READ_SAMPLE_RATIO)),
     spanProcessors,
+    // The services' metrics are Prometheus (/metrics) and their logs pino. Left to its defaults the SDK
+    // also builds an OTLP metrics pipeline (a histogram point per HTTP request in and out, exported
+    // every minute to an endpoint that does not take metrics) and an OTLP logs one.
+    metricReaders: [],
+    logRecordProcessors: [],
     instrumentations: instrumentations(),
   });
   sdk.start();
