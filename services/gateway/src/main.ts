@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createLogger, NestPinoLogger, PlatformMetrics, runService } from '@app/platform';
 import { bodyParserErrorHandler, jsonBodyParser } from './http/body-parsing';
-import { answerClientErrorsWithProblems } from './http/client-errors';
+import { answerClientErrorsWithProblems, hostHeaderRequired } from './http/client-errors';
 import { correlationIdMiddleware } from './http/correlation-id';
 import { inputBoundsGuard } from './http/input-bounds-guard';
 import { mediaTypeGuard } from './http/media-type-guard';
@@ -32,6 +32,7 @@ runService('gateway', async () => {
   app.use(
     correlationIdMiddleware,
     requestLogging(logger, metrics),
+    hostHeaderRequired,
     mediaTypeGuard,
     jsonBodyParser(config.maxBodyBytes),
     bodyParserErrorHandler,

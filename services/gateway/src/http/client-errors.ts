@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { problem, PROBLEM_CONTENT_TYPE } from './problem';
+import type { NextFunction, Request, Response } from 'express';
+import { problem, PROBLEM_CONTENT_TYPE, sendProblem } from './problem';
 
 /** Node's HTTP parser error codes that have a status of their own; any other parse error is a 400. */
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
@@ -30,6 +31,8 @@ const DETAIL_BY_STATUS: Readonly<Record<number, string>> = {
  * problem+json like every other error, instead of Node's bare status line, and the connection closed.
  */
 export function answerClientErrorsWithProblems(server: Server): void {
+  // Node answers an HTTP/1.1 request without Host itself, with a bare 400: hostHeaderRequired does it instead.
+  (server as Server & { requireHostHeader: boolean }).requireHostHeader = false;
   server.on('clientError', (error: Error & { code?: string }, stream: Duplex) => {
     const socket = stream as Socket;
     // Past the first byte of a response (a pipelined request), a status line would corrupt it: close.
@@ -47,4 +50,10 @@ export function answerClientErrorsWithProblems(server: Server): void {
         body,
     );
   });
+}
+
+/** RFC 9112: an HTTP/1.1 request without Host is a 400 (for Node's own check, turned off above). */
+export function hostHeaderRequired(req: Request, res: Response, next: NextFunction): void {
+  if (req.headers.host !== undefined || req.httpVersion !== '1.1') return next();
+  sendProblem(res, problem(400, 'An HTTP/1.1 request needs a Host header'));
 }
