@@ -18,7 +18,7 @@ describe('hostile input at the gateway (end to end)', () => {
   const e2e = useSystemUnderTest({
     site,
     services: ['gateway', 'scraper', 'projector'],
-    env: { SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1', SCRAPER_TIMEOUT_MS: '5000' },
+    env: { SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1', SCRAPER_TIMEOUT_MS: '5000', MAX_UPLOAD_BYTES: '65536' },
   });
   const random = SeededRandom.fromEnv('HOSTILE_INPUT_SEED');
   const CONCURRENCY = 6;

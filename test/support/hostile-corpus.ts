@@ -614,7 +614,12 @@ export class HostileCorpus {
       (filename === undefined ? '' : 'Content-Type: application/octet-stream\r\n') +
       `\r\n${value}\r\n`;
     const end = `--${boundary}--\r\n`;
-    const upload = (name: string, body: string | Buffer, headers?: Header[]): void =>
+    const upload = (
+      name: string,
+      body: string | Buffer,
+      headers?: Header[] | null,
+      expected?: ExpectedRefusal,
+    ): void =>
       this.add(
         'multipart',
         `POST /documents: ${name}`,
@@ -624,21 +629,53 @@ export class HostileCorpus {
           body,
           headers ?? [['Content-Type', `multipart/form-data; boundary=${boundary}`]],
         ),
+        false,
+        expected,
       );
+    const limit = (status: number, variable: string): ExpectedRefusal => ({
+      status,
+      detail: new RegExp(`\\(${variable}\\)$`),
+    });
     const file = part('file', 'hello, not a document', 'a.txt');
     upload('a text file', file + end);
+    upload(
+      'a file of 100 KiB (the test sets MAX_UPLOAD_BYTES to 64 KiB)',
+      part('file', 'x'.repeat(100 * 1024), 'big.pdf') + end,
+      null,
+      limit(413, 'MAX_UPLOAD_BYTES'),
+    );
     upload('an empty file', part('file', '', 'a.pdf') + end);
     upload('no file', part('priority', 'low') + end);
     upload('two files', file + part('file', 'again', 'b.txt') + end);
     upload('a file in another field', part('other', 'x', 'a.txt') + end);
     upload('a bad priority', part('priority', 'urgent') + file + end);
     upload('priority twice', part('priority', 'low') + part('priority', 'high') + file + end);
-    upload('priority nested 100 deep', part(`priority${'[a]'.repeat(100)}`, 'low') + file + end);
+    upload(
+      'priority nested 100 deep',
+      part(`priority${'[a]'.repeat(100)}`, 'low') + file + end,
+      null,
+      limit(400, 'GATEWAY_MAX_JSON_DEPTH'),
+    );
     upload('priority nested 20 deep', part(`priority${'[a]'.repeat(20)}`, 'low') + file + end);
-    upload('an array index of 99999999', part('priority[99999999]', 'low') + file + end);
+    upload(
+      'an array index of 99999999',
+      part('priority[99999999]', 'low') + file + end,
+      null,
+      limit(400, 'GATEWAY_MAX_JSON_ARRAY_ITEMS'),
+    );
     upload('an array index of 9999', part('priority[9999]', 'low') + file + end);
-    upload('2000 fields', Array.from({ length: 2000 }, (_, k) => part(`f${k}`, 'x')).join('') + file + end);
-    upload('a 100,000-char field value', part('priority', 'v'.repeat(100_000)) + file + end);
+    upload(
+      '2000 fields',
+      Array.from({ length: 2000 }, (_, k) => part(`f${k}`, 'x')).join('') + file + end,
+      null,
+      limit(400, 'GATEWAY_MAX_JSON_KEYS'),
+    );
+    upload(
+      'a 100,000-char field value',
+      part('priority', 'v'.repeat(100_000)) + file + end,
+      null,
+      limit(400, 'GATEWAY_MAX_JSON_STRING_LENGTH'),
+    );
     upload('a 20,000-char field name', part('n'.repeat(20_000), 'x') + file + end);
     upload(
       '__proto__ fields',
