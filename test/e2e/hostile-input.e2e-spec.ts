@@ -1,3 +1,4 @@
+import { uploadDocument } from '../support/document-client';
 import { HostileCorpus, type HostileCase } from '../support/hostile-corpus';
 import { useSystemUnderTest } from '../support/e2e-system';
 import { rawExchange, type RawOutcome } from '../support/raw-http';
@@ -80,6 +81,9 @@ describe('hostile input at the gateway (end to end)', () => {
     expect(e2e.system.supervisor.get('gateway')?.running).toBe(true);
     expect((await e2e.api.request('GET', '/health/live')).status).toBe(200);
     expect(await emptyBodyAnswer()).toEqual(before);
+    // The upload limits leave a normal upload alone (no document stage runs here: it stays pending).
+    const upload = await uploadDocument(e2e.system.baseUrl, Buffer.from('%PDF-1.4\n%%EOF\n'), 'plan.pdf');
+    expect([upload.status, upload.body.type]).toEqual([202, 'document']);
 
     expect(jobIds.length).toBeGreaterThanOrEqual(Math.floor(cases.length / VALID_JOB_EVERY));
     const finished = await Promise.all(jobIds.map((id) => e2e.api.terminal(id, 120_000)));
