@@ -10,6 +10,7 @@ import {
   type KafkaConfig,
   type LogLevel,
 } from '@app/platform';
+import { INPUT_LIMIT_VARIABLES, type InputLimits } from './http/input-limits';
 
 export interface GatewayConfig {
   host: string;
@@ -18,6 +19,8 @@ export interface GatewayConfig {
   kafka: KafkaConfig;
   database: DatabaseConfig;
   maxBodyBytes: number;
+  /** Depth, keys, array items and string length of a JSON body, a query string or multipart fields. */
+  inputLimits: InputLimits;
   /** Seconds a client is told to wait (Retry-After) when Kafka or Postgres is unavailable. */
   retryAfterSeconds: number;
   blobs: BlobStoreConfig;
@@ -64,6 +67,22 @@ function readAdmissionConfig(reader: EnvReader): AdmissionConfig {
   };
 }
 
+/**
+ * Defaults fit every request the API defines with room to spare (a risk job's 10,000 returns per
+ * series, 500 positions, a 2,048-char URL), and stop what only an attack or a bug sends.
+ */
+function readInputLimits(reader: EnvReader): InputLimits {
+  const limit = (key: keyof InputLimits, defaultValue: number, max: number): number =>
+    reader.int(INPUT_LIMIT_VARIABLES[key], { default: defaultValue, min: 1, max });
+  return {
+    maxDepth: limit('maxDepth', 32, 1000),
+    maxKeysPerObject: limit('maxKeysPerObject', 1000, 1_000_000),
+    maxTotalKeys: limit('maxTotalKeys', 10_000, 10_000_000),
+    maxArrayItems: limit('maxArrayItems', 10_000, 10_000_000),
+    maxStringLength: limit('maxStringLength', 16_384, 64 * 1024 * 1024),
+  };
+}
+
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const reader = new EnvReader(env);
   const config: GatewayConfig = {
@@ -77,6 +96,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       min: 1024,
       max: 64 * 1024 * 1024,
     }),
+    inputLimits: readInputLimits(reader),
     retryAfterSeconds: reader.int('RETRY_AFTER_SECONDS', { default: 5, min: 1, max: 3600 }),
     blobs: readBlobStoreConfig(reader),
     maxUploadBytes: reader.int('MAX_UPLOAD_BYTES', {

@@ -21,6 +21,7 @@ import { DocumentAdmissionGuard } from './admission/admission.guard';
 import { BacklogMonitor } from './admission/backlog-monitor';
 import { backlogSources } from './admission/backlog-sources';
 import type { GatewayConfig } from './gateway.config';
+import { multerLimits } from './http/multipart-limits';
 import { PendingJobRows } from './jobs/pending-job-rows';
 import { IdempotencyKeyRepository } from './jobs/idempotency-key.repository';
 import { JobsController } from './jobs/jobs.controller';
@@ -79,7 +80,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        MulterModule.register({ limits: { fileSize: config.maxUploadBytes, files: 1 } }),
+        MulterModule.register({ limits: multerLimits(config.inputLimits, config.maxUploadBytes) }),
         OpsModule.register({
           metrics,
           probes: [

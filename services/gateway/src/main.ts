@@ -5,7 +5,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createLogger, NestPinoLogger, PlatformMetrics, runService } from '@app/platform';
 import { bodyParserErrorHandler, jsonBodyParser } from './http/body-parsing';
+import { answerClientErrorsWithProblems, hostHeaderRequired } from './http/client-errors';
 import { correlationIdMiddleware } from './http/correlation-id';
+import { inputBoundsGuard } from './http/input-bounds-guard';
+import { mediaTypeGuard } from './http/media-type-guard';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { requestLogging } from './http/request-logging';
 import { storableTextGuard } from './http/storable-text';
@@ -29,8 +32,12 @@ runService('gateway', async () => {
   app.use(
     correlationIdMiddleware,
     requestLogging(logger, metrics),
+    hostHeaderRequired,
+    mediaTypeGuard,
     jsonBodyParser(config.maxBodyBytes),
     bodyParserErrorHandler,
+    // Bounds first: the storable-text walk and validation after it recurse.
+    inputBoundsGuard(config.inputLimits),
     storableTextGuard,
   );
   app.useGlobalFilters(new ProblemDetailsFilter(logger, config.retryAfterSeconds));
@@ -45,6 +52,7 @@ runService('gateway', async () => {
     jsonDocumentUrl: 'docs/openapi.json',
   });
 
+  answerClientErrorsWithProblems(app.getHttpServer());
   await app.listen(config.port, config.host);
   logger.info({ url: `http://${config.host}:${config.port}` }, 'gateway listening');
 });

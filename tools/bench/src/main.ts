@@ -6,6 +6,7 @@ import { runCodecBench } from './codec-bench';
 import { runCompareBench } from './compare/compare-bench';
 import { runDocumentsBench } from './documents-bench';
 import { runGatewayBench } from './gateway-bench';
+import { runIntakeBench } from './intake-bench';
 import { runIoBench } from './io-bench';
 import { runPipelineBench } from './pipeline-bench';
 import { runRebuildBench } from './rebuild-bench';
@@ -44,6 +45,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'decode/encode/validate of every event type, class-validator path vs fast path (writes bench-results/codec.json)',
     run: runCodecBench,
+  },
+  intake: {
+    description:
+      'gateway intake checks in-process: input-limits walk and media-type/bounds guards per body, JSON.parse for scale (writes bench-results/intake.json)',
+    run: runIntakeBench,
   },
   rebuild: {
     description:

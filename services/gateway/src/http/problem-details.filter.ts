@@ -13,6 +13,7 @@ import {
   JobNotFoundError,
   RequestValidationError,
 } from './api-errors';
+import { nameMultipartLimit } from './multipart-limits';
 import { problem, sendProblem, type Problem } from './problem';
 
 /** Maps every error to RFC 9457 problem+json. Unknown errors are logged and answered 500 without detail. */
@@ -63,8 +64,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const body = error.getResponse();
-      const detail =
+      const message =
         typeof body === 'object' && body !== null && 'message' in body ? String(body.message) : error.message;
+      // Upload limits surface as Nest's exceptions carrying multer's message.
+      const detail = nameMultipartLimit(message);
       const extra: Partial<Problem> = { instance };
       return sendProblem(res, problem(status, detail, extra));
     }
