@@ -5,6 +5,7 @@ import { OperationalSchemas1765000000000 } from './migrations/1765000000000-oper
 import { DocumentReadModels1766000000000 } from './migrations/1766000000000-document-read-models';
 import { DeadLetters1767000000000 } from './migrations/1767000000000-dead-letters';
 import { JobRuns1768000000000 } from './migrations/1768000000000-job-runs';
+import { JobSubmissions1769000000000 } from './migrations/1769000000000-job-submissions';
 
 export const MIGRATIONS = [
   InitialReadModels1764000000000,
@@ -12,6 +13,7 @@ export const MIGRATIONS = [
   DocumentReadModels1766000000000,
   DeadLetters1767000000000,
   JobRuns1768000000000,
+  JobSubmissions1769000000000,
 ];
 
 /** The PostgreSQL connection pool; schema changes only through migrations (never `synchronize`). */

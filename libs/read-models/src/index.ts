@@ -3,6 +3,7 @@ export * from './database-errors';
 export * from './job-projection';
 export * from './job-views';
 export * from './job-queries';
+export * from './job-submissions';
 export * from './keyset-cursor';
 export * from './schema/read-model-ddl';
 export * from './rebuild';

@@ -15,6 +15,7 @@ import { runMigrations } from './database';
 import { createMigratedDatabase, requiredEnv } from '../../../test/support/harness-env';
 import { applyEvents, foldJobRequested, type ProjectableEvent } from './job-projection';
 import { decodeCursor, JobQueries } from './job-queries';
+import { JobSubmissions } from './job-submissions';
 import type { JobView } from './job-views';
 
 /**
@@ -596,5 +597,53 @@ describe('JobQueries', () => {
       await apply([positioned(request)]);
       expect(await queries.getEvents(tenantId, request.jobId)).toEqual([request, started, completed]);
     });
+  });
+});
+
+describe('accepted requests before projection (JobSubmissions)', () => {
+  const submissions = (): JobSubmissions => new JobSubmissions(dataSource);
+
+  it('shows an accepted request as PENDING until the projection has it, then the projection', async () => {
+    const { tenantId, request, at } = timeline(newTenant(), new Date().toISOString());
+    await submissions().record([{ event: request, traceId: 'a'.repeat(32) }]);
+    expect(await queries.getJob(tenantId, request.jobId)).toEqual({
+      id: request.jobId,
+      type: request.data.jobType,
+      status: 'PENDING',
+      priority: request.data.priority,
+      input: request.data.input,
+      result: null,
+      error: null,
+      attempts: 0,
+      run: 0,
+      correlationId: request.correlationId,
+      traceId: 'a'.repeat(32),
+      createdAt: request.occurredAt,
+      startedAt: null,
+      finishedAt: null,
+      stages: [],
+    });
+    expect(await queries.getJob(newTenant(), request.jobId)).toBeNull();
+    await apply([positioned(request), positioned(stageCompleted(request, 1, at(10)))]);
+    expect(await queries.getJob(tenantId, request.jobId)).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
+  });
+
+  it('never touches the jobs rows the projector writes (a second record of a job is ignored)', async () => {
+    const { request } = timeline(newTenant(), new Date().toISOString());
+    await submissions().record([{ event: request, traceId: null }]);
+    await submissions().record([{ event: request, traceId: null }]);
+    expect(await counts(request.jobId)).toEqual({ events: 0, stages: 0, jobs: 0 });
+  });
+
+  it('prunes records accepted before the cutoff only', async () => {
+    const old = timeline(newTenant(), '2020-01-01T00:00:00.000Z');
+    const recent = timeline(newTenant(), new Date().toISOString());
+    await submissions().record([
+      { event: old.request, traceId: null },
+      { event: recent.request, traceId: null },
+    ]);
+    expect(await submissions().pruneBefore(new Date('2021-01-01T00:00:00.000Z'))).toBeGreaterThanOrEqual(1);
+    expect(await queries.getJob(old.tenantId, old.request.jobId)).toBeNull();
+    expect(await queries.getJob(recent.tenantId, recent.request.jobId)).toMatchObject({ status: 'PENDING' });
   });
 });

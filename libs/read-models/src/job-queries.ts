@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { EventEnvelope, JobError, JobPriority, JobStatus, JobType } from '@app/contracts';
 import type { JobPage, JobStageView, JobView } from './job-views';
 import { afterCursorSql, cursorTimeSql, keysetPage, type KeysetCursor } from './keyset-cursor';
+import { JobSubmissions } from './job-submissions';
 
 interface JobRow {
   id: string;
@@ -52,7 +53,11 @@ const isoSql = (column: string): string =>
 
 /** Reads of the job read models for the API. */
 export class JobQueries {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly submissions: JobSubmissions;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.submissions = new JobSubmissions(dataSource);
+  }
 
   /** One round trip: the job row with its stages as a JSON array (a client polling a job calls this most). */
   async getJob(tenantId: string, id: string): Promise<JobView | null> {
@@ -66,7 +71,8 @@ export class JobQueries {
        FROM jobs j WHERE j.id = $1 AND j.tenant_id = $2 AND j.requested`,
       [id, tenantId],
     );
-    if (rows.length === 0) return null;
+    // Accepted but not projected yet: the gateway's record of the request (read-your-writes).
+    if (rows.length === 0) return this.submissions.pendingJob(tenantId, id);
     return toView(rows[0], rows[0].stages);
   }
 

@@ -23,6 +23,8 @@ export interface GatewayConfig {
   inputLimits: InputLimits;
   /** Seconds a client is told to wait (Retry-After) when Kafka or Postgres is unavailable. */
   retryAfterSeconds: number;
+  /** How long the gateway keeps its record of an accepted request (read-your-writes before projection). */
+  submissionRetentionMs: number;
   blobs: BlobStoreConfig;
   maxUploadBytes: number;
   /** The projector's admin HTTP API: `/admin/projections` is forwarded there. */
@@ -98,6 +100,11 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     }),
     inputLimits: readInputLimits(reader),
     retryAfterSeconds: reader.int('RETRY_AFTER_SECONDS', { default: 5, min: 1, max: 3600 }),
+    submissionRetentionMs: reader.int('JOB_SUBMISSION_RETENTION_MS', {
+      default: 3_600_000,
+      min: 60_000,
+      max: 30 * 86_400_000,
+    }),
     blobs: readBlobStoreConfig(reader),
     maxUploadBytes: reader.int('MAX_UPLOAD_BYTES', {
       default: 50 * 1024 * 1024,

@@ -9,7 +9,13 @@ import { MulterModule } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { REQUEST_TOPICS, Topics } from '@app/contracts';
 import { createBlobStore, KafkaRuntime, OpsModule, PlatformMetrics, type Logger } from '@app/platform';
-import { createDataSource, DocumentQueries, JobQueries, JobRunQueries } from '@app/read-models';
+import {
+  createDataSource,
+  DocumentQueries,
+  JobQueries,
+  JobRunQueries,
+  JobSubmissions,
+} from '@app/read-models';
 import { DocumentsController } from './documents/documents.controller';
 import { UploadDocumentUseCase } from './documents/usecases/upload-document.usecase';
 import { AdminModule } from './admin/admin.module';
@@ -22,6 +28,7 @@ import { BacklogMonitor } from './admission/backlog-monitor';
 import { backlogSources } from './admission/backlog-sources';
 import type { GatewayConfig } from './gateway.config';
 import { multerLimits } from './http/multipart-limits';
+import { JobSubmissionPruner } from './jobs/job-submission-pruner';
 import { PendingJobRows } from './jobs/pending-job-rows';
 import { IdempotencyKeyRepository } from './jobs/idempotency-key.repository';
 import { JobsController } from './jobs/jobs.controller';
@@ -37,15 +44,18 @@ class GatewayConnections implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(KafkaRuntime) private readonly kafka: KafkaRuntime,
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(BacklogMonitor) private readonly backlog: BacklogMonitor,
+    @Inject(JobSubmissionPruner) private readonly pruner: JobSubmissionPruner,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.kafka.connect([...REQUEST_TOPICS, Topics.JobsControl]);
     this.backlog.start();
+    this.pruner.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.backlog.stop();
+    await this.pruner.stop();
     await this.kafka.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
@@ -120,7 +130,13 @@ export class GatewayModule {
         },
         {
           provide: PendingJobRows,
-          useFactory: (ds: DataSource) => new PendingJobRows(ds),
+          useFactory: (ds: DataSource) => PendingJobRows.asSubmissions(ds),
+          inject: [DataSource],
+        },
+        {
+          provide: JobSubmissionPruner,
+          useFactory: (ds: DataSource) =>
+            new JobSubmissionPruner(new JobSubmissions(ds), config.submissionRetentionMs, logger),
           inject: [DataSource],
         },
         {
@@ -138,9 +154,9 @@ export class GatewayModule {
         },
         {
           provide: UploadDocumentUseCase,
-          useFactory: (pendingRows: PendingJobRows) =>
-            new UploadDocumentUseCase(blobs, kafka.publisher, pendingRows, logger, metrics),
-          inject: [PendingJobRows],
+          useFactory: (ds: DataSource) =>
+            new UploadDocumentUseCase(blobs, kafka.publisher, PendingJobRows.asJobRows(ds), logger, metrics),
+          inject: [DataSource],
         },
         GatewayConnections,
       ],

@@ -1,0 +1,89 @@
+import type { DataSource } from 'typeorm';
+import { runOf } from '@app/contracts';
+import { jsonbElements } from './jsonb-elements';
+import type { JobView } from './job-views';
+import type { RequestToFold } from './job-projection';
+
+type Query = Pick<DataSource, 'query'>;
+
+interface SubmissionRow {
+  id: string;
+  type: JobView['type'];
+  priority: JobView['priority'];
+  input: Record<string, unknown>;
+  run: number;
+  correlation_id: string;
+  trace_id: string | null;
+  created_at: Date;
+}
+
+/**
+ * Requests the gateway accepted, kept so that `GET /jobs/{id}` right after the `202` finds the job
+ * (read-your-writes) before the projector has applied its JobRequested. The gateway used to upsert
+ * the PENDING row into `jobs` itself; that upsert waited on the projector's open transaction whenever
+ * the projector had touched the same row first, and the projector then waited on the gateway's
+ * statement: POSTs queued behind projection batches. This table is the gateway's alone; the
+ * projection stays the only writer of `jobs`. Rows are pruned once the projection surely has them.
+ */
+export class JobSubmissions {
+  constructor(private readonly dataSource: Query) {}
+
+  /** Records accepted requests of distinct jobs, in one statement (a repeat of a job id is ignored). */
+  async record(requests: RequestToFold[]): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO job_submissions (id, tenant_id, type, priority, input, correlation_id, trace_id, run, created_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], ${jsonbElements(5)}, $6::text[],
+         $7::text[], $8::int[], $9::timestamptz[])
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        requests.map((r) => r.event.jobId),
+        requests.map((r) => r.event.tenantId),
+        requests.map((r) => r.event.data.jobType),
+        requests.map((r) => r.event.data.priority),
+        JSON.stringify(requests.map((r) => r.event.data.input)),
+        requests.map((r) => r.event.correlationId),
+        requests.map((r) => r.traceId),
+        requests.map((r) => runOf(r.event)),
+        requests.map((r) => r.event.occurredAt),
+      ],
+    );
+  }
+
+  /** An accepted request the projection does not show yet, as the PENDING job it is. */
+  async pendingJob(tenantId: string, id: string): Promise<JobView | null> {
+    const rows: SubmissionRow[] = await this.dataSource.query(
+      `SELECT id, type, priority, input, run, correlation_id, trace_id, created_at
+       FROM job_submissions WHERE id = $1 AND tenant_id = $2`,
+      [id, tenantId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      type: row.type,
+      status: 'PENDING',
+      priority: row.priority,
+      input: row.input,
+      result: null,
+      error: null,
+      attempts: 0,
+      run: row.run,
+      correlationId: row.correlation_id,
+      traceId: row.trace_id,
+      createdAt: row.created_at.toISOString(),
+      startedAt: null,
+      finishedAt: null,
+      stages: [],
+    };
+  }
+
+  /** Deletes records accepted before `cutoff`; returns how many. */
+  async pruneBefore(cutoff: Date): Promise<number> {
+    // TypeORM answers a DELETE with [rows, rowCount].
+    const [, count]: [unknown[], number] = await this.dataSource.query(
+      `DELETE FROM job_submissions WHERE created_at < $1`,
+      [cutoff.toISOString()],
+    );
+    return count;
+  }
+}
