@@ -8,6 +8,8 @@ export interface JaegerAttachment {
   startedAt: number;
   /** When the first service started, once it has: traces made before Jaeger is up are lost. */
   servicesStartedAt: () => number | undefined;
+  /** True once the launcher is stopping (a build it aborts is no failure to report). */
+  stopping: () => boolean;
   log: (line: string) => void;
 }
 
@@ -23,6 +25,7 @@ export function announceJaeger(attachment: JaegerAttachment): void {
   const { log, queryUrl } = attachment;
   void attachment.startup.then((startup) => {
     const now = Date.now();
+    if (attachment.stopping()) return;
     if (!startup.started) {
       log(`jaeger failed to start, so no traces are kept: ${startup.error.message}`);
       log('(EVENT_JOBS_JAEGER=false skips Jaeger)');

@@ -48,10 +48,14 @@ async function main(): Promise<void> {
   // Jaeger is built from source once (minutes, cached) beside the rest; EVENT_JOBS_JAEGER=false skips it.
   const jaeger = process.env.EVENT_JOBS_JAEGER !== 'false';
   const buildingJaeger = jaeger && !isJaegerBinaryBuilt();
-  if (buildingJaeger) log('jaeger: no binary in the cache yet, building it in the background (minutes)');
   const endpoints = await stack.start({ dataDir, log, jaeger, jaegerInBackground: true });
   const timeline: { servicesStartedAt?: number } = {};
-  const jaegerAttachment = jaegerAttachmentOf(stack, startedAt, () => timeline.servicesStartedAt, log);
+  const jaegerAttachment = jaegerAttachmentOf(stack, {
+    startedAt,
+    servicesStartedAt: () => timeline.servicesStartedAt,
+    stopping: () => stopping,
+    log,
+  });
   let jaegerSettled = false;
   if (jaegerAttachment) {
     void jaegerAttachment.startup.then(() => (jaegerSettled = true));
@@ -93,14 +97,12 @@ async function main(): Promise<void> {
 
 function jaegerAttachmentOf(
   stack: LocalStack,
-  startedAt: number,
-  servicesStartedAt: () => number | undefined,
-  log: (line: string) => void,
+  launcher: Pick<JaegerAttachment, 'startedAt' | 'servicesStartedAt' | 'stopping' | 'log'>,
 ): JaegerAttachment | undefined {
   const startup = stack.jaegerStartup;
   const { jaegerQueryUrl, otlpEndpoint } = stack.endpoints();
   if (!startup || !jaegerQueryUrl || !otlpEndpoint) return undefined;
-  return { startup, queryUrl: jaegerQueryUrl, otlpEndpoint, startedAt, servicesStartedAt, log };
+  return { startup, queryUrl: jaegerQueryUrl, otlpEndpoint, ...launcher };
 }
 
 /** Every process after a service's first gets a free ops port of its own (the first keeps the default). */
