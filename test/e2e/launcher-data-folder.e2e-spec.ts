@@ -84,7 +84,12 @@ describe('npm start owns its data folder (launcher killed with SIGKILL, second s
     async () => {
       const first = launch();
       await first.waitForLine(/\[start\] ready in/, READY_TIMEOUT_MS);
-      jobId = await api.submitScrape('http://127.0.0.1:9/nothing-here');
+      // Right after ready, a loaded machine can still answer 503 (Kafka send timeout): submit until accepted.
+      jobId = await eventually(
+        'the job to be accepted',
+        () => api.submitScrape('http://127.0.0.1:9/nothing-here'),
+        60_000,
+      );
       await expectJobStillThere();
       await first.killHard();
       // Services may die on their own once their output pipe is gone; PostgreSQL and Kafka do not.
