@@ -1,12 +1,17 @@
 import * as path from 'node:path';
 import {
+  DATA_DIR_ENV,
   defaultDataDir,
   findFreePorts,
+  isJaegerBinaryBuilt,
   LocalStack,
   ProcessSupervisor,
   stackEnvironment,
+  stopLeftoverProcesses,
   stopOnSignals,
 } from '@app/stack';
+import { DataFolderInUseError, lockDataFolder } from './data-folder-lock';
+import { announceJaeger, jaegerPendingLines, type JaegerAttachment } from './jaeger-attachment';
 import { prepareKafka } from './topics';
 import { migrateDatabase, startPlannedProcess, waitForGatewayReady } from './services';
 import { LauncherArgumentError, parseLauncherArgs } from './scale-option';
@@ -16,7 +21,9 @@ import { planProcesses, type PlannedProcess } from './process-plan';
  * `npm start [-- --scale scraper=3,ocr=2]`: runs Kafka and PostgreSQL from the project's own data
  * folder (.data by default, kept between runs), applies migrations, starts every service (scaled
  * ones several times, in one consumer group), and stops all of it on Ctrl-C / SIGTERM. A process
- * that dies is restarted after a short pause.
+ * that dies is restarted after a short pause. One launcher per data folder (launcher.pid); what an
+ * earlier, killed launcher left running there is stopped first, and the start begins afresh. Jaeger
+ * comes up beside the rest and attaches when ready.
  */
 async function main(): Promise<void> {
   const startedAt = Date.now();
@@ -24,6 +31,10 @@ async function main(): Promise<void> {
   // Checked before anything starts: a typo must not cost a Kafka start-up.
   const partitions = Number(process.env.KAFKA_TOPIC_PARTITIONS ?? 12);
   const plan = planProcesses(parseLauncherArgs(process.argv.slice(2), partitions > 0 ? partitions : 12));
+  const dataDir = defaultDataDir();
+  log(`data folder ${dataDir}`);
+  lockDataFolder(dataDir);
+
   const stack = new LocalStack();
   const supervisor = new ProcessSupervisor();
   let stopping = false;
@@ -33,22 +44,37 @@ async function main(): Promise<void> {
     await stack.stop();
   }, log);
 
-  const dataDir = defaultDataDir();
-  log(`data folder ${dataDir}`);
-  // Jaeger is built from source once (minutes, cached); EVENT_JOBS_JAEGER=false skips it.
+  await stopLeftoverProcesses(dataDir, log);
+  // Jaeger is built from source once (minutes, cached) beside the rest; EVENT_JOBS_JAEGER=false skips it.
   const jaeger = process.env.EVENT_JOBS_JAEGER !== 'false';
-  const endpoints = await stack.start({ dataDir, log, jaeger });
+  const buildingJaeger = jaeger && !isJaegerBinaryBuilt();
+  const endpoints = await stack.start({ dataDir, log, jaeger, jaegerInBackground: true });
+  const timeline: { servicesStartedAt?: number } = {};
+  const jaegerAttachment = jaegerAttachmentOf(stack, {
+    startedAt,
+    servicesStartedAt: () => timeline.servicesStartedAt,
+    stopping: () => stopping,
+    log,
+  });
+  let jaegerSettled = false;
+  if (jaegerAttachment) {
+    void jaegerAttachment.startup.then(() => (jaegerSettled = true));
+    announceJaeger(jaegerAttachment);
+  }
   const gatewayPort = process.env.GATEWAY_PORT ?? '3000';
   const env: NodeJS.ProcessEnv = {
     BLOB_DIR: path.join(dataDir, 'blobs'),
     ...process.env,
     ...stackEnvironment(endpoints),
     GATEWAY_PORT: gatewayPort,
+    // Lets a later start recognise (and stop) these processes should this launcher be killed.
+    [DATA_DIR_ENV]: dataDir,
   };
   const [topics] = await Promise.all([prepareKafka(env), migrateDatabase(env)]);
   log(`${topics.length} topics ready; migrations applied`);
 
   await assignOpsPorts(plan);
+  timeline.servicesStartedAt = Date.now();
   for (const planned of plan) startPlannedProcess(supervisor, planned, env);
   logReplicas(plan, log);
   supervisor.onUnexpectedExit(({ name, code, signal }) => {
@@ -63,10 +89,20 @@ async function main(): Promise<void> {
   await waitForGatewayReady(url, 60_000);
   log(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   log(`gateway: ${url}  (API docs: ${url}/docs)`);
-  if (endpoints.jaegerQueryUrl) {
-    log(`jaeger: ${endpoints.jaegerQueryUrl}  (a job's trace: GET /api/traces/<traceId of GET /jobs/{id}>)`);
+  if (jaegerAttachment && !jaegerSettled) {
+    for (const line of jaegerPendingLines(jaegerAttachment, buildingJaeger)) log(line);
   }
   log('press Ctrl-C to stop everything');
+}
+
+function jaegerAttachmentOf(
+  stack: LocalStack,
+  launcher: Pick<JaegerAttachment, 'startedAt' | 'servicesStartedAt' | 'stopping' | 'log'>,
+): JaegerAttachment | undefined {
+  const startup = stack.jaegerStartup;
+  const { jaegerQueryUrl, otlpEndpoint } = stack.endpoints();
+  if (!startup || !jaegerQueryUrl || !otlpEndpoint) return undefined;
+  return { startup, queryUrl: jaegerQueryUrl, otlpEndpoint, ...launcher };
 }
 
 /** Every process after a service's first gets a free ops port of its own (the first keeps the default). */
@@ -90,5 +126,7 @@ function logReplicas(plan: PlannedProcess[], log: (line: string) => void): void 
 main().catch((error: unknown) => {
   console.error(`[start] failed: ${error instanceof Error ? error.message : String(error)}`);
   if (error instanceof LauncherArgumentError) process.exit(2);
+  // Nothing was started, and what runs in that folder belongs to the other launcher.
+  if (error instanceof DataFolderInUseError) process.exit(1);
   process.kill(process.pid, 'SIGTERM');
 });

@@ -6,6 +6,8 @@ export * from './run-command';
 export * from './managed-process';
 export * from './process-supervisor';
 export * from './signals';
+export * from './process-table';
+export * from './leftover-processes';
 export * from './kafka-distribution';
 export * from './kafka-readiness';
 export * from './kafka-broker';

@@ -42,6 +42,8 @@ export class JaegerServer {
   readonly dataDir: string;
   readonly logFile: string;
   private process: ManagedProcess | undefined;
+  /** Aborted by stop(): a start still building the binary gives up instead of starting Jaeger late. */
+  private starting: AbortController | undefined;
 
   constructor(private readonly options: JaegerServerOptions) {
     this.dataDir = path.resolve(options.dataDir);
@@ -75,7 +77,14 @@ export class JaegerServer {
 
   async start(): Promise<void> {
     if (this.process?.running) throw new Error(`Jaeger already running (pid ${this.process.pid})`);
-    const binary = await ensureJaegerBinary({ cacheDir: this.options.cacheDir, log: this.options.log });
+    const starting = new AbortController();
+    this.starting = starting;
+    const binary = await ensureJaegerBinary({
+      cacheDir: this.options.cacheDir,
+      log: this.options.log,
+      signal: starting.signal,
+    });
+    if (starting.signal.aborted) throw new Error('Jaeger was stopped before it started');
     fs.mkdirSync(this.dataDir, { recursive: true });
     const configFile = path.join(this.dataDir, 'jaeger.yaml');
     fs.writeFileSync(configFile, this.config());
@@ -116,6 +125,7 @@ export class JaegerServer {
   }
 
   async stop(timeoutMs = 10_000): Promise<void> {
+    this.starting?.abort();
     await this.process?.stop(timeoutMs);
   }
 

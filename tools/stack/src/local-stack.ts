@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { assertPortFree, findFreePort } from './free-port';
 import { DEFAULT_JAEGER_PORTS, JaegerPorts, JaegerServer } from './jaeger-server';
 import { KafkaBroker } from './kafka-broker';
+import { stackFolders } from './paths';
 import { PostgresServer } from './postgres-server';
 
 export interface LocalStackOptions {
@@ -13,6 +14,12 @@ export interface LocalStackOptions {
   postgresPort?: number;
   /** Also run Jaeger (OTLP in, query API out). Default false. */
   jaeger?: boolean;
+  /**
+   * Let start() return once Kafka and PostgreSQL are up while Jaeger (built first when the cache has
+   * no binary: minutes) comes up beside them; its ports are checked up front and its endpoints are
+   * in the result at once. `jaegerStartup` tells when it is up (or why not).
+   */
+  jaegerInBackground?: boolean;
   jaegerPorts?: Partial<JaegerPorts>;
   /** PostgreSQL without fsync (tests only). */
   fast?: boolean;
@@ -51,6 +58,9 @@ export function stackEnvironment(endpoints: LocalStackEndpoints): Record<string,
   return env;
 }
 
+/** How a background Jaeger start ended. */
+export type JaegerStartup = { started: true } | { started: false; error: Error };
+
 function failureMessages(results: readonly PromiseSettledResult<unknown>[]): string[] {
   return results.flatMap((result): string[] => {
     if (result.status === 'fulfilled') return [];
@@ -71,6 +81,7 @@ export class LocalStack {
   private kafkaBroker: KafkaBroker | undefined;
   private postgresServer: PostgresServer | undefined;
   private jaegerServer: JaegerServer | undefined;
+  private jaegerStartupValue: Promise<JaegerStartup> | undefined;
 
   get kafka(): KafkaBroker | undefined {
     return this.kafkaBroker;
@@ -82,6 +93,11 @@ export class LocalStack {
 
   get jaeger(): JaegerServer | undefined {
     return this.jaegerServer;
+  }
+
+  /** With `jaegerInBackground`: settles once Jaeger answers or has failed to start (never rejects). */
+  get jaegerStartup(): Promise<JaegerStartup> | undefined {
+    return this.jaegerStartupValue;
   }
 
   async start(options: LocalStackOptions): Promise<LocalStackEndpoints> {
@@ -158,27 +174,39 @@ export class LocalStack {
         }
       : undefined;
 
+    const folders = stackFolders(dataDir);
     const kafka = new KafkaBroker({
-      dataDir: path.join(dataDir, 'kafka'),
+      dataDir: folders.kafka,
       port: kafkaPort,
       controllerPort: kafkaControllerPort,
       log: options.log,
     });
     const postgres = new PostgresServer({
-      dataDir: path.join(dataDir, 'postgres', 'data'),
+      dataDir: folders.postgresData,
       port: postgresPort,
       fast: options.fast,
       database: options.database,
       log: options.log,
     });
     const jaeger = jaegerPorts
-      ? new JaegerServer({ dataDir: path.join(dataDir, 'jaeger'), ...jaegerPorts, log: options.log })
+      ? new JaegerServer({ dataDir: folders.jaeger, ...jaegerPorts, log: options.log })
       : undefined;
     this.kafkaBroker = kafka;
     this.postgresServer = postgres;
     this.jaegerServer = jaeger;
 
-    const results = await Promise.allSettled([kafka.start(), postgres.start(), jaeger?.start()]);
+    const jaegerStart = jaeger?.start();
+    if (jaegerStart && options.jaegerInBackground) {
+      this.jaegerStartupValue = jaegerStart.then(
+        (): JaegerStartup => ({ started: true }),
+        (error: unknown): JaegerStartup => ({
+          started: false,
+          error: error instanceof Error ? error : new Error(String(error)),
+        }),
+      );
+    }
+    const foreground = options.jaegerInBackground ? [] : [jaegerStart];
+    const results = await Promise.allSettled([kafka.start(), postgres.start(), ...foreground]);
     const failures = failureMessages(results);
     if (failures.length > 0) {
       await this.stop().catch(() => undefined);
@@ -206,6 +234,7 @@ export class LocalStack {
     this.kafkaBroker = undefined;
     this.postgresServer = undefined;
     this.jaegerServer = undefined;
+    this.jaegerStartupValue = undefined;
     const results = await Promise.allSettled([kafka?.stop(), postgres?.stop(), jaeger?.stop()]);
     const failures = failureMessages(results);
     if (failures.length > 0) {

@@ -21,3 +21,22 @@ export function repoRoot(): string {
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.EVENT_JOBS_DATA_DIR ? path.resolve(env.EVENT_JOBS_DATA_DIR) : path.join(repoRoot(), '.data');
 }
+
+/** What `LocalStack` keeps inside a data folder (one place, so that start-up can find an earlier run's processes). */
+export interface StackFolders {
+  /** Kafka's folder: server.properties, `logs/`, kafka.log. */
+  kafka: string;
+  /** PostgreSQL's PGDATA (postmaster.pid lives here while it runs). */
+  postgresData: string;
+  /** Jaeger's folder: jaeger.yaml, jaeger.log. */
+  jaeger: string;
+}
+
+export function stackFolders(dataDir: string): StackFolders {
+  const root = path.resolve(dataDir);
+  return {
+    kafka: path.join(root, 'kafka'),
+    postgresData: path.join(root, 'postgres', 'data'),
+    jaeger: path.join(root, 'jaeger'),
+  };
+}

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { findFreePort, LOOPBACK } from './free-port';
+import { runningPostmaster, stopLeftover } from './leftover-processes';
 import { tailFile } from './log-tail';
 import { findPostgresBinaries, PostgresBinaries } from './postgres-binaries';
 import { runCommand } from './run-command';
@@ -91,26 +92,10 @@ export class PostgresServer {
     this.portValue ??= await findFreePort();
     this.prepareFolders();
 
-    if (fs.readdirSync(this.dataDir).length === 0) {
-      await this.run(this.binaries.initdb, [
-        '-D',
-        this.dataDir,
-        '-A',
-        'trust',
-        '-U',
-        SUPERUSER,
-        '--encoding=UTF8',
-        '--locale=C',
-        ...(this.options.fast ? ['--no-sync'] : []),
-      ]);
-    }
+    if (!fs.existsSync(path.join(this.dataDir, 'PG_VERSION'))) await this.initCluster(this.binaries.initdb);
     this.writeSettings();
 
-    if (await this.isRunning()) {
-      // A previous run was killed before it could stop the cluster: stop it so our settings apply.
-      this.options.log?.(`stopping a PostgreSQL left running on ${this.dataDir}`);
-      await this.pgCtlStop();
-    }
+    await this.stopEarlierPostmaster();
     const timeoutSeconds = Math.ceil((this.options.startTimeoutMs ?? 60_000) / 1000);
     try {
       await this.run(this.binaries.pgCtl, [
@@ -170,6 +155,45 @@ export class PostgresServer {
     chownTree(this.dataDir, user);
     chownTree(this.socketDir, user);
     fs.chownSync(this.logFile, user.uid, user.gid);
+  }
+
+  /**
+   * initdb into a folder beside PGDATA, renamed into place once complete: a start killed during
+   * initdb leaves no half-made cluster that the next start would take for a real one.
+   */
+  private async initCluster(initdb: string): Promise<void> {
+    const staging = `${this.dataDir}.initdb`;
+    fs.rmSync(staging, { recursive: true, force: true });
+    fs.mkdirSync(staging, { mode: 0o700 });
+    if (this.user) fs.chownSync(staging, this.user.uid, this.user.gid);
+    await this.run(initdb, [
+      '-D',
+      staging,
+      '-A',
+      'trust',
+      '-U',
+      SUPERUSER,
+      '--encoding=UTF8',
+      '--locale=C',
+      ...(this.options.fast ? ['--no-sync'] : []),
+    ]);
+    // Without PG_VERSION this folder holds at most an interrupted initdb of an older version of this code.
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+    fs.renameSync(staging, this.dataDir);
+  }
+
+  /**
+   * A run killed before it could stop the cluster leaves it running (stopped here, so our settings
+   * apply) or leaves a stale postmaster.pid. Its pid is checked through /proc first: `pg_ctl` would
+   * signal whatever process has that pid now, and postgres refuses to start while it is alive.
+   */
+  private async stopEarlierPostmaster(): Promise<void> {
+    const postmaster = runningPostmaster(this.dataDir);
+    if (postmaster) {
+      this.options.log?.(`stopping a PostgreSQL (pid ${postmaster.pid}) left running on ${this.dataDir}`);
+      await stopLeftover({ ...postmaster, kind: 'postgres' });
+    }
+    fs.rmSync(path.join(this.dataDir, 'postmaster.pid'), { force: true });
   }
 
   /** Our settings live in eventjobs.conf, included from postgresql.conf and rewritten on each start. */

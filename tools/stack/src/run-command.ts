@@ -14,6 +14,8 @@ export interface RunOptions {
   /** Reject unless the exit code is 0 (default true). */
   check?: boolean;
   timeoutMs?: number;
+  /** Aborting it kills the command (SIGTERM) and rejects. */
+  signal?: AbortSignal;
 }
 
 /** Runs a short-lived command to completion, collecting its output. */
@@ -26,6 +28,7 @@ export function runCommand(
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    signal: options.signal,
   };
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], spawnOptions);
