@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { JobError, PageClassificationDto, PageScaleDto } from '@app/contracts';
 
 export type DocumentStatus = 'UPLOADED' | 'PROCESSING' | 'READY' | 'ERROR';
 
@@ -7,9 +8,10 @@ export interface DocumentPageView {
   status: string;
   engine: string | null;
   text: string | null;
-  classification: Record<string, unknown> | null;
-  scale: Record<string, unknown> | null;
-  error: Record<string, unknown> | null;
+  /** As the classify and scale stages published them (validated when consumed). */
+  classification: PageClassificationDto | null;
+  scale: PageScaleDto | null;
+  error: JobError | null;
 }
 
 /** Pages finished (READY) out of the page count; the total is null until split has counted them. */
@@ -77,9 +79,9 @@ export class DocumentQueries {
       status: string;
       engine: string | null;
       text: string | null;
-      classification: Record<string, unknown> | null;
-      scale: Record<string, unknown> | null;
-      error: (Record<string, unknown> & StoredError) | null;
+      classification: PageClassificationDto | null;
+      scale: PageScaleDto | null;
+      error: (JobError & StoredError) | null;
     }[] = await this.dataSource.query(
       `SELECT page_no, status, engine, text, classification, scale, error FROM document_pages
        WHERE job_id = $1 ORDER BY page_no`,

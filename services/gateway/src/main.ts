@@ -2,8 +2,8 @@ import './telemetry';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createLogger, NestPinoLogger, PlatformMetrics, runService } from '@app/platform';
+import { AllowedMethods } from './http/allowed-methods';
 import { bodyParserErrorHandler, jsonBodyParser } from './http/body-parsing';
 import { answerClientErrorsWithProblems, hostHeaderRequired } from './http/client-errors';
 import { correlationIdMiddleware } from './http/correlation-id';
@@ -12,6 +12,7 @@ import { mediaTypeGuard } from './http/media-type-guard';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { requestLogging } from './http/request-logging';
 import { storableTextGuard } from './http/storable-text';
+import { setUpOpenApi } from './openapi/openapi-document';
 import { loadGatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 
@@ -40,17 +41,16 @@ runService('gateway', async () => {
     inputBoundsGuard(config.inputLimits),
     storableTextGuard,
   );
-  app.useGlobalFilters(new ProblemDetailsFilter(logger, config.retryAfterSeconds));
+  app.useGlobalFilters(
+    new ProblemDetailsFilter(
+      logger,
+      config.retryAfterSeconds,
+      new AllowedMethods(app.getHttpAdapter().getInstance()),
+    ),
+  );
   app.enableShutdownHooks();
 
-  const openApi = new DocumentBuilder()
-    .setTitle('event-jobs gateway')
-    .setDescription('Submit and follow jobs. Errors are application/problem+json (RFC 9457).')
-    .setVersion('0.1.0')
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
-    jsonDocumentUrl: 'docs/openapi.json',
-  });
+  setUpOpenApi(app);
 
   answerClientErrorsWithProblems(app.getHttpServer());
   await app.listen(config.port, config.host);

@@ -3,6 +3,7 @@ export type JobType = (typeof JOB_TYPES)[number];
 
 /** Types `POST /jobs` accepts (documents arrive through `POST /documents`). */
 export const SUBMITTABLE_JOB_TYPES = ['scrape', 'risk'] as const satisfies readonly JobType[];
+export type SubmittableJobType = (typeof SUBMITTABLE_JOB_TYPES)[number];
 
 export const JOB_PRIORITIES = ['high', 'normal', 'low'] as const;
 export type JobPriority = (typeof JOB_PRIORITIES)[number];

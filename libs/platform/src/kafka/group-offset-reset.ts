@@ -29,11 +29,13 @@ export class GroupOffsetReset {
   /** Per partition of `topic`: where a consumer starting at `from` (ISO time or `earliest`) begins. */
   async offsetsAt(topic: string, from: string): Promise<PartitionOffset[]> {
     const admin = await this.admin.connected();
-    if (from === REPLAY_FROM_EARLIEST) {
+    const timestamp = from === REPLAY_FROM_EARLIEST ? 0 : Date.parse(from);
+    // A time before 1970 precedes every record; Kafka reads negative timestamps as -1 latest, -2 earliest.
+    if (timestamp <= 0) {
       const offsets = await admin.fetchTopicOffsets(this.prefix + topic);
       return offsets.map((p) => ({ partition: p.partition, offset: p.low }));
     }
-    return admin.fetchTopicOffsetsByTimestamp(this.prefix + topic, Date.parse(from));
+    return admin.fetchTopicOffsetsByTimestamp(this.prefix + topic, timestamp);
   }
 
   /**

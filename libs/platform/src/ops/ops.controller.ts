@@ -1,16 +1,22 @@
 import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PlatformMetrics } from '../metrics/platform-metrics';
+import { LivenessResponse, ReadinessResponse } from './ops.responses';
 import { withDeadline, type ReadinessProbe } from './readiness';
 
 export const READINESS_PROBES = Symbol('READINESS_PROBES');
 export const METRICS_REFRESH = Symbol('METRICS_REFRESH');
 
-export interface Readiness {
-  status: 'ok' | 'unavailable';
-  checks: Record<string, 'up' | 'down'>;
-}
+export type Readiness = ReadinessResponse;
+
+const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** Health and Prometheus metrics, the same on every service. */
 @ApiTags('operations')
@@ -24,15 +30,23 @@ export class OpsController {
 
   @Get('health/live')
   @HttpCode(200)
-  @ApiOperation({ summary: 'The process is up' })
-  live(): { status: 'ok' } {
+  @ApiOperation({ operationId: 'getLiveness', summary: 'The process is up' })
+  @ApiOkResponse({ type: LivenessResponse })
+  live(): LivenessResponse {
     return { status: 'ok' };
   }
 
   @Get('health/ready')
-  @ApiOperation({ summary: '200 only when every dependency this service needs answers' })
-  @ApiOkResponse({ description: 'Ready' })
-  @ApiServiceUnavailableResponse({ description: 'A dependency is down' })
+  @ApiOperation({
+    operationId: 'getReadiness',
+    summary: '200 only when every dependency this service needs answers',
+  })
+  @ApiOkResponse({ type: ReadinessResponse, description: 'Ready' })
+  @ApiServiceUnavailableResponse({
+    type: ReadinessResponse,
+    description: 'A dependency is down (retry after Retry-After seconds)',
+    headers: { 'Retry-After': { schema: { type: 'integer', minimum: 0 } } },
+  })
   async ready(@Res({ passthrough: true }) res: Response): Promise<Readiness> {
     const results = await Promise.all(this.probes.map((probe) => withDeadline(probe.check, 2000)));
     const ok = results.every(Boolean);
@@ -45,8 +59,10 @@ export class OpsController {
   }
 
   @Get('metrics')
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics (text format)' })
+  @Header('Content-Type', METRICS_CONTENT_TYPE)
+  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics (text format)' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', schema: { type: 'string' } })
   async render(): Promise<string> {
     await withDeadline(async () => {
       await this.refresh();

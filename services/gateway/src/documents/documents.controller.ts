@@ -1,5 +1,4 @@
 import {
-  Body,
   Controller,
   Get,
   HttpCode,
@@ -14,47 +13,33 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
   ApiBody,
   ApiConsumes,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiPayloadTooLargeResponse,
-  ApiServiceUnavailableResponse,
+  ApiParam,
   ApiTags,
-  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DEFAULT_TENANT_ID, JOB_PRIORITIES, type JobPriority } from '@app/contracts';
-import { DocumentQueries, type DocumentView } from '@app/read-models';
+import { DEFAULT_TENANT_ID } from '@app/contracts';
+import { DocumentQueries } from '@app/read-models';
 import { DocumentAdmissionGuard } from '../admission/admission.guard';
-import { JobNotFoundError, RequestValidationError } from '../http/api-errors';
+import { JobNotFoundError } from '../http/api-errors';
 import { correlationIdOf } from '../http/correlation-id';
 import { isUuid } from '../http/parse-request';
-import { PRIORITY_DESCRIPTION } from '../jobs/dto/create-job.request';
-import { ProblemResponse } from '../jobs/dto/job.responses';
+import { ValidBody } from '../http/request-dto.pipe';
+import { JOB_ID_PARAM } from '../jobs/jobs.openapi';
+import { ApiProblem } from '../openapi/api-problem.decorator';
 import { DocumentAcceptedResponse, DocumentResponse } from './dto/document.responses';
-import {
-  UploadDocumentUseCase,
-  type AcceptedDocument,
-  type UploadedFile as Upload,
-} from './usecases/upload-document.usecase';
+import { UPLOAD_DOCUMENT_FORM_SCHEMA, UploadDocumentFields } from './dto/upload-document.fields';
+import { UploadDocumentUseCase, type UploadedFile as Upload } from './usecases/upload-document.usecase';
 
-/** The optional multipart field `priority` (default normal); anything else is a 400. */
-function priorityField(fields: unknown): JobPriority {
-  const value: unknown =
-    fields !== null && typeof fields === 'object' ? (fields as Record<string, unknown>).priority : undefined;
-  if (value === undefined) return 'normal';
-  const priority = JOB_PRIORITIES.find((candidate) => candidate === value);
-  if (priority) return priority;
-  throw new RequestValidationError([
-    {
-      path: 'priority',
-      message: `priority must be one of the following values: ${JOB_PRIORITIES.join(', ')}`,
-    },
-  ]);
-}
+const DOCUMENT_LOCATION_HEADER = {
+  Location: {
+    description: '/documents/{id}',
+    schema: { type: 'string', example: '/documents/6f0c7c1e-0a4b-4c8e-9a53-0d2b3c4d5e6f' },
+  },
+};
 
 @ApiTags('documents')
 @Controller('documents')
@@ -70,39 +55,30 @@ export class DocumentsController {
   // Limits (MAX_UPLOAD_BYTES, one file) come from the MulterModule options the GatewayModule registers.
   @UseInterceptors(FileInterceptor('file'))
   @ApiOperation({
+    operationId: 'uploadDocument',
     summary: 'Upload a document (PDF, PNG, JPEG or TIFF) for split -> OCR -> classify -> scale',
     description: 'The type is checked by magic bytes; the file is stored by its sha256.',
   })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      properties: {
-        file: { type: 'string', format: 'binary' },
-        priority: {
-          type: 'string',
-          enum: [...JOB_PRIORITIES],
-          default: 'normal',
-          description: PRIORITY_DESCRIPTION,
-        },
-      },
-      required: ['file'],
-    },
+  @ApiBody({ schema: UPLOAD_DOCUMENT_FORM_SCHEMA })
+  @ApiAcceptedResponse({
+    type: DocumentAcceptedResponse,
+    headers: DOCUMENT_LOCATION_HEADER,
+    links: { GetDocument: { operationId: 'getDocument', parameters: { id: '$response.body#/id' } } },
   })
-  @ApiAcceptedResponse({ type: DocumentAcceptedResponse })
-  @ApiBadRequestResponse({ type: ProblemResponse })
-  @ApiPayloadTooLargeResponse({ type: ProblemResponse })
-  @ApiUnsupportedMediaTypeResponse({ type: ProblemResponse })
-  @ApiServiceUnavailableResponse({
-    type: ProblemResponse,
-    description: 'The document stages’ backlog is over ADMISSION_MAX_LAG_DOCUMENT; see Retry-After',
-  })
+  @ApiProblem(400, 'No file, or an invalid field (field errors)')
+  @ApiProblem(413, 'File over MAX_UPLOAD_BYTES')
+  @ApiProblem(415, 'Not a PDF, PNG, JPEG or TIFF (by magic bytes)')
+  @ApiProblem(
+    503,
+    'The document stages’ backlog is over ADMISSION_MAX_LAG_DOCUMENT, or Kafka or the blob store is unavailable; see Retry-After',
+  )
   async create(
     @UploadedFile() file: Upload | undefined,
-    @Body() fields: unknown,
+    @ValidBody(UploadDocumentFields) fields: UploadDocumentFields,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<AcceptedDocument> {
-    const priority = priorityField(fields);
+  ): Promise<DocumentAcceptedResponse> {
+    const priority = fields.priority ?? 'normal';
     const accepted = await this.upload.execute(file, correlationIdOf(res), DEFAULT_TENANT_ID, priority);
     res.setHeader('Location', `/documents/${accepted.id}`);
     return accepted;
@@ -110,14 +86,17 @@ export class DocumentsController {
 
   @Get(':id')
   @ApiOperation({
+    operationId: 'getDocument',
     summary: 'A document with its pages (text, classification, scale)',
     description:
       'UPLOADED until split starts, PROCESSING with `progress` while pages run, READY when every page has ' +
       'its classification and scale, ERROR with the failing page and code.',
   })
+  @ApiParam({ ...JOB_ID_PARAM, description: 'The document’s job id (a UUID; anything else is 404)' })
   @ApiOkResponse({ type: DocumentResponse })
-  @ApiNotFoundResponse({ type: ProblemResponse })
-  async get(@Param('id') id: string): Promise<DocumentView> {
+  @ApiProblem(404, 'No such document')
+  @ApiProblem(503, 'PostgreSQL unavailable')
+  async get(@Param('id') id: string): Promise<DocumentResponse> {
     const document = isUuid(id) ? await this.documents.getDocument(DEFAULT_TENANT_ID, id) : null;
     if (!document) throw new JobNotFoundError(id);
     return document;

@@ -7,12 +7,22 @@ export const DEFAULT_PAGE_LIMIT = 50;
 
 /** The paging part of a list query (`GET /jobs`, `GET /admin/dlq`); list DTOs extend it with their filters. */
 export class PageQuery {
-  @ApiPropertyOptional({ description: 'Page size, 1-200', default: DEFAULT_PAGE_LIMIT })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 200,
+    default: DEFAULT_PAGE_LIMIT,
+    description: 'Page size',
+  })
   @IsOptional()
   @Matches(/^(?:[1-9]\d?|1\d\d|200)$/, { message: 'limit must be an integer from 1 to 200' })
   limit?: string;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page’s `nextCursor`' })
+  @ApiPropertyOptional({
+    maxLength: 500,
+    pattern: '^[A-Za-z0-9_-]*$',
+    description: 'Opaque cursor (base64url) from a previous page’s `nextCursor`; any other value is a 400',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(500)

@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, NotFoundException, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { KafkaUnavailableError, type Logger } from '@app/platform';
 import { isDatabaseUnavailable } from '@app/read-models';
@@ -13,6 +13,7 @@ import {
   JobNotFoundError,
   RequestValidationError,
 } from './api-errors';
+import type { AllowedMethods } from './allowed-methods';
 import { nameMultipartLimit } from './multipart-limits';
 import { problem, sendProblem, type Problem } from './problem';
 
@@ -22,6 +23,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(
     private readonly logger: Logger,
     private readonly retryAfterSeconds: number,
+    private readonly allowedMethods?: AllowedMethods,
   ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
@@ -60,6 +62,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof DependencyUnavailableError) {
       this.logger.warn({ dependency: error.dependency, path: instance }, 'dependency unavailable');
       return sendProblem(res, problem(503, error.message + '; retry later', { instance }), retryAfter);
+    }
+    // Nest's fallback for requests no route matched: a known path asked with another method is a 405.
+    if (error instanceof NotFoundException && req.route === undefined && this.allowedMethods) {
+      const allowed = this.allowedMethods.of(req.path);
+      if (allowed.length > 0) {
+        const detail = `${req.method} is not allowed on ${instance}; use ${allowed.join(', ')}`;
+        return sendProblem(res, problem(405, detail, { instance }), { Allow: allowed.join(', ') });
+      }
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();

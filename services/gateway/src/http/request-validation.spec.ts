@@ -5,7 +5,9 @@ import { riskInputs } from '../../../../libs/contracts/src/testing/dto-fixtures'
 import { whyNoPlan } from '../../../../libs/contracts/src/fast-validation/validation-plan';
 import { ListDeadLettersQuery } from '../admin/dlq/dto/list-dead-letters.query';
 import { ReplayRequest } from '../admin/replay/replay.request';
+import { UploadDocumentFields } from '../documents/dto/upload-document.fields';
 import { CreateJobRequest } from '../jobs/dto/create-job.request';
+import { RiskJobInput, ScrapeJobInput } from '../jobs/dto/job-inputs';
 import { ListJobsQuery } from '../jobs/dto/list-jobs.query';
 
 /** Query objects from Express's parser have no prototype. */
@@ -22,6 +24,13 @@ const REQUESTS: [string, ClassConstructor<object>, () => object[]][] = [
       { type: 'risk', input: riskInputs()[0], priority: 'low' },
     ],
   ],
+  [
+    'ScrapeJobInput',
+    ScrapeJobInput,
+    () => [{ url: 'https://example.com/' }, { url: 'http://127.0.0.1:8080/a?b=c' }, { url: 'http://[::1]/' }],
+  ],
+  ['RiskJobInput', RiskJobInput, () => riskInputs()],
+  ['UploadDocumentFields', UploadDocumentFields, () => [asQuery({}), asQuery({ priority: 'high' })]],
   [
     'ListJobsQuery',
     ListJobsQuery,

@@ -1,57 +1,46 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
+  ApiBody,
+  ApiExtraModels,
   ApiHeader,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiPayloadTooLargeResponse,
-  ApiServiceUnavailableResponse,
+  ApiParam,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DEFAULT_TENANT_ID, type EventEnvelope } from '@app/contracts';
-import { JobQueries, type JobPage, type JobView } from '@app/read-models';
+import { DEFAULT_TENANT_ID } from '@app/contracts';
+import { JobQueries } from '@app/read-models';
 import { AdmissionControl } from '../admission/admission-control';
 import { JobNotFoundError } from '../http/api-errors';
 import { correlationIdOf } from '../http/correlation-id';
 import { pageOptions } from '../http/page-query';
-import { isUuid, parseRequest } from '../http/parse-request';
-import { CreateJobRequest } from './dto/create-job.request';
+import { isUuid } from '../http/parse-request';
+import { ValidBody, ValidQuery } from '../http/request-dto.pipe';
+import { ApiProblem } from '../openapi/api-problem.decorator';
+import { IDEMPOTENCY_KEY_HEADER, JOB_ID_PARAM, JOB_LINKS, LOCATION_HEADER } from './jobs.openapi';
+import {
+  CREATE_JOB_BODY_SCHEMA,
+  CreateJobRequest,
+  RiskJobRequest,
+  ScrapeJobRequest,
+} from './dto/create-job.request';
+import { CREATE_JOB_EXAMPLES } from './dto/create-job.examples';
 import {
   JobAcceptedResponse,
   JobEventResponse,
   JobPageResponse,
   JobResponse,
-  ProblemResponse,
+  JobRerunResponse,
 } from './dto/job.responses';
 import { ListJobsQuery } from './dto/list-jobs.query';
 import { CancelJobUseCase } from './usecases/cancel-job/cancel-job.usecase';
-import { RerunJobUseCase, type RerunAccepted } from './usecases/rerun-job/rerun-job.usecase';
+import { RerunJobUseCase } from './usecases/rerun-job/rerun-job.usecase';
 import { SubmitJobCommand } from './usecases/submit-job/submit-job.command';
-import { SubmitJobUseCase, type SubmittedJob } from './usecases/submit-job/submit-job.usecase';
+import { SubmitJobUseCase } from './usecases/submit-job/submit-job.usecase';
 
 @ApiTags('jobs')
-@ApiHeader({
-  name: 'X-Request-ID',
-  required: false,
-  description: 'Correlation id, echoed; generated when absent or invalid',
-})
 @Controller('jobs')
 export class JobsController {
   constructor(
@@ -65,32 +54,33 @@ export class JobsController {
   @Post()
   @HttpCode(202)
   @ApiOperation({
+    operationId: 'submitJob',
     summary: 'Submit a job',
     description: 'Answers 202 only after Kafka acknowledged the request event.',
   })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: '1-255 chars; same key and body -> same job',
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
+  @ApiExtraModels(ScrapeJobRequest, RiskJobRequest)
+  @ApiBody({ schema: CREATE_JOB_BODY_SCHEMA, examples: CREATE_JOB_EXAMPLES })
+  @ApiAcceptedResponse({
+    type: JobAcceptedResponse,
+    description: 'Accepted: the request event is on the log',
+    headers: LOCATION_HEADER,
+    links: JOB_LINKS,
   })
-  @ApiAcceptedResponse({ type: JobAcceptedResponse, headers: { Location: { description: '/jobs/{id}' } } })
-  @ApiBadRequestResponse({ type: ProblemResponse })
-  @ApiPayloadTooLargeResponse({ type: ProblemResponse })
-  @ApiUnprocessableEntityResponse({
-    type: ProblemResponse,
-    description: 'Idempotency-Key reused with another body',
-  })
-  @ApiServiceUnavailableResponse({
-    type: ProblemResponse,
-    description:
-      'Kafka unavailable, or the job type’s backlog is over its admission limit (ADMISSION_MAX_LAG_<TYPE>); see Retry-After',
-  })
+  @ApiProblem(400, 'Invalid body, input or Idempotency-Key (field errors)')
+  @ApiProblem(409, 'The first request with this Idempotency-Key is still in flight', { retryAfter: true })
+  @ApiProblem(413, 'Body over the size limit')
+  @ApiProblem(415, 'Unsupported charset')
+  @ApiProblem(422, 'Idempotency-Key reused with another body')
+  @ApiProblem(
+    503,
+    'Kafka unavailable, or the job type’s backlog is over its admission limit (ADMISSION_MAX_LAG_<TYPE>); see Retry-After',
+  )
   async create(
-    @Body() body: unknown,
+    @ValidBody(CreateJobRequest) request: CreateJobRequest,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<SubmittedJob> {
-    const request = parseRequest(CreateJobRequest, body, 'body');
+  ): Promise<JobAcceptedResponse> {
     this.admission.assertAdmits(request.type);
     const command = SubmitJobCommand.create({
       tenantId: DEFAULT_TENANT_ID,
@@ -106,11 +96,11 @@ export class JobsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List jobs, newest first' })
+  @ApiOperation({ operationId: 'listJobs', summary: 'List jobs, newest first' })
   @ApiOkResponse({ type: JobPageResponse })
-  @ApiBadRequestResponse({ type: ProblemResponse })
-  async list(@Query() query: Record<string, unknown>): Promise<JobPage> {
-    const parsed = parseRequest(ListJobsQuery, query, 'query');
+  @ApiProblem(400, 'Invalid query (field errors)')
+  @ApiProblem(503, 'PostgreSQL unavailable')
+  async list(@ValidQuery(ListJobsQuery) parsed: ListJobsQuery): Promise<JobPageResponse> {
     return this.jobs.listJobs({
       tenantId: DEFAULT_TENANT_ID,
       status: parsed.status,
@@ -120,10 +110,12 @@ export class JobsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A job with its status, result or error, and stages' })
+  @ApiOperation({ operationId: 'getJob', summary: 'A job with its status, result or error, and stages' })
+  @ApiParam(JOB_ID_PARAM)
   @ApiOkResponse({ type: JobResponse })
-  @ApiNotFoundResponse({ type: ProblemResponse })
-  async get(@Param('id') id: string): Promise<JobView> {
+  @ApiProblem(404, 'No such job')
+  @ApiProblem(503, 'PostgreSQL unavailable')
+  async get(@Param('id') id: string): Promise<JobResponse> {
     const job = isUuid(id) ? await this.jobs.getJob(DEFAULT_TENANT_ID, id) : null;
     if (!job) throw new JobNotFoundError(id);
     return job;
@@ -132,14 +124,18 @@ export class JobsController {
   @Delete(':id')
   @HttpCode(202)
   @ApiOperation({
+    operationId: 'cancelJob',
     summary: 'Cancel a job',
-    description: 'Every stage skips the job and aborts its in-flight work; the job ends CANCELLED.',
+    description:
+      'Every stage skips the job and aborts its in-flight work; the job ends CANCELLED and stays readable ' +
+      '(DELETE cancels, it does not erase: the job and its history remain).',
   })
-  @ApiAcceptedResponse({ type: JobResponse })
-  @ApiNotFoundResponse({ type: ProblemResponse })
-  @ApiConflictResponse({ type: ProblemResponse, description: 'The job already finished' })
-  @ApiServiceUnavailableResponse({ type: ProblemResponse })
-  async cancel(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<JobView> {
+  @ApiParam(JOB_ID_PARAM)
+  @ApiAcceptedResponse({ type: JobResponse, description: 'Cancelled; the job as it is now' })
+  @ApiProblem(404, 'No such job')
+  @ApiProblem(409, 'The job already finished')
+  @ApiProblem(503, 'Kafka or PostgreSQL unavailable')
+  async cancel(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<JobResponse> {
     if (!isUuid(id)) throw new JobNotFoundError(id);
     return this.cancelJob.execute(DEFAULT_TENANT_ID, id, correlationIdOf(res));
   }
@@ -147,16 +143,22 @@ export class JobsController {
   @Post(':id/retry')
   @HttpCode(202)
   @ApiOperation({
+    operationId: 'retryJob',
     summary: 'Re-run a finished job',
     description:
       'Runs the job again from its first stage as its next run (`run` + 1): the job goes back to PENDING, ' +
       'the new outcome replaces the old one, and the event history keeps both runs.',
   })
-  @ApiAcceptedResponse({ description: '{ id, status: "PENDING", run, stage, republished }' })
-  @ApiNotFoundResponse({ type: ProblemResponse })
-  @ApiConflictResponse({ type: ProblemResponse, description: 'The job is still pending or running' })
-  @ApiServiceUnavailableResponse({ type: ProblemResponse })
-  async retry(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<RerunAccepted> {
+  @ApiParam(JOB_ID_PARAM)
+  @ApiAcceptedResponse({
+    type: JobRerunResponse,
+    description: 'The next run started',
+    headers: LOCATION_HEADER,
+  })
+  @ApiProblem(404, 'No such job')
+  @ApiProblem(409, 'The job is still pending or running')
+  @ApiProblem(503, 'Kafka or PostgreSQL unavailable')
+  async retry(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<JobRerunResponse> {
     if (!isUuid(id)) throw new JobNotFoundError(id);
     res.setHeader('Location', `/jobs/${id}`);
     return this.rerunJob.execute({
@@ -167,10 +169,12 @@ export class JobsController {
   }
 
   @Get(':id/events')
-  @ApiOperation({ summary: 'The job’s events, in order' })
+  @ApiOperation({ operationId: 'listJobEvents', summary: 'The job’s events, in order' })
+  @ApiParam(JOB_ID_PARAM)
   @ApiOkResponse({ type: [JobEventResponse] })
-  @ApiNotFoundResponse({ type: ProblemResponse })
-  async events(@Param('id') id: string): Promise<EventEnvelope[]> {
+  @ApiProblem(404, 'No such job')
+  @ApiProblem(503, 'PostgreSQL unavailable')
+  async events(@Param('id') id: string): Promise<JobEventResponse[]> {
     const events = isUuid(id) ? await this.jobs.getEvents(DEFAULT_TENANT_ID, id) : null;
     if (!events) throw new JobNotFoundError(id);
     return events;

@@ -1,19 +1,12 @@
-import { Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Controller, Get, Inject, Param, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DeadLetterQueries, type DeadLetterPage, type DeadLetterView } from '@app/read-models';
+import { DeadLetterQueries } from '@app/read-models';
 import { DeadLetterNotFoundError, RequestValidationError } from '../../http/api-errors';
 import { pageOptions } from '../../http/page-query';
-import { isUuid, parseRequest } from '../../http/parse-request';
-import { ProblemResponse } from '../../jobs/dto/job.responses';
+import { isUuid } from '../../http/parse-request';
+import { ValidQuery } from '../../http/request-dto.pipe';
+import { ApiProblem } from '../../openapi/api-problem.decorator';
 import { DeadLetterRedriver } from './dead-letter-redriver';
 import {
   DeadLetterPageResponse,
@@ -21,6 +14,12 @@ import {
   DeadLetterResponse,
 } from './dto/dead-letter.responses';
 import { ListDeadLettersQuery } from './dto/list-dead-letters.query';
+
+const DEAD_LETTER_ID_PARAM = {
+  name: 'id',
+  description: 'The entry id (a UUID; anything else is a 400)',
+  schema: { type: 'string', format: 'uuid', example: '0b5e3c7a-3f1d-4c1e-8f7a-2a9d6c4b1e0f' },
+} as const;
 
 /** The dead-letter queue: messages consumers gave up on, and sending one back to its topic. */
 @ApiTags('operations')
@@ -32,20 +31,24 @@ export class DeadLettersAdminController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Dead-letter entries, newest first' })
+  @ApiOperation({ operationId: 'listDeadLetters', summary: 'Dead-letter entries, newest first' })
   @ApiOkResponse({ type: DeadLetterPageResponse })
-  @ApiBadRequestResponse({ type: ProblemResponse })
-  async list(@Query() query: Record<string, unknown>): Promise<DeadLetterPage> {
-    const parsed = parseRequest(ListDeadLettersQuery, query, 'query');
+  @ApiProblem(400, 'Invalid query (field errors)')
+  @ApiProblem(503, 'PostgreSQL unavailable')
+  async list(
+    @ValidQuery(ListDeadLettersQuery) parsed: ListDeadLettersQuery,
+  ): Promise<DeadLetterPageResponse> {
     return this.deadLetters.list({ reason: parsed.reason, topic: parsed.topic, ...pageOptions(parsed) });
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One dead-letter entry' })
+  @ApiOperation({ operationId: 'getDeadLetter', summary: 'One dead-letter entry' })
+  @ApiParam(DEAD_LETTER_ID_PARAM)
   @ApiOkResponse({ type: DeadLetterResponse })
-  @ApiBadRequestResponse({ type: ProblemResponse, description: 'The id is not a UUID' })
-  @ApiNotFoundResponse({ type: ProblemResponse })
-  async get(@Param('id') id: string): Promise<DeadLetterView> {
+  @ApiProblem(400, 'The id is not a UUID')
+  @ApiProblem(404, 'No such entry')
+  @ApiProblem(503, 'PostgreSQL unavailable')
+  async get(@Param('id') id: string): Promise<DeadLetterResponse> {
     const entry = await this.deadLetters.get(validId(id));
     if (!entry) throw new DeadLetterNotFoundError(id);
     return entry;
@@ -53,19 +56,22 @@ export class DeadLettersAdminController {
 
   @Post(':id/redrive')
   @ApiOperation({
+    operationId: 'redriveDeadLetter',
     summary: 'Send the original message back to its source topic',
     description:
       'Same key, value bytes and headers, to `source.topic`. Idempotent: the entry is marked redriven first, so a second redrive sends nothing and answers 200 with `alreadyRedriven: true`. When Kafka does not acknowledge, the mark is undone and the answer is 503 with Retry-After.',
   })
   @ApiAcceptedResponse({ type: DeadLetterRedriveResponse, description: 'Sent back' })
   @ApiOkResponse({ type: DeadLetterRedriveResponse, description: 'Already redriven before; nothing sent' })
-  @ApiBadRequestResponse({ type: ProblemResponse, description: 'The id is not a UUID' })
-  @ApiNotFoundResponse({ type: ProblemResponse })
-  @ApiServiceUnavailableResponse({ type: ProblemResponse, description: 'Kafka unavailable; see Retry-After' })
+  @ApiParam(DEAD_LETTER_ID_PARAM)
+  @ApiProblem(400, 'The id is not a UUID')
+  @ApiProblem(404, 'No such entry')
+  @ApiProblem(409, 'A retriesExhausted entry whose job is running again')
+  @ApiProblem(503, 'Kafka or PostgreSQL unavailable; see Retry-After')
   async redrive(
     @Param('id') id: string,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<DeadLetterView & { alreadyRedriven: boolean }> {
+  ): Promise<DeadLetterRedriveResponse> {
     const outcome = await this.redriver.redrive(validId(id));
     if (!outcome) throw new DeadLetterNotFoundError(id);
     res.status(outcome.alreadyRedriven ? 200 : 202);

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 
 /** OpenAPI descriptions of `GET /admin/consumer-groups` (the handler returns the platform's views). */
 export class TopicAssignmentResponse {
@@ -16,14 +16,17 @@ export class ConsumerGroupMemberResponse {
 
 export class PartitionLagResponse {
   @ApiProperty({ example: 'jobs.requested' }) topic!: string;
-  @ApiProperty() partition!: number;
-  @ApiPropertyOptional({
+  @ApiProperty({ type: 'integer', minimum: 0 }) partition!: number;
+  @ApiProperty({
+    type: String,
     nullable: true,
+    example: '42',
     description: 'null: nothing committed yet (the group starts from the beginning)',
   })
   committedOffset!: string | null;
   @ApiProperty({ description: 'The next offset to be written' }) endOffset!: string;
-  @ApiProperty({ description: 'Messages the group has not committed yet' }) lag!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Messages the group has not committed yet' })
+  lag!: number;
 }
 
 export class ConsumerGroupResponse {
@@ -36,7 +39,7 @@ export class ConsumerGroupResponse {
   state!: string;
   @ApiProperty({ type: [ConsumerGroupMemberResponse] }) members!: ConsumerGroupMemberResponse[];
   @ApiProperty({ type: [PartitionLagResponse] }) partitions!: PartitionLagResponse[];
-  @ApiProperty({ description: 'Sum of the partitions’ lag' }) totalLag!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Sum of the partitions’ lag' }) totalLag!: number;
 }
 
 export class ConsumerGroupsResponse {

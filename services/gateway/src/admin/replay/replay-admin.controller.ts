@@ -1,22 +1,23 @@
-import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
+  ApiBody,
+  ApiExtraModels,
   ApiOperation,
-  ApiServiceUnavailableResponse,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DEFAULT_TENANT_ID } from '@app/contracts';
 import { correlationIdOf } from '../../http/correlation-id';
-import { parseRequest } from '../../http/parse-request';
 import { RequestValidationError } from '../../http/api-errors';
-import { ProblemResponse } from '../../jobs/dto/job.responses';
-import { RerunJobUseCase, type RerunAccepted } from '../../jobs/usecases/rerun-job/rerun-job.usecase';
+import { ValidBody } from '../../http/request-dto.pipe';
+import { JobRerunResponse } from '../../jobs/dto/job.responses';
+import { RerunJobUseCase } from '../../jobs/usecases/rerun-job/rerun-job.usecase';
+import { ApiProblem } from '../../openapi/api-problem.decorator';
 import { ReplayRequest } from './replay.request';
-import { ReplayStageUseCase, type StageReplayAccepted } from './replay-stage.usecase';
+import { StageReplayResponse } from './replay.responses';
+import { ReplayStageUseCase } from './replay-stage.usecase';
 
 @ApiTags('admin')
 @Controller('admin/replay')
@@ -29,21 +30,37 @@ export class ReplayAdminController {
   @Post()
   @HttpCode(202)
   @ApiOperation({
+    operationId: 'replayStage',
     summary: 'Re-run a stage',
     description:
       '`{ stage, from }` rewinds the stage’s consumer groups to `from` (every job since then runs the stage ' +
       'again); `{ stage, jobId }` re-runs the stage and the stages after it for one finished job, as its next run.',
   })
-  @ApiAcceptedResponse({ description: 'Replay started' })
-  @ApiBadRequestResponse({ type: ProblemResponse })
-  @ApiNotFoundResponse({ type: ProblemResponse, description: 'Unknown job' })
-  @ApiConflictResponse({ type: ProblemResponse, description: 'The job has not finished' })
-  @ApiServiceUnavailableResponse({ type: ProblemResponse })
+  @ApiExtraModels(ReplayRequest, StageReplayResponse, JobRerunResponse)
+  @ApiBody({
+    schema: {
+      allOf: [{ $ref: getSchemaPath(ReplayRequest) }],
+      oneOf: [{ required: ['stage', 'from'] }, { required: ['stage', 'jobId'] }],
+    },
+    examples: {
+      since: { summary: 'Every job since a time', value: { stage: 'scrape', from: '2026-11-25T10:00:00Z' } },
+      job: { summary: 'One job', value: { stage: 'scrape', jobId: '6f0c7c1e-0a4b-4c8e-9a53-0d2b3c4d5e6f' } },
+    },
+  })
+  @ApiAcceptedResponse({
+    description: 'Started: the stage replay (`from`), or the job’s next run (`jobId`)',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(StageReplayResponse) }, { $ref: getSchemaPath(JobRerunResponse) }],
+    },
+  })
+  @ApiProblem(400, 'Invalid body, or not exactly one of from and jobId (field errors)')
+  @ApiProblem(404, 'Unknown job')
+  @ApiProblem(409, 'The job has not finished')
+  @ApiProblem(503, 'Kafka or PostgreSQL unavailable')
   async replay(
-    @Body() body: unknown,
+    @ValidBody(ReplayRequest) request: ReplayRequest,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<StageReplayAccepted | RerunAccepted> {
-    const request = parseRequest(ReplayRequest, body, 'body');
+  ): Promise<StageReplayResponse | JobRerunResponse> {
     const correlationId = correlationIdOf(res);
     if ((request.from === undefined) === (request.jobId === undefined)) {
       throw new RequestValidationError([{ path: '(root)', message: 'give exactly one of from and jobId' }]);

@@ -1,8 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { SHEET_LABELS, SUPPORTED_MEDIA_TYPES } from '@app/contracts';
+import type { DocumentStatus } from '@app/read-models';
 import { JobErrorResponse } from '../../jobs/dto/job.responses';
 
-/** OpenAPI descriptions of the document resources (the handlers return the read-model views). */
+/** The document resources as the API returns them (handlers are typed to return these classes). */
 export class UploadedDocumentResponse {
   @ApiProperty({ example: 'drawings.pdf' }) filename!: string;
   @ApiProperty({ enum: [...SUPPORTED_MEDIA_TYPES] }) mediaType!: string;
@@ -18,13 +19,18 @@ export class DocumentAcceptedResponse {
 }
 
 export class DocumentProgressResponse {
-  @ApiProperty({ description: 'Pages READY' }) pagesDone!: number;
-  @ApiPropertyOptional({ nullable: true, description: 'The page count; null until the split is known' })
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Pages READY' }) pagesDone!: number;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'The page count; null until the split is known',
+  })
   pagesTotal!: number | null;
 }
 
 export class DocumentErrorResponse {
-  @ApiPropertyOptional({
+  @ApiProperty({
+    type: 'integer',
     nullable: true,
     description: 'The failing page; null when the whole document failed',
   })
@@ -41,14 +47,15 @@ export class PageClassificationResponse {
 
 export class ScaleFindingResponse {
   @ApiProperty({ example: '1:100', description: 'The notation as read on the page' }) text!: string;
-  @ApiPropertyOptional({
+  @ApiProperty({
+    type: Number,
     nullable: true,
     example: 100,
     description: 'Real size / drawing size (1/4" = 1\'-0" -> 48); null when not to scale',
   })
   ratio!: number | null;
   @ApiProperty() notToScale!: boolean;
-  @ApiPropertyOptional({
+  @ApiProperty({
     nullable: true,
     type: [Number],
     description: '[x0, y0, x1, y1] in page image pixels, from the OCR blocks',
@@ -58,32 +65,32 @@ export class ScaleFindingResponse {
 
 export class PageScaleResponse {
   @ApiProperty({ type: [ScaleFindingResponse] }) findings!: ScaleFindingResponse[];
-  @ApiPropertyOptional({ type: ScaleFindingResponse, nullable: true }) primary!: ScaleFindingResponse | null;
+  @ApiProperty({ type: ScaleFindingResponse, nullable: true }) primary!: ScaleFindingResponse | null;
 }
 
 export class DocumentPageResponse {
   @ApiProperty({ minimum: 1 }) pageNo!: number;
   @ApiProperty({ enum: ['PROCESSING', 'READY', 'FAILED'] }) status!: string;
-  @ApiPropertyOptional({ nullable: true, enum: ['pdf-text', 'tesseract'] }) engine!: string | null;
-  @ApiPropertyOptional({ nullable: true }) text!: string | null;
-  @ApiPropertyOptional({ type: PageClassificationResponse, nullable: true })
+  @ApiProperty({ type: String, nullable: true, enum: ['pdf-text', 'tesseract'] }) engine!: string | null;
+  @ApiProperty({ type: String, nullable: true }) text!: string | null;
+  @ApiProperty({ type: PageClassificationResponse, nullable: true })
   classification!: PageClassificationResponse | null;
-  @ApiPropertyOptional({ type: PageScaleResponse, nullable: true }) scale!: PageScaleResponse | null;
-  @ApiPropertyOptional({ type: JobErrorResponse, nullable: true, description: 'Why the page FAILED' })
+  @ApiProperty({ type: PageScaleResponse, nullable: true }) scale!: PageScaleResponse | null;
+  @ApiProperty({ type: JobErrorResponse, nullable: true, description: 'Why the page FAILED' })
   error!: JobErrorResponse | null;
 }
 
 export class DocumentResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: ['UPLOADED', 'PROCESSING', 'READY', 'ERROR'] }) status!: string;
-  @ApiPropertyOptional({ nullable: true }) filename!: string | null;
-  @ApiPropertyOptional({ nullable: true, enum: [...SUPPORTED_MEDIA_TYPES] }) mediaType!: string | null;
-  @ApiPropertyOptional({ nullable: true }) size!: number | null;
-  @ApiPropertyOptional({ nullable: true }) sha256!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'Known once the document is split' })
+  @ApiProperty({ enum: ['UPLOADED', 'PROCESSING', 'READY', 'ERROR'] }) status!: DocumentStatus;
+  @ApiProperty({ type: String, nullable: true, example: 'drawings.pdf' }) filename!: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: [...SUPPORTED_MEDIA_TYPES] }) mediaType!: string | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Bytes' }) size!: number | null;
+  @ApiProperty({ type: String, nullable: true, pattern: '^[0-9a-f]{64}$' }) sha256!: string | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Known once the document is split' })
   pageCount!: number | null;
   @ApiProperty({ type: DocumentProgressResponse }) progress!: DocumentProgressResponse;
-  @ApiPropertyOptional({ type: DocumentErrorResponse, nullable: true, description: 'Set when ERROR' })
+  @ApiProperty({ type: DocumentErrorResponse, nullable: true, description: 'Set when ERROR' })
   error!: DocumentErrorResponse | null;
   @ApiProperty({ type: [DocumentPageResponse] }) pages!: DocumentPageResponse[];
 }

@@ -1,87 +1,130 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { JOB_PRIORITIES, JOB_STATUSES, JOB_TYPES } from '@app/contracts';
+import {
+  JOB_PRIORITIES,
+  JOB_STATUSES,
+  JOB_TYPES,
+  type JobPriority,
+  type JobStatus,
+  type JobType,
+} from '@app/contracts';
 
-/** OpenAPI descriptions of the job resources (the handlers return the read-model views). */
+/*
+ * The job resources as the API returns them. Handlers are typed to return these classes, so a read-model
+ * view that stops matching its documented shape fails to compile. Nullable fields name their type
+ * (OpenAPI 3.0: `type` + `nullable: true`): a `string | null` property has no type TypeScript can emit.
+ */
+const JOB_ID = { format: 'uuid', example: '6f0c7c1e-0a4b-4c8e-9a53-0d2b3c4d5e6f' } as const;
+const TIMESTAMP = { type: String, format: 'date-time', example: '2026-12-07T10:00:00.000Z' } as const;
+const NULLABLE_TIMESTAMP = { ...TIMESTAMP, nullable: true } as const;
+
 export class JobErrorResponse {
   @ApiProperty({ example: 'HTTP_404' }) code!: string;
-  @ApiProperty() message!: string;
-  @ApiProperty() retryable!: boolean;
+  @ApiProperty({ example: 'The page answered 404' }) message!: string;
+  @ApiProperty({ description: 'Whether another attempt could succeed' }) retryable!: boolean;
 }
 
 export class JobStageResponse {
   @ApiProperty({ example: 'scrape' }) stage!: string;
   @ApiProperty({ example: 'SUCCEEDED' }) status!: string;
-  @ApiProperty() attempts!: number;
-  @ApiPropertyOptional({ nullable: true, example: 'scraper@1' }) stageVersion!: string | null;
-  @ApiPropertyOptional({ type: JobErrorResponse, nullable: true }) error!: JobErrorResponse | null;
-  @ApiPropertyOptional({ nullable: true }) startedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) finishedAt!: string | null;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1 }) attempts!: number;
+  @ApiProperty({ type: String, nullable: true, example: 'scraper@1' }) stageVersion!: string | null;
+  @ApiProperty({ type: JobErrorResponse, nullable: true }) error!: JobErrorResponse | null;
+  @ApiProperty(NULLABLE_TIMESTAMP) startedAt!: string | null;
+  @ApiProperty(NULLABLE_TIMESTAMP) finishedAt!: string | null;
 }
 
 export class JobAcceptedResponse {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: JOB_TYPES }) type!: string;
+  @ApiProperty(JOB_ID) id!: string;
+  @ApiProperty({ enum: JOB_TYPES, example: 'scrape' }) type!: string;
   @ApiProperty({ enum: JOB_STATUSES, example: 'PENDING' }) status!: string;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty(TIMESTAMP) createdAt!: string;
 }
 
-export class JobResponse extends JobAcceptedResponse {
-  @ApiProperty({ enum: JOB_PRIORITIES }) priority!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true }) input!: Record<string, unknown>;
-  @ApiPropertyOptional({
+export class JobResponse {
+  @ApiProperty(JOB_ID) id!: string;
+  @ApiProperty({ enum: JOB_TYPES, example: 'scrape' }) type!: JobType;
+  @ApiProperty({ enum: JOB_STATUSES, example: 'SUCCEEDED' }) status!: JobStatus;
+  @ApiProperty({ enum: JOB_PRIORITIES, example: 'normal' }) priority!: JobPriority;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The input as submitted',
+    example: { url: 'https://example.com/' },
+  })
+  input!: Record<string, unknown>;
+  @ApiProperty({
     type: 'object',
     additionalProperties: true,
     nullable: true,
     description:
-      'scrape: { url, finalUrl, statusCode, contentType, title, description, canonical, lang, h1[], links[], bytes, fetchedAt, durationMs }',
+      'null until the job SUCCEEDED. scrape: { url, finalUrl, statusCode, contentType, title, description, canonical, lang, h1[], links[], bytes, fetchedAt, durationMs }; ' +
+      'risk: { method, confidence, horizonDays, portfolioValue, var, expectedShortfall, observations, simulations, seed, positions[], durationMs }',
   })
   result!: Record<string, unknown> | null;
-  @ApiPropertyOptional({ type: JobErrorResponse, nullable: true }) error!: JobErrorResponse | null;
-  @ApiProperty({ description: 'Attempts made by the job’s stage (retries included)' }) attempts!: number;
+  @ApiProperty({ type: JobErrorResponse, nullable: true, description: 'Why the job FAILED; else null' })
+  error!: JobErrorResponse | null;
   @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'Attempts made by the job’s stage (retries included)',
+  })
+  attempts!: number;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
     description: 'The job’s run: 0 first, +1 for each re-run (POST /jobs/{id}/retry, a per-job replay)',
   })
   run!: number;
-  @ApiProperty({ description: 'The X-Request-ID of the submitting request' }) correlationId!: string;
-  @ApiPropertyOptional({ nullable: true }) traceId!: string | null;
-  @ApiPropertyOptional({ nullable: true }) startedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) finishedAt!: string | null;
+  @ApiProperty({ description: 'The X-Request-ID of the submitting request', example: 'my-req-1' })
+  correlationId!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'W3C trace id, when tracing is on' })
+  traceId!: string | null;
+  @ApiProperty(TIMESTAMP) createdAt!: string;
+  @ApiProperty(NULLABLE_TIMESTAMP) startedAt!: string | null;
+  @ApiProperty(NULLABLE_TIMESTAMP) finishedAt!: string | null;
   @ApiProperty({ type: [JobStageResponse] }) stages!: JobStageResponse[];
 }
 
 export class JobPageResponse {
   @ApiProperty({ type: [JobResponse] }) items!: JobResponse[];
-  @ApiPropertyOptional({
+  @ApiProperty({
+    type: String,
     nullable: true,
     description: 'Pass as `cursor` for the next page; null on the last',
+    example: null,
   })
   nextCursor!: string | null;
+}
+
+export class JobRerunResponse {
+  @ApiProperty(JOB_ID) id!: string;
+  @ApiProperty({ enum: JOB_STATUSES, example: 'PENDING' }) status!: JobStatus;
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'The run just started', example: 1 }) run!: number;
+  @ApiProperty({ description: 'The stage the run starts from', example: 'scrape' }) stage!: string;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'Events re-published to start the run (one request, or one per page for a per-page stage)',
+  })
+  republished!: number;
 }
 
 export class JobEventResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'JobRequested' }) type!: string;
-  @ApiProperty() version!: number;
-  @ApiProperty({ format: 'uuid' }) jobId!: string;
-  @ApiProperty() tenantId!: string;
-  @ApiProperty() correlationId!: string;
-  @ApiPropertyOptional({ nullable: true }) causationId!: string | null;
-  @ApiProperty({ format: 'date-time' }) occurredAt!: string;
-  @ApiPropertyOptional({ description: 'The run this event belongs to (absent: 0)' }) run?: number;
-  @ApiProperty({ type: 'object', additionalProperties: true }) data!: Record<string, unknown>;
-}
-
-export class ProblemResponse {
-  @ApiProperty({ example: 'about:blank' }) type!: string;
-  @ApiProperty({ example: 'Bad Request' }) title!: string;
-  @ApiProperty({ example: 400 }) status!: number;
-  @ApiProperty() detail!: string;
-  @ApiPropertyOptional() instance?: string;
+  @ApiProperty({ type: 'integer', example: 1 }) version!: number;
+  @ApiProperty(JOB_ID) jobId!: string;
+  @ApiProperty({ example: 'default' }) tenantId!: string;
+  @ApiProperty({ example: 'my-req-1' }) correlationId!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Id of the event that caused this one' })
+  causationId!: string | null;
+  @ApiProperty(TIMESTAMP) occurredAt!: string;
   @ApiPropertyOptional({
-    description: 'Field errors: [{ path, message }]',
-    type: 'array',
-    items: { type: 'object' },
+    type: 'integer',
+    minimum: 0,
+    description: 'The run this event belongs to (absent: 0)',
   })
-  errors?: { path: string; message: string }[];
-  @ApiPropertyOptional() correlationId?: string;
+  run?: number;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Depends on `type`' })
+  data!: unknown;
 }

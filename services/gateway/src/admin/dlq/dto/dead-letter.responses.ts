@@ -1,22 +1,22 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DEAD_LETTER_REASONS } from './list-dead-letters.query';
+import { ApiProperty } from '@nestjs/swagger';
+import { DEAD_LETTER_REASONS, type DeadLetterReason } from '@app/platform';
 
-/** OpenAPI descriptions of the dead-letter resources (the handlers return the read-model views). */
+/** The dead-letter resources as the admin API returns them (handlers are typed to return these classes). */
 export class DeadLetterSourceResponse {
   @ApiProperty({ example: 'scrape.retry.3', description: 'Topic the message was consumed from' })
   topic!: string;
-  @ApiProperty() partition!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) partition!: number;
   @ApiProperty({ example: '42', description: 'Offset, as a decimal string (64-bit)' }) offset!: string;
   @ApiProperty({ example: 'scraper', description: 'Consumer group that gave up on it' }) group!: string;
 }
 
 export class DeadLetterOriginalResponse {
-  @ApiPropertyOptional({ nullable: true, description: 'The message key (a job id for our events)' })
+  @ApiProperty({ type: String, nullable: true, description: 'The message key (a job id for our events)' })
   key!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'The message value, in `valueEncoding`' })
+  @ApiProperty({ type: String, nullable: true, description: 'The message value, in `valueEncoding`' })
   value!: string | null;
   @ApiProperty({ enum: ['utf8', 'base64'], description: 'base64 when the bytes are not UTF-8 text' })
-  valueEncoding!: string;
+  valueEncoding!: 'utf8' | 'base64';
   @ApiProperty({
     type: 'object',
     additionalProperties: { type: 'string' },
@@ -39,23 +39,24 @@ export class DeadLetterResponse {
       'retriesExhausted: a retryable failure on the last attempt; ' +
       'unprojectable: a valid event the projector could not write after bounded tries (detail: SQLSTATE and message)',
   })
-  reason!: string;
+  reason!: DeadLetterReason;
   @ApiProperty({ type: DeadLetterSourceResponse }) source!: DeadLetterSourceResponse;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'The key, when it is a job id' })
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The key, when it is a job id' })
   jobId!: string | null;
   @ApiProperty({ example: 'HTTP_503: upstream answered 503' }) detail!: string;
   @ApiProperty({ type: [DeadLetterFieldErrorResponse] }) errors!: DeadLetterFieldErrorResponse[];
-  @ApiPropertyOptional({ nullable: true, description: 'Attempts made (retriesExhausted)' })
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Attempts made (retriesExhausted)' })
   attempts!: number | null;
   @ApiProperty({ format: 'date-time' }) failedAt!: string;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true }) redrivenAt!: string | null;
-  @ApiProperty() redriveCount!: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) redrivenAt!: string | null;
+  @ApiProperty({ type: 'integer', minimum: 0 }) redriveCount!: number;
   @ApiProperty({ type: DeadLetterOriginalResponse }) original!: DeadLetterOriginalResponse;
 }
 
 export class DeadLetterPageResponse {
   @ApiProperty({ type: [DeadLetterResponse] }) items!: DeadLetterResponse[];
-  @ApiPropertyOptional({
+  @ApiProperty({
+    type: String,
     nullable: true,
     description: 'Pass as `cursor` for the next page; null on the last',
   })

@@ -5,6 +5,8 @@ import { PageQuery } from '../../../http/page-query';
 
 export { DEAD_LETTER_REASONS };
 
+const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+
 export class ListDeadLettersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: DEAD_LETTER_REASONS })
   @IsOptional()
@@ -13,9 +15,10 @@ export class ListDeadLettersQuery extends PageQuery {
 
   @ApiPropertyOptional({
     description: 'Source topic (without KAFKA_TOPIC_PREFIX)',
+    pattern: TOPIC_NAME.source,
     example: 'jobs.requested',
   })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9._-]{1,249}$/, { message: 'topic must be a Kafka topic name' })
+  @Matches(TOPIC_NAME, { message: 'topic must be a Kafka topic name' })
   topic?: string;
 }

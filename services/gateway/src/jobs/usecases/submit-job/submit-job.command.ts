@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import { JOB_CATALOG, validatePlain, type JobPriority, type JobType } from '@app/contracts';
+import { validatePlain, type JobPriority, type SubmittableJobType } from '@app/contracts';
 import { RequestValidationError } from '../../../http/api-errors';
+import { SUBMITTABLE_INPUTS } from '../../dto/job-inputs';
 
-const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /** A job submission that passed validation; an invalid one cannot be constructed. */
 export class SubmitJobCommand {
   private constructor(
     readonly tenantId: string,
-    readonly type: JobType,
+    readonly type: SubmittableJobType,
     readonly input: Record<string, unknown>,
     readonly priority: JobPriority,
     readonly correlationId: string,
@@ -17,14 +18,13 @@ export class SubmitJobCommand {
 
   static create(fields: {
     tenantId: string;
-    type: JobType;
+    type: SubmittableJobType;
     input: Record<string, unknown>;
     priority?: JobPriority;
     correlationId: string;
     idempotencyKey?: string;
   }): SubmitJobCommand {
-    const descriptor = JOB_CATALOG[fields.type];
-    const input = validatePlain(descriptor.inputDto, fields.input, 'input');
+    const input = validatePlain(SUBMITTABLE_INPUTS[fields.type], fields.input, 'input');
     if (!input.ok) throw new RequestValidationError(input.errors);
     const key = fields.idempotencyKey;
     if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
