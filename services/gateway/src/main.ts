@@ -28,26 +28,21 @@ runService('gateway', async () => {
     },
   );
   app.disable('x-powered-by');
+  const routes = new AllowedMethods(app.getHttpAdapter().getInstance());
   // A job's state changes under its poller: no client revalidates, so hashing every body for an ETag is waste.
   app.set('etag', false);
   app.use(
     correlationIdMiddleware,
     requestLogging(logger, metrics),
     hostHeaderRequired,
-    mediaTypeGuard,
+    mediaTypeGuard(routes),
     jsonBodyParser(config.maxBodyBytes),
     bodyParserErrorHandler,
     // Bounds first: the storable-text walk and validation after it recurse.
     inputBoundsGuard(config.inputLimits),
     storableTextGuard,
   );
-  app.useGlobalFilters(
-    new ProblemDetailsFilter(
-      logger,
-      config.retryAfterSeconds,
-      new AllowedMethods(app.getHttpAdapter().getInstance()),
-    ),
-  );
+  app.useGlobalFilters(new ProblemDetailsFilter(logger, config.retryAfterSeconds, routes));
   app.enableShutdownHooks();
 
   setUpOpenApi(app);

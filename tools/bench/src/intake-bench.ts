@@ -86,13 +86,15 @@ export function runIntakeBench(): Promise<IntakeTiming[]> {
     passed++;
   };
   const boundsGuard = inputBoundsGuard(DEFAULT_LIMITS);
+  // Valid bodies never reach the route lookup (only a refusal asks which methods the path takes).
+  const mediaGuard = mediaTypeGuard({ of: () => [] });
   const timings: IntakeTiming[] = [];
   for (const [name, text] of Object.entries(BODIES)) {
     const parsed: unknown = JSON.parse(text);
     const request = fakeRequest(parsed, Buffer.byteLength(text));
     const calls = Math.max(200, Math.round(2_000_000 / text.length));
     const guards = (): void => {
-      mediaTypeGuard(request, response, next);
+      mediaGuard(request, response, next);
       boundsGuard(request, response, next);
     };
     if (findLimitBreach(parsed, DEFAULT_LIMITS, 'body') !== null) throw new Error(`${name} breaks a limit`);

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { bodyParserErrorHandler, jsonBodyParser } from './body-parsing';
 import { inputBoundsGuard } from './input-bounds-guard';
 import type { InputLimits } from './input-limits';
+import { AllowedMethods } from './allowed-methods';
 import { mediaTypeGuard } from './media-type-guard';
 import { storableTextGuard } from './storable-text';
 
@@ -22,7 +23,7 @@ const LIMITS: InputLimits = {
 function app(limits: InputLimits = LIMITS): express.Express {
   const server = express();
   server.use(
-    mediaTypeGuard,
+    mediaTypeGuard(new AllowedMethods(server)),
     jsonBodyParser(1024 * 1024),
     bodyParserErrorHandler,
     inputBoundsGuard(limits),
@@ -102,6 +103,13 @@ describe('the gateway’s intake chain', () => {
     expect(json.status).toBe(415);
     const upload = await request(app()).post('/documents').attach('file', Buffer.from('%PDF-'), 'a.pdf');
     expect(upload.status).toBe(202);
+  });
+
+  it('leaves a method the path does not take to routing (405/404 there), whatever its body', async () => {
+    const put = await request(app()).put('/documents').attach('file', Buffer.from('%PDF-'), 'a.pdf');
+    expect(put.status).toBe(404);
+    const trace = await request(app()).patch('/jobs').set('content-type', 'text/plain').send('x');
+    expect(trace.status).toBe(404);
   });
 
   it('refuses bytes that are not UTF-8 with 400, not a silent U+FFFD', async () => {

@@ -1,8 +1,12 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { AllowedMethods } from './allowed-methods';
 import { problem, sendProblem } from './problem';
 
 /** Routes whose body is a multipart upload; every other body is JSON. Paths lower-case, no trailing slash. */
 const MULTIPART_ROUTES: ReadonlySet<string> = new Set(['/documents']);
+
+/** The methods the API's routes take a body with. */
+const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
 
 const JSON_MEDIA_TYPE = /^application\/(?:[^/;\s]+\+)?json$/;
 const CHARSET_PARAMETER = /;\s*charset\s*=\s*"?([^";\s]*)/i;
@@ -14,15 +18,20 @@ const CHARSET_PARAMETER = /;\s*charset\s*=\s*"?([^";\s]*)/i;
  * multipart/form-data and not content-encoded (multer does not decode). Content-Encoding of a JSON body
  * is checked by the body parser (gzip, deflate, br; others 415).
  */
-export function mediaTypeGuard(req: Request, res: Response, next: NextFunction): void {
-  if (!hasBody(req)) return next();
-  const header = req.headers['content-type'] ?? '';
-  const mediaType = header.split(';', 1)[0].trim().toLowerCase();
-  const refusal = isMultipartRoute(req)
-    ? refuseUpload(mediaType, req.headers['content-encoding'])
-    : refuseJson(mediaType, header);
-  if (refusal === null) return next();
-  sendProblem(res, problem(415, refusal, { instance: req.originalUrl.split('?')[0] }));
+export function mediaTypeGuard(routes: Pick<AllowedMethods, 'of'>): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (!BODY_METHODS.has(req.method) || !hasBody(req)) return next();
+    const header = req.headers['content-type'] ?? '';
+    const mediaType = header.split(';', 1)[0].trim().toLowerCase();
+    const refusal = isMultipartRoute(req)
+      ? refuseUpload(mediaType, req.headers['content-encoding'])
+      : refuseJson(mediaType, header);
+    if (refusal === null) return next();
+    // A method the path does not take (PUT /documents, ...) goes on to routing: 405 with Allow, or 404.
+    // Looked up only here, so accepted requests never pay for the router scan.
+    if (!routes.of(req.path).includes(req.method)) return next();
+    sendProblem(res, problem(415, refusal, { instance: req.originalUrl.split('?')[0] }));
+  };
 }
 
 function hasBody(req: Request): boolean {

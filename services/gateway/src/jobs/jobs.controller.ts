@@ -69,8 +69,8 @@ export class JobsController {
   })
   @ApiProblem(400, 'Invalid body, input or Idempotency-Key (field errors)')
   @ApiProblem(409, 'The first request with this Idempotency-Key is still in flight', { retryAfter: true })
-  @ApiProblem(413, 'Body over the size limit')
-  @ApiProblem(415, 'Unsupported charset')
+  @ApiProblem(413, 'Body over a size limit: bytes, keys, array items or string length (see docs/api.md)')
+  @ApiProblem(415, 'Not application/json, a charset other than UTF-8, or an unsupported Content-Encoding')
   @ApiProblem(422, 'Idempotency-Key reused with another body')
   @ApiProblem(
     503,

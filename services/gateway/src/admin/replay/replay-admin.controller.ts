@@ -55,6 +55,8 @@ export class ReplayAdminController {
   })
   @ApiProblem(400, 'Invalid body, or not exactly one of from and jobId (field errors)')
   @ApiProblem(404, 'Unknown job')
+  @ApiProblem(413, 'Body over a size limit: bytes, keys, array items or string length (see docs/api.md)')
+  @ApiProblem(415, 'Not application/json, a charset other than UTF-8, or an unsupported Content-Encoding')
   @ApiProblem(409, 'The job has not finished')
   @ApiProblem(503, 'Kafka or PostgreSQL unavailable')
   async replay(
