@@ -199,6 +199,9 @@ describe('restart, Kafka outage and PostgreSQL outage (end to end)', () => {
       const before = await api.submitScrape(`${site.baseUrl}/article`);
       await api.terminal(before);
       const during: string[] = [];
+      // Exits during the earlier Kafka outage are allowed there (a consumer KafkaJS gave up on is
+      // restarted); this test is about the PostgreSQL outage only.
+      const exitsBefore = system.unexpectedExits.length;
       await postgres.stop();
       try {
         for (const path of ['/jobs', `/jobs/${before}`, `/jobs/${before}/events`]) {
@@ -231,7 +234,9 @@ describe('restart, Kafka outage and PostgreSQL outage (end to end)', () => {
         await pause(POSTGRES_OUTAGE_AFTER_WORK_MS);
         // The projector waited (retrying its batch) rather than crashing.
         expect(system.supervisor.get('projector')?.running).toBe(true);
-        expect(system.unexpectedExits.filter((exit) => exit.name === 'projector')).toEqual([]);
+        expect(system.unexpectedExits.slice(exitsBefore).filter((exit) => exit.name === 'projector')).toEqual(
+          [],
+        );
       } finally {
         await postgres.start();
       }
