@@ -248,26 +248,37 @@ export async function foldJobRequests(manager: Query, requests: RequestToFold[])
   await manager.query(
     `INSERT INTO jobs (id, tenant_id, type, status, priority, input, correlation_id, idempotency_key, requested, created_at, trace_id, run)
      SELECT id, tenant_id, type, 'PENDING', priority, input, correlation_id, idempotency_key, true, created_at, trace_id, run
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], ${jsonbElements(5)}, $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::int[])
+     FROM unnest(${REQUEST_COLUMNS_SQL})
        AS r(id, tenant_id, type, priority, input, correlation_id, idempotency_key, created_at, trace_id, run)
      ON CONFLICT (id) DO UPDATE SET
        type = EXCLUDED.type, priority = EXCLUDED.priority, input = EXCLUDED.input,
        correlation_id = EXCLUDED.correlation_id, idempotency_key = EXCLUDED.idempotency_key,
        requested = true, created_at = LEAST(EXCLUDED.created_at, COALESCE(jobs.created_at, EXCLUDED.created_at)),
        trace_id = COALESCE(jobs.trace_id, EXCLUDED.trace_id)`,
-    [
-      requests.map((r) => r.event.jobId),
-      requests.map((r) => r.event.tenantId),
-      requests.map((r) => r.event.data.jobType),
-      requests.map((r) => r.event.data.priority),
-      JSON.stringify(requests.map((r) => r.event.data.input)),
-      requests.map((r) => r.event.correlationId),
-      requests.map((r) => r.event.data.idempotencyKey ?? null),
-      requests.map((r) => r.event.occurredAt),
-      requests.map((r) => r.traceId),
-      requests.map((r) => runOf(r.event)),
-    ],
+    requestColumns(requests),
   );
+}
+
+/**
+ * `unnest(...)` arguments of `requestColumns`, in its order: id, tenant_id, type, priority, input,
+ * correlation_id, idempotency_key, created_at, trace_id, run.
+ */
+export const REQUEST_COLUMNS_SQL = `$1::uuid[], $2::text[], $3::text[], $4::text[], ${jsonbElements(5)}, $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::int[]`;
+
+/** Requests of distinct jobs as one array per column (the parameters of REQUEST_COLUMNS_SQL). */
+export function requestColumns(requests: RequestToFold[]): unknown[] {
+  return [
+    requests.map((r) => r.event.jobId),
+    requests.map((r) => r.event.tenantId),
+    requests.map((r) => r.event.data.jobType),
+    requests.map((r) => r.event.data.priority),
+    JSON.stringify(requests.map((r) => r.event.data.input)),
+    requests.map((r) => r.event.correlationId),
+    requests.map((r) => r.event.data.idempotencyKey ?? null),
+    requests.map((r) => r.event.occurredAt),
+    requests.map((r) => r.traceId),
+    requests.map((r) => runOf(r.event)),
+  ];
 }
 
 /** Creates the job row if the request has not been seen yet, moves PENDING to RUNNING, counts attempts. */

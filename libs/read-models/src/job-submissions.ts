@@ -1,8 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { runOf } from '@app/contracts';
-import { jsonbElements } from './jsonb-elements';
 import type { JobView } from './job-views';
-import type { RequestToFold } from './job-projection';
+import { REQUEST_COLUMNS_SQL, requestColumns, type RequestToFold } from './job-projection';
 
 type Query = Pick<DataSource, 'query'>;
 
@@ -32,20 +30,11 @@ export class JobSubmissions {
   async record(requests: RequestToFold[]): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO job_submissions (id, tenant_id, type, priority, input, correlation_id, trace_id, run, created_at)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], ${jsonbElements(5)}, $6::text[],
-         $7::text[], $8::int[], $9::timestamptz[])
+       SELECT id, tenant_id, type, priority, input, correlation_id, trace_id, run, created_at
+       FROM unnest(${REQUEST_COLUMNS_SQL})
+         AS r(id, tenant_id, type, priority, input, correlation_id, idempotency_key, created_at, trace_id, run)
        ON CONFLICT (id) DO NOTHING`,
-      [
-        requests.map((r) => r.event.jobId),
-        requests.map((r) => r.event.tenantId),
-        requests.map((r) => r.event.data.jobType),
-        requests.map((r) => r.event.data.priority),
-        JSON.stringify(requests.map((r) => r.event.data.input)),
-        requests.map((r) => r.event.correlationId),
-        requests.map((r) => r.traceId),
-        requests.map((r) => runOf(r.event)),
-        requests.map((r) => r.event.occurredAt),
-      ],
+      requestColumns(requests),
     );
   }
 

@@ -1,4 +1,4 @@
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../logging/logger';
 
 /** Heartbeats often enough that a few missed ones never cost the group membership. */
@@ -40,6 +40,36 @@ export function createBatchConsumer(
     minBytes: fetch.minBytes,
     maxWaitTimeInMs: fetch.maxWaitMs,
     retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 10 },
+  });
+}
+
+/**
+ * Connects, subscribes to `topics` (with `topicPrefix`) and runs `eachBatch` with manual offsets (no
+ * auto-commit, no auto-resolve); `beforeRun` marks the caller running just before the first fetch.
+ */
+export async function runBatches(
+  consumer: Consumer,
+  subscription: {
+    topics: string[];
+    topicPrefix?: string;
+    fromBeginning?: boolean;
+    partitionsConsumedConcurrently?: number;
+  },
+  eachBatch: (payload: EachBatchPayload) => Promise<void>,
+  beforeRun: () => void,
+): Promise<void> {
+  await consumer.connect();
+  const prefix = subscription.topicPrefix ?? '';
+  await consumer.subscribe({
+    topics: subscription.topics.map((topic) => prefix + topic),
+    fromBeginning: subscription.fromBeginning,
+  });
+  beforeRun();
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: subscription.partitionsConsumedConcurrently ?? 1,
+    eachBatch,
   });
 }
 

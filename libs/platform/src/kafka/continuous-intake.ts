@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../logging/logger';
-import { createBatchConsumer, exitWhenCrashedForGood } from './batch-consumer-support';
+import { createBatchConsumer, exitWhenCrashedForGood, runBatches } from './batch-consumer-support';
 import { readMessage } from './consumed-message';
 import type { BatchContext, ConsumedEvent, EventSubscriptionOptions } from './event-consumer';
 import type { PartitionOffset } from './group-offset-reset';
@@ -96,18 +96,12 @@ export class ContinuousIntake {
       this.rebalancing = false;
       this.tracker.revokeAll();
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({
-      topics: this.options.topics.map((topic) => this.prefix + topic),
-      fromBeginning: this.options.fromBeginning,
-    });
-    this.running = true;
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.intake(payload),
-    });
+    await runBatches(
+      this.consumer,
+      this.options,
+      (payload) => this.intake(payload),
+      () => (this.running = true),
+    );
     this.logger.info(
       { group: this.options.groupId, topics: this.options.topics },
       'continuous intake started',

@@ -5,6 +5,7 @@ import {
   createBatchConsumer,
   exitWhenCrashedForGood,
   heartbeatIntervalFor,
+  runBatches,
   type FetchPacing,
 } from './batch-consumer-support';
 import { OffsetCommits } from './offset-commits';
@@ -126,19 +127,12 @@ export class EventConsumer {
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.assignment = payload.memberAssignment;
     });
-    await this.consumer.connect();
-    const prefix = this.options.topicPrefix ?? '';
-    await this.consumer.subscribe({
-      topics: this.options.topics.map((topic) => prefix + topic),
-      fromBeginning: this.options.fromBeginning,
-    });
-    this.running = true;
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.consumeBatch(payload),
-    });
+    await runBatches(
+      this.consumer,
+      this.options,
+      (payload) => this.consumeBatch(payload),
+      () => (this.running = true),
+    );
     this.logger.info({ group: this.options.groupId, topics: this.options.topics }, 'consumer started');
   }
 

@@ -28,8 +28,13 @@ class FakeGroups implements GroupProgressReader {
   }
 }
 
-function setup(maxLag: Partial<Record<JobType, number>> = {}) {
+/** `now`: the clock of monitor and admission (default a manual one, moved by `advance`). */
+function setup(
+  maxLag: Partial<Record<JobType, number>> = {},
+  options: { idlePollMs?: number; now?: () => number } = {},
+) {
   let clock = 1_000_000;
+  const now = options.now ?? (() => clock);
   const groups = new FakeGroups();
   const metrics = new PlatformMetrics('gateway');
   const monitor = new BacklogMonitor(
@@ -38,7 +43,8 @@ function setup(maxLag: Partial<Record<JobType, number>> = {}) {
     1000,
     metrics,
     pino({ level: 'silent' }),
-    () => clock,
+    now,
+    options.idlePollMs,
   );
   const admission = new AdmissionControl(
     monitor,
@@ -48,7 +54,7 @@ function setup(maxLag: Partial<Record<JobType, number>> = {}) {
       fallbackRetryAfterSeconds: 5,
     },
     metrics,
-    () => clock,
+    now,
   );
   return { groups, metrics, monitor, admission, advance: (ms: number) => (clock += ms) };
 }
@@ -199,26 +205,7 @@ describe('BacklogMonitor', () => {
   it('samples every idle interval on an idle system, and at the poll pace again as soon as a job is submitted', async () => {
     jest.useFakeTimers();
     try {
-      const groups = new FakeGroups();
-      const metrics = new PlatformMetrics('gateway');
-      const monitor = new BacklogMonitor(
-        groups,
-        backlogSources({ scrape: 'scraper', risk: 'risk' }),
-        1000,
-        metrics,
-        pino({ level: 'silent' }),
-        Date.now,
-        10_000,
-      );
-      const admission = new AdmissionControl(
-        monitor,
-        {
-          maxLag: { scrape: 100, risk: 100, document: 100 },
-          staleAfterMs: 60_000,
-          fallbackRetryAfterSeconds: 5,
-        },
-        metrics,
-      );
+      const { groups, monitor, admission } = setup({}, { idlePollMs: 10_000, now: Date.now });
       monitor.start();
       await jest.advanceTimersByTimeAsync(0);
       expect(groups.asked).toHaveLength(1);
