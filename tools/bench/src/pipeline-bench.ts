@@ -60,6 +60,8 @@ export class BenchSystem {
   readonly supervisor = new ProcessSupervisor({ output: null });
   baseUrl = '';
   databaseUrl = '';
+  /** Every topic and consumer group of this system starts with it (systems share one broker). */
+  topicPrefix = '';
   private env: NodeJS.ProcessEnv = {};
   private logFile = '';
   private readonly namedProcesses = new Map<number, string>();
@@ -112,10 +114,11 @@ export class BenchSystem {
     this.databaseUrl = url.toString();
     const port = await findFreePort();
     this.baseUrl = `http://127.0.0.1:${port}`;
+    this.topicPrefix = `bench-${suffix}.`;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       KAFKA_BROKERS: brokers,
-      KAFKA_TOPIC_PREFIX: `bench-${suffix}.`,
+      KAFKA_TOPIC_PREFIX: this.topicPrefix,
       DATABASE_URL: this.databaseUrl,
       GATEWAY_PORT: String(port),
       OPS_PORT: '0',

@@ -27,6 +27,7 @@ import { ALL_SERVICES, type ServiceName } from '../../../launcher/src/services';
 import { cpuSnapshot, cpuUsedBetween, machineBusyMs, rssMbByRole } from '../cpu-meter';
 import { BenchSystem } from '../pipeline-bench';
 import { BASELINE_API, baselineSource, CeleryBaseline } from './celery-baseline';
+import { measureKafkaCeiling, renderCeiling, type KafkaCeiling } from './kafka-ceiling';
 import {
   budgetSummary,
   buildRows,
@@ -46,6 +47,8 @@ import {
 const log = (line: string): void => void process.stdout.write(`[compare] ${line}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+/** The platform's topics' partition count (KAFKA_TOPIC_PARTITIONS' default), for the ceiling's test topic. */
+const CEILING_PARTITIONS = 12;
 
 /** What a phase needs from the stack under test. */
 interface StackUnderTest {
@@ -226,6 +229,7 @@ export async function runCompareBench(argv: string[] = []): Promise<void> {
   fs.mkdirSync(outDir, { recursive: true });
   const baseline = new CeleryBaseline(baselineSource(repoRoot()), log);
   const runs: Partial<Record<StackName, StackRun>> = {};
+  let ceiling: KafkaCeiling | undefined;
   const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async (): Promise<void> => {
     while (cleanups.length)
@@ -274,6 +278,7 @@ export async function runCompareBench(argv: string[] = []): Promise<void> {
       log(`starting Kafka, PostgreSQL${jaeger ? ' and Jaeger' : ''} (as npm start does, on free ports)`);
       const endpoints = await startStack(stack, dataDir, jaeger);
       const services = platformServices();
+      let platformTopicPrefix: string | undefined;
       const configurations: [StackName, Record<string, string>, PhaseSpec[]][] = [
         ['platform', { OTEL_EXPORTER_OTLP_ENDPOINT: endpoints.otlpEndpoint ?? '' }, options.phases],
         ['platformTracingOff', { OTEL_SDK_DISABLED: 'true' }, options.tracingOffPhases],
@@ -305,19 +310,33 @@ export async function runCompareBench(argv: string[] = []): Promise<void> {
           page.url,
           outDir,
         );
+        if (name === 'platform') platformTopicPrefix = system.topicPrefix;
         cleanups.splice(cleanups.indexOf(stopSystem), 1);
         await system.stop();
+      }
+      if (options.ceiling) {
+        ceiling = await measureKafkaCeiling(
+          {
+            bootstrapServers: endpoints.kafkaBrokers,
+            brokerPid: stack.kafka?.pid,
+            topicPrefix: platformTopicPrefix ?? '',
+            partitions: CEILING_PARTITIONS,
+            log,
+          },
+          { records: Math.max(10_000, Math.round(200_000 * options.scale)) },
+        );
       }
     }
   } finally {
     await cleanup();
     removeSignalHandlers();
   }
-  report(runs, command, startedAt, options);
+  report(runs, ceiling, command, startedAt, options);
 }
 
 function report(
   runs: Partial<Record<StackName, StackRun>>,
+  ceiling: KafkaCeiling | undefined,
   command: string,
   startedAt: Date,
   options: CompareOptions,
@@ -354,6 +373,7 @@ function report(
       `CPU ms per job by process, ${STACK_TITLES[name]} (all = sum; machine = the whole box's busy CPU per job, other people's work included):`,
       renderCpuBreakdown(runs[name]!),
     ]),
+    ...(ceiling ? ['', renderCeiling(ceiling, runs.platform)] : []),
   ];
   process.stdout.write(`\n${sections.join('\n')}\n`);
   const file = path.join(repoRoot(), 'bench-results', 'compare.json');
@@ -367,6 +387,7 @@ function report(
         machine: { cores: cpus.length, cpu: cpus[0]?.model, node: process.version },
         rows,
         runs,
+        ceiling,
       },
       null,
       2,

@@ -64,6 +64,7 @@ describe('parseCompareArgs', () => {
     ]);
     expect(options.tracingOffPhases.map((p) => p.name)).toEqual(['warmup', 'burst', 'steady']);
     expect(options.only).toBeUndefined();
+    expect(options.ceiling).toBe(true);
   });
 
   it('scales job counts (not rates), keeps phase order, and reads the flags', () => {
@@ -78,6 +79,7 @@ describe('parseCompareArgs', () => {
     expect(options.only).toBe('platform');
     expect(options.tracingOffPhases).toEqual([]);
     expect(parseCompareArgs([], { BENCH_COMPARE_SCALE: '0.001' }).phases[0].jobs).toBe(10);
+    expect(parseCompareArgs(['--no-ceiling'], {}).ceiling).toBe(false);
   });
 
   it('rejects what it does not know', () => {

@@ -43,6 +43,8 @@ export interface CompareOptions {
   /** Phases of the platform run with the OpenTelemetry SDK disabled (empty: no such run). */
   tracingOffPhases: PhaseSpec[];
   scale: number;
+  /** Measure Kafka's own producer/consumer limit on the platform's broker after its phases (default on). */
+  ceiling: boolean;
 }
 
 export class CompareArgumentError extends Error {}
@@ -85,6 +87,7 @@ export function parseCompareArgs(argv: readonly string[], env: NodeJS.ProcessEnv
       scale,
     ),
     scale,
+    ceiling: true,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
@@ -115,6 +118,9 @@ export function parseCompareArgs(argv: readonly string[], env: NodeJS.ProcessEnv
         options.tracingOffPhases = list === 'none' ? [] : parsePhaseList(list, scale, flag);
         break;
       }
+      case '--no-ceiling':
+        options.ceiling = false;
+        break;
       default:
         throw new CompareArgumentError(`unknown argument "${arg}"`);
     }
