@@ -8,6 +8,7 @@ import { runDocumentsBench } from './documents-bench';
 import { runGatewayBench } from './gateway-bench';
 import { runIntakeBench } from './intake-bench';
 import { runIoBench } from './io-bench';
+import { runKafkaClientBench } from './kafka-client/kafka-client-bench';
 import { runPipelineBench } from './pipeline-bench';
 import { runRebuildBench } from './rebuild-bench';
 import { runRiskBench } from './risk-bench';
@@ -65,6 +66,12 @@ const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'IO-bound row: 1,200 scrape jobs at 200/s, pages answering after 1 s, one scraper replica: jobs/s, end-to-end p50/p99 (bench-results/io.json)',
     run: runIoBench,
+  },
+  'kafka-client': {
+    description:
+      'KafkaJS vs @platformatic/kafka on our pattern (idempotent acks=all produce, batch consume + commit): CPU µs and msgs/s each, broker CPU (bench-results/kafka-client.json)',
+    run: runKafkaClientBench,
+    inAll: false,
   },
   compare: {
     description:
