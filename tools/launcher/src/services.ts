@@ -32,6 +32,13 @@ export function replicaName(service: string, replica?: number): string {
   return replica === undefined ? service : `${service}#${replica}`;
 }
 
+/*
+ * Services run without --enable-source-maps: Node then parses and keeps the map of every module it
+ * loads, about 20 MB of resident memory per service (measured on the risk service idle), and maps every
+ * stack trace a log line prints. Stack traces name the compiled files under dist/ (tsc keeps them close
+ * to the sources); `NODE_OPTIONS=--enable-source-maps npm start` maps them to the TypeScript sources.
+ */
+
 /**
  * Starts one process of a service under the supervisor (name `service`, or `service#N` for a
  * replica, which also gets its own Kafka client id `service-N`).
@@ -46,7 +53,7 @@ export function startService(
   return supervisor.spawn({
     name: replicaName(service, replica),
     command: process.execPath,
-    args: ['--enable-source-maps', distPath(SERVICE_ENTRIES[service])],
+    args: [distPath(SERVICE_ENTRIES[service])],
     env: replica === undefined ? env : { ...env, KAFKA_CLIENT_ID: `${service}-${replica}` },
     logFile,
   });
@@ -61,7 +68,7 @@ export function startPlannedProcess(
   return supervisor.spawn({
     name: planned.name,
     command: process.execPath,
-    args: ['--enable-source-maps', distPath(SERVICE_ENTRIES[planned.service])],
+    args: [distPath(SERVICE_ENTRIES[planned.service])],
     env: { ...env, ...planned.env },
   });
 }
