@@ -81,7 +81,7 @@ describe('collectVariables', () => {
   it('shows per-service defaults when the services differ, and one value when they agree', () => {
     const variables = collectVariables(CONFIG_LOADERS);
     const opsPort = variables.find((variable) => variable.name === 'OPS_PORT');
-    expect(Object.fromEntries(opsPort?.defaults ?? [])).toEqual({
+    expect(Object.fromEntries(opsPort?.defaults ?? [])).toMatchObject({
       scraper: '`3001`',
       risk: '`3003`',
       documents: '`3004`',
