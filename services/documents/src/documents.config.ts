@@ -31,7 +31,10 @@ export interface DocumentsConfig {
 
 export function loadDocumentsConfig(env: NodeJS.ProcessEnv = process.env): DocumentsConfig {
   const reader = new EnvReader(env);
-  const stages = reader.list('DOCUMENTS_STAGES', { default: [...DOCUMENT_STAGES] });
+  const stages = reader.list('DOCUMENTS_STAGES', {
+    default: [...DOCUMENT_STAGES],
+    doc: 'stage roles of this process (each its own consumer group `documents-<stage>`)',
+  });
   const unknown = stages.filter((stage) => !(DOCUMENT_STAGES as readonly string[]).includes(stage));
   const config: DocumentsConfig = {
     logLevel: readLogLevel(reader),
@@ -40,10 +43,21 @@ export function loadDocumentsConfig(env: NodeJS.ProcessEnv = process.env): Docum
     stage: readStageConfig(reader, { concurrency: 4, timeLimitMs: 120_000 }),
     stages: stages as DocumentStage[],
     blobs: readBlobStoreConfig(reader),
-    dpi: reader.int('DOCUMENTS_DPI', { default: 150, min: 50, max: 600 }),
-    grayscale: reader.bool('DOCUMENTS_GRAYSCALE', { default: true }),
-    ocrWorkers: reader.int('OCR_WORKERS', { default: 1, min: 1, max: 16 }),
-    visionEndpoint: reader.optionalString('VISION_ENDPOINT'),
+    dpi: reader.int('DOCUMENTS_DPI', {
+      default: 150,
+      min: 50,
+      max: 600,
+      doc: 'rendering resolution of pages',
+    }),
+    grayscale: reader.bool('DOCUMENTS_GRAYSCALE', {
+      default: true,
+      doc: 'page images in grayscale (`false`: RGB)',
+    }),
+    ocrWorkers: reader.int('OCR_WORKERS', { default: 1, min: 1, max: 16, doc: 'Tesseract workers' }),
+    visionEndpoint: reader.optionalString('VISION_ENDPOINT', {
+      defaultDoc: '(none)',
+      doc: 'HTTP model for pages without text (`POST` PNG → `{ label, confidence }`)',
+    }),
   };
   reader.done();
   if (unknown.length > 0) {

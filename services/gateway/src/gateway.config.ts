@@ -46,25 +46,46 @@ export interface AdmissionConfig {
 }
 
 function readAdmissionConfig(reader: EnvReader): AdmissionConfig {
-  const maxLag = (type: string): number =>
-    reader.int(`ADMISSION_MAX_LAG_${type}`, { default: 20_000, min: 0, max: 1_000_000_000 });
-  const pollMs = reader.int('ADMISSION_POLL_MS', { default: 1000, min: 50, max: 60_000 });
+  const maxLag = (type: string, doc: string): number =>
+    reader.int(`ADMISSION_MAX_LAG_${type}`, { default: 20_000, min: 0, max: 1_000_000_000, doc });
+  const pollMs = reader.int('ADMISSION_POLL_MS', {
+    default: 1000,
+    min: 50,
+    max: 60_000,
+    doc: 'how often the backlog is sampled while jobs are submitted or a backlog is seen',
+  });
   return {
-    maxLag: { scrape: maxLag('SCRAPE'), risk: maxLag('RISK'), document: maxLag('DOCUMENT') },
+    maxLag: {
+      scrape: maxLag('SCRAPE', 'backlog (messages) over which scrape jobs get 503; `0` = no limit'),
+      risk: maxLag('RISK', 'the same for risk jobs'),
+      document: maxLag('DOCUMENT', 'the same for `POST /documents` (lag of all four document stages)'),
+    },
     pollMs,
     idlePollMs: reader.int('ADMISSION_IDLE_POLL_MS', {
       default: Math.max(10_000, pollMs),
       min: pollMs,
       max: 600_000,
+      defaultDoc: 'max(`10000`, `ADMISSION_POLL_MS`)',
+      doc:
+        'how often it is sampled on an idle system (no submission since the last sample, no backlog); ' +
+        'at least `ADMISSION_POLL_MS`',
     }),
     staleAfterMs: reader.int('ADMISSION_STALE_AFTER_MS', {
       default: Math.max(10_000, pollMs * 5),
       min: 100,
       max: 3_600_000,
+      defaultDoc: 'max(`10000`, 5 × `ADMISSION_POLL_MS`)',
+      doc: 'an older sample is ignored (admission fails open)',
     }),
     groupIds: {
-      scrape: reader.string('SCRAPER_GROUP_ID', { default: STAGE_CATALOG.scrape.groupId }),
-      risk: reader.string('RISK_GROUP_ID', { default: STAGE_CATALOG.risk.groupId }),
+      scrape: reader.string('SCRAPER_GROUP_ID', {
+        default: STAGE_CATALOG.scrape.groupId,
+        doc: "the scrape stage's consumer group",
+      }),
+      risk: reader.string('RISK_GROUP_ID', {
+        default: STAGE_CATALOG.risk.groupId,
+        doc: "the risk stage's consumer group",
+      }),
     },
   };
 }
@@ -74,22 +95,42 @@ function readAdmissionConfig(reader: EnvReader): AdmissionConfig {
  * series, 500 positions, a 2,048-char URL), and stop what only an attack or a bug sends.
  */
 function readInputLimits(reader: EnvReader): InputLimits {
-  const limit = (key: keyof InputLimits, defaultValue: number, max: number): number =>
-    reader.int(INPUT_LIMIT_VARIABLES[key], { default: defaultValue, min: 1, max });
+  const limit = (key: keyof InputLimits, defaultValue: number, max: number, doc: string): number =>
+    reader.int(INPUT_LIMIT_VARIABLES[key], { default: defaultValue, min: 1, max, doc });
   return {
-    maxDepth: limit('maxDepth', 32, 1000),
-    maxKeysPerObject: limit('maxKeysPerObject', 1000, 1_000_000),
-    maxTotalKeys: limit('maxTotalKeys', 10_000, 10_000_000),
-    maxArrayItems: limit('maxArrayItems', 10_000, 10_000_000),
-    maxStringLength: limit('maxStringLength', 16_384, 64 * 1024 * 1024),
+    maxDepth: limit(
+      'maxDepth',
+      32,
+      1000,
+      'deeper nesting of a JSON body or query (root = 1) gets 400; see [input limits](api.md#input-limits)',
+    ),
+    maxKeysPerObject: limit(
+      'maxKeysPerObject',
+      1000,
+      1_000_000,
+      'more properties in one object get 413 (query: 400); also caps multipart fields (400)',
+    ),
+    maxTotalKeys: limit(
+      'maxTotalKeys',
+      10_000,
+      10_000_000,
+      'more properties in all objects of a body together get 413 (query: 400)',
+    ),
+    maxArrayItems: limit('maxArrayItems', 10_000, 10_000_000, 'more items in one array get 413 (query: 400)'),
+    maxStringLength: limit(
+      'maxStringLength',
+      16_384,
+      64 * 1024 * 1024,
+      'longer strings or property names get 413 (query: 400); also caps multipart fields (400)',
+    ),
   };
 }
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const reader = new EnvReader(env);
   const config: GatewayConfig = {
-    host: reader.string('GATEWAY_HOST', { default: '127.0.0.1' }),
-    port: reader.int('GATEWAY_PORT', { default: 3000, min: 0, max: 65535 }),
+    host: reader.string('GATEWAY_HOST', { default: '127.0.0.1', doc: 'listen address' }),
+    port: reader.int('GATEWAY_PORT', { default: 3000, min: 0, max: 65535, doc: 'listen port' }),
     logLevel: readLogLevel(reader),
     kafka: readKafkaConfig(reader, 'gateway'),
     database: readDatabaseConfig(reader),
@@ -97,23 +138,34 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       default: 1024 * 1024,
       min: 1024,
       max: 64 * 1024 * 1024,
+      doc: 'larger JSON bodies get 413',
     }),
     inputLimits: readInputLimits(reader),
-    retryAfterSeconds: reader.int('RETRY_AFTER_SECONDS', { default: 5, min: 1, max: 3600 }),
+    retryAfterSeconds: reader.int('RETRY_AFTER_SECONDS', {
+      default: 5,
+      min: 1,
+      max: 3600,
+      doc: '`Retry-After` on a 503 when Kafka or PostgreSQL is unavailable',
+    }),
     submissionRetentionMs: reader.int('JOB_SUBMISSION_RETENTION_MS', {
       default: 3_600_000,
       min: 60_000,
       max: 30 * 86_400_000,
+      doc:
+        'how long the gateway keeps its record of an accepted request (`GET /jobs/{id}` before the ' +
+        'projection has the job; see [read-your-writes](api.md#read-your-writes))',
     }),
     blobs: readBlobStoreConfig(reader),
     maxUploadBytes: reader.int('MAX_UPLOAD_BYTES', {
       default: 50 * 1024 * 1024,
       min: 1024,
       max: 4 * 1024 * 1024 * 1024,
+      doc: 'larger uploads get 413',
     }),
     projectorAdminUrl: reader.url('PROJECTOR_ADMIN_URL', {
       default: 'http://127.0.0.1:3002',
       protocols: ['http:', 'https:'],
+      doc: "the projector's ops port, where `/admin/projections` (rebuilds) is forwarded",
     }),
     admission: readAdmissionConfig(reader),
   };

@@ -1,5 +1,5 @@
 import { readDatabaseConfig, readKafkaConfig, readLogLevel } from './common-config';
-import { ConfigError, EnvReader } from './env-reader';
+import { ConfigError, EnvReader, recordVariableReads } from './env-reader';
 
 /** Runs `read` against `env`, then `done()`; returns what was read or the ConfigError thrown. */
 function readWith<T>(env: NodeJS.ProcessEnv, read: (reader: EnvReader) => T): T {
@@ -201,5 +201,48 @@ describe('common config readers', () => {
     for (const name of ['KAFKA_TOPIC_PREFIX', 'KAFKA_SEND_TIMEOUT_MS', 'DATABASE_URL', 'LOG_LEVEL']) {
       expect(problems.some((problem) => problem.startsWith(name))).toBe(true);
     }
+  });
+});
+
+describe('recordVariableReads', () => {
+  it('records what each reader call asked for, not the values set', () => {
+    const reads = recordVariableReads(() => {
+      const reader = new EnvReader({ PORT: '8080' });
+      reader.int('PORT', { default: 3000, min: 1, max: 65535, doc: 'listen port' });
+      reader.oneOf('MODE', ['a', 'b'], { default: 'a', defaultDoc: 'the first mode' });
+      reader.optionalString('ENDPOINT');
+      reader.done();
+    });
+    expect(reads).toEqual([
+      expect.objectContaining({
+        name: 'PORT',
+        kind: 'int',
+        default: 3000,
+        min: 1,
+        max: 65535,
+        doc: 'listen port',
+      }),
+      expect.objectContaining({
+        name: 'MODE',
+        kind: 'oneOf',
+        choices: ['a', 'b'],
+        defaultDoc: 'the first mode',
+      }),
+      expect.objectContaining({ name: 'ENDPOINT', optional: true }),
+    ]);
+  });
+
+  it('keeps the reads made before a loader gave up on a missing value', () => {
+    const reads = recordVariableReads(() => {
+      const reader = new EnvReader({});
+      reader.string('REQUIRED');
+      reader.done();
+    });
+    expect(reads.map((read) => read.name)).toEqual(['REQUIRED']);
+  });
+
+  it('records nothing outside a recording', () => {
+    new EnvReader({}).int('PORT', { default: 1 });
+    expect(recordVariableReads(() => undefined)).toEqual([]);
   });
 });

@@ -6,8 +6,51 @@ export class ConfigError extends Error {
   }
 }
 
-interface Common<T> {
+/** What a reader call says about its variable, for the generated docs/configuration.md. */
+export interface VariableDoc {
+  /** What the variable does, in a phrase (markdown). */
+  doc?: string;
+  /** The default as a reader should see it, when the value depends on other settings or the machine. */
+  defaultDoc?: string;
+}
+
+interface Common<T> extends VariableDoc {
   default?: T;
+}
+
+/** One variable as a config reader asked for it: name, kind, default and bounds (never the value set). */
+export interface VariableRead extends VariableDoc {
+  name: string;
+  kind: 'string' | 'int' | 'bool' | 'oneOf' | 'list' | 'url';
+  /** Read with optionalString: unset is a valid state of its own, not a missing value. */
+  optional?: boolean;
+  default?: string | number | boolean | readonly string[];
+  min?: number;
+  max?: number;
+  choices?: readonly string[];
+  protocols?: readonly string[];
+  hint?: string;
+}
+
+// Module-level so the services' config loaders, which build their own readers, need no extra parameter
+// to be documented; only recordVariableReads sets it, and only for one synchronous call.
+let recordedReads: VariableRead[] | undefined;
+
+/**
+ * Runs `load` (a config loader) and returns every variable its readers asked for. A ConfigError the
+ * loader throws (the environment lacks a required value) is ignored: the reads before it count.
+ */
+export function recordVariableReads(load: () => unknown): VariableRead[] {
+  const reads: VariableRead[] = [];
+  recordedReads = reads;
+  try {
+    load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+  } finally {
+    recordedReads = undefined;
+  }
+  return reads;
 }
 
 /**
@@ -18,6 +61,10 @@ export class EnvReader {
   private readonly problems: string[] = [];
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  private note(read: VariableRead): void {
+    recordedReads?.push(read);
+  }
 
   private raw(name: string): string | undefined {
     const value = this.env[name];
@@ -31,6 +78,7 @@ export class EnvReader {
   }
 
   string(name: string, options: Common<string> & { pattern?: RegExp; hint?: string } = {}): string {
+    this.note({ name, kind: 'string', ...pickDoc(options), default: options.default, hint: options.hint });
     const value = this.raw(name);
     if (value === undefined) return this.missing(name, options);
     if (options.pattern && !options.pattern.test(value)) {
@@ -41,11 +89,14 @@ export class EnvReader {
     return value;
   }
 
-  optionalString(name: string): string | undefined {
+  optionalString(name: string, options: VariableDoc = {}): string | undefined {
+    this.note({ name, kind: 'string', optional: true, ...pickDoc(options) });
     return this.raw(name);
   }
 
   int(name: string, options: Common<number> & { min?: number; max?: number } = {}): number {
+    const { min, max } = options;
+    this.note({ name, kind: 'int', ...pickDoc(options), default: options.default, min, max });
     const value = this.raw(name);
     if (value === undefined) return this.missing(name, options);
     const parsed = Number(value);
@@ -63,6 +114,7 @@ export class EnvReader {
   }
 
   bool(name: string, options: Common<boolean> = {}): boolean {
+    this.note({ name, kind: 'bool', ...pickDoc(options), default: options.default });
     const value = this.raw(name);
     if (value === undefined) return this.missing(name, options);
     if (/^(true|1|yes)$/i.test(value)) return true;
@@ -72,6 +124,7 @@ export class EnvReader {
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], options: Common<T> = {}): T {
+    this.note({ name, kind: 'oneOf', ...pickDoc(options), default: options.default, choices: allowed });
     const value = this.raw(name);
     if (value === undefined) return this.missing(name, options);
     if (!(allowed as readonly string[]).includes(value)) {
@@ -82,6 +135,7 @@ export class EnvReader {
   }
 
   list(name: string, options: Common<string[]> = {}): string[] {
+    this.note({ name, kind: 'list', ...pickDoc(options), default: options.default });
     const value = this.raw(name);
     if (value === undefined) return this.missing(name, options);
     const items = value
@@ -93,6 +147,8 @@ export class EnvReader {
   }
 
   url(name: string, options: Common<string> & { protocols?: string[] } = {}): string {
+    const { protocols } = options;
+    this.note({ name, kind: 'url', ...pickDoc(options), default: options.default, protocols });
     const value = this.raw(name);
     if (value === undefined) return this.missing(name, options);
     try {
@@ -115,4 +171,8 @@ export class EnvReader {
   done(): void {
     if (this.problems.length > 0) throw new ConfigError([...this.problems]);
   }
+}
+
+function pickDoc(options: VariableDoc): VariableDoc {
+  return { doc: options.doc, defaultDoc: options.defaultDoc };
 }

@@ -1,6 +1,9 @@
 import type { EnvReader } from '../config/env-reader';
 import type { RetryPolicy } from './retry-policy';
 
+/** Shared with the launcher, which reads the same variable to create the retry topics. */
+export const RETRY_MAX_ATTEMPTS_DOC = 'attempts in all (`npm start` creates `<stage>.retry.1..n-1`)';
+
 export interface StageRuntimeConfig {
   retry: RetryPolicy;
   concurrency: number;
@@ -20,30 +23,77 @@ export interface StageRuntimeConfig {
   versionOverride: string | null;
 }
 
+/**
+ * A stage service's defaults. `concurrencyDoc` and `timeLimitDoc` say how a default is derived, for
+ * docs/configuration.md, when it depends on other settings or the machine.
+ */
+export interface StageDefaults {
+  concurrency: number;
+  timeLimitMs: number;
+  concurrencyDoc?: string;
+  timeLimitDoc?: string;
+}
+
 /** Settings every stage service shares (retry policy, concurrency, time limit). */
-export function readStageConfig(
-  env: EnvReader,
-  defaults: { concurrency: number; timeLimitMs: number },
-): StageRuntimeConfig {
+export function readStageConfig(env: EnvReader, defaults: StageDefaults): StageRuntimeConfig {
   return {
     retry: {
-      maxAttempts: env.int('RETRY_MAX_ATTEMPTS', { default: 4, min: 1, max: 20 }),
-      baseDelayMs: env.int('RETRY_BASE_DELAY_MS', { default: 2000, min: 0, max: 3_600_000 }),
-      jitter: env.int('RETRY_JITTER_PERCENT', { default: 20, min: 0, max: 100 }) / 100,
+      maxAttempts: env.int('RETRY_MAX_ATTEMPTS', {
+        default: 4,
+        min: 1,
+        max: 20,
+        doc: RETRY_MAX_ATTEMPTS_DOC,
+      }),
+      baseDelayMs: env.int('RETRY_BASE_DELAY_MS', {
+        default: 2000,
+        min: 0,
+        max: 3_600_000,
+        doc: 'first backoff; doubles per attempt',
+      }),
+      jitter:
+        env.int('RETRY_JITTER_PERCENT', {
+          default: 20,
+          min: 0,
+          max: 100,
+          doc: '± spread of each backoff, in percent',
+        }) / 100,
     },
-    concurrency: env.int('STAGE_CONCURRENCY', { default: defaults.concurrency, min: 1, max: 1000 }),
+    concurrency: env.int('STAGE_CONCURRENCY', {
+      default: defaults.concurrency,
+      min: 1,
+      max: 1000,
+      defaultDoc: defaults.concurrencyDoc,
+      doc: "jobs a stage runs at once in a process (all partitions and priorities; a job's events stay in order)",
+    }),
     partitionsConsumedConcurrently: env.int('STAGE_PARTITIONS_CONCURRENTLY', {
       default: 3,
       min: 1,
       max: 100,
+      doc: 'partitions whose fetched records are admitted at once per consumer group',
     }),
-    timeLimitMs: env.int('STAGE_TIME_LIMIT_MS', { default: defaults.timeLimitMs, min: 100, max: 86_400_000 }),
-    startedDelayMs: env.int('STAGE_STARTED_DELAY_MS', { default: 20, min: 0, max: 10_000 }),
+    timeLimitMs: env.int('STAGE_TIME_LIMIT_MS', {
+      default: defaults.timeLimitMs,
+      min: 100,
+      max: 86_400_000,
+      defaultDoc: defaults.timeLimitDoc,
+      doc: 'hard limit per attempt (`TIMEOUT`, retried)',
+    }),
+    startedDelayMs: env.int('STAGE_STARTED_DELAY_MS', {
+      default: 20,
+      min: 0,
+      max: 10_000,
+      doc:
+        "how long an attempt's `StageStarted` waits to go out in one produce request with its outcome " +
+        '(attempts ending sooner cost one request, not two; longer ones show `RUNNING` this much later); ' +
+        '`0` sends it at once',
+    }),
     versionOverride:
       env.string('STAGE_VERSION', {
         default: '',
         pattern: /^[A-Za-z0-9@._:+-]{1,64}$/,
         hint: '1-64 characters of A-Z a-z 0-9 @ . _ : + -',
+        defaultDoc: "the stage's code version (`scraper@1`, …)",
+        doc: 'version stamped on stage events; change it on a deploy that changes results, then replay',
       }) || null,
   };
 }
