@@ -263,6 +263,12 @@ export const UNTYPED_VARIABLES: readonly UntypedVariable[] = [
   },
   { name: 'CODEC_BENCH_ROUNDS', default: '`7`', usedBy: 'bench codec', doc: 'rounds (the best counts)' },
   { name: 'INTAKE_BENCH_ROUNDS', default: '`7`', usedBy: 'bench intake', doc: 'rounds (the best counts)' },
+  {
+    name: 'KAFKA_CLIENT_BENCH_ROUNDS',
+    default: '`3`',
+    usedBy: 'bench kafka-client',
+    doc: 'rounds, each client once per round in alternating order (medians count)',
+  },
   { name: 'REBUILD_BENCH_JOBS', default: '`20000`', usedBy: 'bench rebuild', doc: 'jobs of 5 events each' },
   { name: 'REBUILD_BENCH_RUNS', default: '`3`', usedBy: 'bench rebuild', doc: 'runs (the median counts)' },
   {

@@ -3,7 +3,7 @@
  * @platformatic/kafka on the platform's own pattern, each client alone in a process of its own, taking
  * turns against one local broker: CPU per message and messages/s of an idempotent acks=all producer
  * (one event per request, then 32 per request) and of a consumer group reading batches and committing
- * every 100 ms, plus the broker's CPU per message. BENCH_ROUNDS (default 3) rounds; medians printed.
+ * every 100 ms, plus the broker's CPU per message. KAFKA_CLIENT_BENCH_ROUNDS (default 3) rounds; medians printed.
  * Writes bench-results/kafka-client.json.
  */
 import * as fs from 'node:fs';
@@ -93,9 +93,11 @@ export function renderSummaries(summaries: ClientSummary[]): string {
 }
 
 export async function runKafkaClientBench(): Promise<void> {
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const rounds = Number(process.env.KAFKA_CLIENT_BENCH_ROUNDS ?? 3);
   if (!Number.isInteger(rounds) || rounds < 1)
-    throw new Error(`BENCH_ROUNDS=${process.env.BENCH_ROUNDS} is not a positive integer`);
+    throw new Error(
+      `KAFKA_CLIENT_BENCH_ROUNDS=${process.env.KAFKA_CLIENT_BENCH_ROUNDS} is not a positive integer`,
+    );
   const dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'event-jobs-kafka-client-'));
   // PostgreSQL (started with the broker, unused here) runs as another user who must traverse the folder.
   await fs.promises.chmod(dataDir, 0o755);
