@@ -11,7 +11,8 @@ import { PlatformMetrics } from '../metrics/platform-metrics';
  *
  * 1. main.ts makes the process-level objects (typed config, logger, metrics) and hands them to
  *    `PlatformModule.forRoot`, which provides them once as values (SERVICE_CONFIG, LOGGER,
- *    PlatformMetrics) to every module of the app. Nothing else is made outside Nest.
+ *    PlatformMetrics) to every module of the app. Besides those, main.ts makes only the HTTP
+ *    adapter's set-up (middleware, the global exception filter).
  * 2. The classes of a service's HTTP and application layer (controllers, guards, use cases,
  *    repositories, the provider that owns the connections) are `@Injectable()`, each constructor
  *    parameter with `@Inject(token)`, and take only providers.
