@@ -37,3 +37,4 @@ export * from './stage/stage-subscriptions';
 export * from './blob/s3-blob-store';
 export * from './blob/create-blob-store';
 export * from './batching/group-commit';
+export * from './runtime/nest-wiring';

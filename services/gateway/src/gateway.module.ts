@@ -1,44 +1,60 @@
 import {
   Inject,
+  Injectable,
   Module,
   type DynamicModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  type Provider,
 } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { REQUEST_TOPICS, Topics } from '@app/contracts';
-import { createBlobStore, KafkaRuntime, OpsModule, PlatformMetrics, type Logger } from '@app/platform';
 import {
-  createDataSource,
-  DocumentQueries,
-  JobQueries,
-  JobRunQueries,
-  JobSubmissions,
-} from '@app/read-models';
-import { DocumentsController } from './documents/documents.controller';
-import { UploadDocumentUseCase } from './documents/usecases/upload-document.usecase';
+  BLOB_STORE,
+  blobStoreProvider,
+  KafkaRuntime,
+  LOGGER,
+  OpsModule,
+  PlatformModule,
+  SERVICE_CONFIG,
+  type BlobStore,
+  type Logger,
+  type PlatformMetrics,
+} from '@app/platform';
+import { createDataSource, DocumentQueries, JobQueries, JobSubmissions } from '@app/read-models';
 import { AdminModule } from './admin/admin.module';
 import { ReplayAdminController } from './admin/replay/replay-admin.controller';
 import { ReplayStageUseCase } from './admin/replay/replay-stage.usecase';
-import { RerunJobUseCase } from './jobs/usecases/rerun-job/rerun-job.usecase';
-import { AdmissionControl } from './admission/admission-control';
 import { DocumentAdmissionGuard } from './admission/admission.guard';
+import { admissionProviders } from './admission/admission.providers';
 import { BacklogMonitor } from './admission/backlog-monitor';
-import { backlogSources } from './admission/backlog-sources';
+import { DocumentsController } from './documents/documents.controller';
+import { UploadDocumentUseCase } from './documents/usecases/upload-document.usecase';
 import type { GatewayConfig } from './gateway.config';
 import { multerLimits } from './http/multipart-limits';
-import { JobSubmissionPruner } from './jobs/job-submission-pruner';
-import { PendingJobRows } from './jobs/pending-job-rows';
 import { IdempotencyKeyRepository } from './jobs/idempotency-key.repository';
+import { JobSubmissionPruner } from './jobs/job-submission-pruner';
 import { JobsController } from './jobs/jobs.controller';
+import { pendingJobRowsProviders } from './jobs/pending-job-rows';
 import { CancelJobUseCase } from './jobs/usecases/cancel-job/cancel-job.usecase';
+import { RerunJobModule } from './jobs/usecases/rerun-job/rerun-job.module';
 import { SubmitJobUseCase } from './jobs/usecases/submit-job/submit-job.usecase';
 
+// Wiring follows the one rule written at the top of libs/platform/src/runtime/nest-wiring.ts.
+
+/** The gateway's pool, initialized before anything that queries it is made. */
+const dataSourceProvider: Provider = {
+  provide: DataSource,
+  useFactory: (config: GatewayConfig) => createDataSource(config.database, 'gateway').initialize(),
+  inject: [SERVICE_CONFIG],
+};
+
 /**
- * Connects the gateway's producer at start-up and starts sampling the backlog; closes its
- * connections on shutdown.
+ * Connects the gateway's producer at start-up and starts sampling the backlog; on shutdown stops the
+ * background work, then closes Kafka, then the pool.
  */
+@Injectable()
 class GatewayConnections implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(KafkaRuntime) private readonly kafka: KafkaRuntime,
@@ -64,100 +80,46 @@ class GatewayConnections implements OnApplicationBootstrap, OnApplicationShutdow
 @Module({})
 export class GatewayModule {
   static register(config: GatewayConfig, logger: Logger, metrics: PlatformMetrics): DynamicModule {
-    const kafka = new KafkaRuntime(config.kafka, logger, metrics);
-    const dataSource = createDataSource(config.database, 'gateway');
-    const blobs = createBlobStore(config.blobs);
-    // The pool is initialized before requests are served (the DataSource provider below).
-    const rerunJob = new RerunJobUseCase(kafka.publisher, new JobRunQueries(dataSource), dataSource, logger);
-    const backlog = new BacklogMonitor(
-      kafka.consumerGroups,
-      backlogSources(config.admission.groupIds),
-      config.admission.pollMs,
-      metrics,
-      logger.child({ component: 'admission' }),
-      Date.now,
-      config.admission.idlePollMs,
-    );
-    const admission = new AdmissionControl(
-      backlog,
-      {
-        maxLag: config.admission.maxLag,
-        staleAfterMs: config.admission.staleAfterMs,
-        fallbackRetryAfterSeconds: config.retryAfterSeconds,
-      },
-      metrics,
-    );
     return {
       module: GatewayModule,
       imports: [
+        PlatformModule.forRoot({ config, logger, metrics }, [dataSourceProvider, blobStoreProvider]),
         MulterModule.register({ limits: multerLimits(config.inputLimits, config.maxUploadBytes) }),
-        OpsModule.register({
-          metrics,
-          probes: [
-            { name: 'kafka', check: () => kafka.ready(2000) },
-            { name: 'postgres', check: async () => (await dataSource.query('SELECT 1'), true) },
-            { name: 'blobs', check: () => blobs.ready() },
-          ],
+        OpsModule.forProbes({
+          inject: [KafkaRuntime, DataSource, BLOB_STORE],
+          useFactory: (kafka: KafkaRuntime, dataSource: DataSource, blobs: BlobStore) => ({
+            probes: [
+              { name: 'kafka', check: () => kafka.ready(2000) },
+              { name: 'postgres', check: async () => (await dataSource.query('SELECT 1'), true) },
+              { name: 'blobs', check: () => blobs.ready() },
+            ],
+          }),
         }),
-        AdminModule.register({
-          projectorAdminUrl: config.projectorAdminUrl,
-          dataSource,
-          publisher: kafka.publisher,
-          logger,
-          rerunJob,
-          consumerGroups: kafka.consumerGroups,
-        }),
+        RerunJobModule,
+        AdminModule,
       ],
       controllers: [JobsController, DocumentsController, ReplayAdminController],
       providers: [
-        { provide: KafkaRuntime, useValue: kafka },
-        { provide: PlatformMetrics, useValue: metrics },
-        { provide: BacklogMonitor, useValue: backlog },
-        { provide: AdmissionControl, useValue: admission },
+        ...admissionProviders,
         DocumentAdmissionGuard,
-        { provide: DataSource, useFactory: async () => dataSource.initialize() },
         { provide: JobQueries, useFactory: (ds: DataSource) => new JobQueries(ds), inject: [DataSource] },
-        {
-          provide: IdempotencyKeyRepository,
-          useFactory: (ds: DataSource) => new IdempotencyKeyRepository(ds),
-          inject: [DataSource],
-        },
-        {
-          provide: SubmitJobUseCase,
-          useFactory: (keys: IdempotencyKeyRepository, jobs: JobQueries, pendingRows: PendingJobRows) =>
-            new SubmitJobUseCase(kafka.publisher, keys, jobs, pendingRows, logger, metrics),
-          inject: [IdempotencyKeyRepository, JobQueries, PendingJobRows],
-        },
-        {
-          provide: PendingJobRows,
-          useFactory: (ds: DataSource) => PendingJobRows.asSubmissions(ds),
-          inject: [DataSource],
-        },
-        {
-          provide: JobSubmissionPruner,
-          useFactory: (ds: DataSource) =>
-            new JobSubmissionPruner(new JobSubmissions(ds), config.submissionRetentionMs, logger),
-          inject: [DataSource],
-        },
-        {
-          provide: CancelJobUseCase,
-          useFactory: (jobs: JobQueries, ds: DataSource) =>
-            new CancelJobUseCase(kafka.publisher, jobs, ds, logger),
-          inject: [JobQueries, DataSource],
-        },
-        { provide: RerunJobUseCase, useValue: rerunJob },
-        { provide: ReplayStageUseCase, useValue: new ReplayStageUseCase(kafka, logger) },
         {
           provide: DocumentQueries,
           useFactory: (ds: DataSource) => new DocumentQueries(ds),
           inject: [DataSource],
         },
+        ...pendingJobRowsProviders,
+        IdempotencyKeyRepository,
         {
-          provide: UploadDocumentUseCase,
-          useFactory: (ds: DataSource) =>
-            new UploadDocumentUseCase(blobs, kafka.publisher, PendingJobRows.asJobRows(ds), logger, metrics),
-          inject: [DataSource],
+          provide: JobSubmissionPruner,
+          useFactory: (ds: DataSource, config: GatewayConfig, logger: Logger) =>
+            new JobSubmissionPruner(new JobSubmissions(ds), config.submissionRetentionMs, logger),
+          inject: [DataSource, SERVICE_CONFIG, LOGGER],
         },
+        SubmitJobUseCase,
+        CancelJobUseCase,
+        UploadDocumentUseCase,
+        ReplayStageUseCase,
         GatewayConnections,
       ],
     };

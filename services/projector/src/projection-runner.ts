@@ -1,8 +1,8 @@
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { PROJECTED_TOPICS, Topics } from '@app/contracts';
-import type { KafkaRuntime, Logger, PlatformMetrics } from '@app/platform';
-import { DeadLetterWriter, type ProjectionRebuilder } from '@app/read-models';
+import { KafkaRuntime, LOGGER, PlatformMetrics, SERVICE_CONFIG, type Logger } from '@app/platform';
+import { DeadLetterWriter, ProjectionRebuilder } from '@app/read-models';
 import { DeadLetterRecorder } from './dead-letters/dead-letter-recorder';
 import type { ProjectorConfig } from './projector.config';
 import { ProjectionBatchHandler } from './projection-batch-handler';
@@ -11,14 +11,15 @@ import { ProjectionBatchHandler } from './projection-batch-handler';
  * Starts the projector's consumer group over every event topic, from the beginning of the log, and a
  * second group (`<group>.dead-letters`) that records the dead-letter topic in ops.dead_letters.
  */
+@Injectable()
 export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
-    private readonly config: ProjectorConfig,
-    private readonly kafka: KafkaRuntime,
-    private readonly dataSource: DataSource,
-    private readonly logger: Logger,
-    private readonly metrics: PlatformMetrics,
-    private readonly rebuilder?: ProjectionRebuilder,
+    @Inject(SERVICE_CONFIG) private readonly config: ProjectorConfig,
+    @Inject(KafkaRuntime) private readonly kafka: KafkaRuntime,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PlatformMetrics) private readonly metrics: PlatformMetrics,
+    @Inject(ProjectionRebuilder) private readonly rebuilder: ProjectionRebuilder,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -52,7 +53,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     // A rebuild in progress fails cleanly (drops its shadow schema) before the connections close.
-    await this.rebuilder?.close();
+    await this.rebuilder.close();
     await this.kafka.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }

@@ -1,40 +1,41 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { KafkaRuntime, PlatformMetrics, workerOpsModule, type Logger } from '@app/platform';
-import { createDataSource, ProjectionRebuilder } from '@app/read-models';
+import { DataSource } from 'typeorm';
+import {
+  PlatformModule,
+  SERVICE_CONFIG,
+  workerOpsModule,
+  type Logger,
+  type PlatformMetrics,
+} from '@app/platform';
+import { createDataSource } from '@app/read-models';
 import { ProjectionsAdminModule } from './admin/projections-admin.module';
 import type { ProjectorConfig } from './projector.config';
 import { ProjectionRunner } from './projection-runner';
 
+// Wiring follows the one rule written at the top of libs/platform/src/runtime/nest-wiring.ts.
 @Module({})
 export class ProjectorModule {
-  static register(config: ProjectorConfig, logger: Logger): DynamicModule {
-    const metrics = new PlatformMetrics('projector');
-    const kafka = new KafkaRuntime(config.kafka, logger, metrics);
-    const dataSource = createDataSource(config.database, 'projector');
-    // Touches neither Kafka nor PostgreSQL until asked; the runner initializes the data source.
-    const rebuilder = new ProjectionRebuilder({
-      dataSource,
-      kafka: config.kafka,
-      logger,
-      projectorGroupId: config.groupId,
-      batchSize: config.rebuild.batchSize,
-      keepRetired: config.rebuild.keepRetired,
-    });
+  static register(config: ProjectorConfig, logger: Logger, metrics: PlatformMetrics): DynamicModule {
     return {
       module: ProjectorModule,
       imports: [
-        workerOpsModule(metrics, kafka, [
-          { name: 'postgres', check: async () => (await dataSource.query('SELECT 1'), true) },
+        PlatformModule.forRoot({ config, logger, metrics }, [
+          {
+            // Initialized before anything that queries it is made; the runner destroys it on shutdown.
+            provide: DataSource,
+            useFactory: (c: ProjectorConfig) => createDataSource(c.database, 'projector').initialize(),
+            inject: [SERVICE_CONFIG],
+          },
         ]),
-        ProjectionsAdminModule.register(rebuilder),
+        workerOpsModule({
+          inject: [DataSource],
+          probes: (dataSource: DataSource) => [
+            { name: 'postgres', check: async () => (await dataSource.query('SELECT 1'), true) },
+          ],
+        }),
+        ProjectionsAdminModule,
       ],
-      providers: [
-        {
-          provide: ProjectionRunner,
-          useFactory: async () =>
-            new ProjectionRunner(config, kafka, await dataSource.initialize(), logger, metrics, rebuilder),
-        },
-      ],
+      providers: [ProjectionRunner],
     };
   }
 }

@@ -1,6 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { JOB_CATALOG } from '@app/contracts';
-import { KafkaRuntime, PlatformMetrics, workerOpsModule, StageHost, type Logger } from '@app/platform';
+import {
+  KafkaRuntime,
+  LOGGER,
+  PlatformModule,
+  SERVICE_CONFIG,
+  StageHost,
+  workerOpsModule,
+  type Logger,
+  type PlatformMetrics,
+} from '@app/platform';
 import { RiskWorkerPool } from './compute/risk-worker-pool';
 import { RiskExecutor } from './risk-executor';
 import type { RiskConfig } from './risk.config';
@@ -8,19 +17,22 @@ import type { RiskConfig } from './risk.config';
 /** Bumped whenever the numbers a risk job yields could change; recorded on every event. */
 export const RISK_STAGE_VERSION = 'risk@1';
 
+// Wiring follows the one rule written at the top of libs/platform/src/runtime/nest-wiring.ts.
 @Module({})
 export class RiskModule {
-  static register(config: RiskConfig, logger: Logger): DynamicModule {
-    const metrics = new PlatformMetrics('risk');
-    const kafka = new KafkaRuntime(config.kafka, logger, metrics);
-    const pool = new RiskWorkerPool({ threads: config.threads });
+  static register(config: RiskConfig, logger: Logger, metrics: PlatformMetrics): DynamicModule {
     return {
       module: RiskModule,
-      imports: [workerOpsModule(metrics, kafka)],
+      imports: [PlatformModule.forRoot({ config, logger, metrics }), workerOpsModule()],
       providers: [
         {
+          provide: RiskWorkerPool,
+          useFactory: (c: RiskConfig) => new RiskWorkerPool({ threads: c.threads }),
+          inject: [SERVICE_CONFIG],
+        },
+        {
           provide: StageHost,
-          useFactory: () =>
+          useFactory: (c: RiskConfig, pool: RiskWorkerPool, kafka: KafkaRuntime, log: Logger) =>
             new StageHost(
               {
                 stage: JOB_CATALOG.risk.stage,
@@ -28,13 +40,14 @@ export class RiskModule {
                 jobType: 'risk',
                 eventsTopic: JOB_CATALOG.risk.eventsTopic,
               },
-              config.stage,
-              config.groupId,
+              c.stage,
+              c.groupId,
               new RiskExecutor(pool),
               kafka,
-              logger,
+              log,
               () => pool.close(),
             ),
+          inject: [SERVICE_CONFIG, RiskWorkerPool, KafkaRuntime, LOGGER],
         },
       ],
     };

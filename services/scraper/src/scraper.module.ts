@@ -1,6 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { JOB_CATALOG } from '@app/contracts';
-import { KafkaRuntime, PlatformMetrics, workerOpsModule, StageHost, type Logger } from '@app/platform';
+import {
+  KafkaRuntime,
+  LOGGER,
+  PlatformModule,
+  SERVICE_CONFIG,
+  StageHost,
+  workerOpsModule,
+  type Logger,
+  type PlatformMetrics,
+} from '@app/platform';
 import { PageScraper } from './extraction/page-scraper';
 import { PageFetcher } from './fetching/page-fetcher';
 import { ScrapeExecutor } from './scrape-executor';
@@ -9,26 +18,41 @@ import type { ScraperConfig } from './scraper.config';
 /** Bumped whenever scraping changes its results; recorded on every event the stage emits. */
 export const SCRAPER_STAGE_VERSION = 'scraper@1';
 
+// Wiring follows the one rule written at the top of libs/platform/src/runtime/nest-wiring.ts.
 @Module({})
 export class ScraperModule {
-  static register(config: ScraperConfig, logger: Logger): DynamicModule {
-    const metrics = new PlatformMetrics('scraper');
-    const kafka = new KafkaRuntime(config.kafka, logger, metrics);
-    const fetcher = new PageFetcher({
-      timeoutMs: config.timeoutMs,
-      maxBytes: config.maxBytes,
-      maxRedirects: config.maxRedirects,
-      allowPrivateNetworks: config.allowPrivateNetworks,
-      allowedAddresses: config.allowedAddresses,
-      userAgent: config.userAgent,
-    });
+  static register(config: ScraperConfig, logger: Logger, metrics: PlatformMetrics): DynamicModule {
     return {
       module: ScraperModule,
-      imports: [workerOpsModule(metrics, kafka)],
+      imports: [PlatformModule.forRoot({ config, logger, metrics }), workerOpsModule()],
       providers: [
         {
+          provide: PageFetcher,
+          useFactory: (c: ScraperConfig) =>
+            new PageFetcher({
+              timeoutMs: c.timeoutMs,
+              maxBytes: c.maxBytes,
+              maxRedirects: c.maxRedirects,
+              allowPrivateNetworks: c.allowPrivateNetworks,
+              allowedAddresses: c.allowedAddresses,
+              userAgent: c.userAgent,
+            }),
+          inject: [SERVICE_CONFIG],
+        },
+        {
+          provide: ScrapeExecutor,
+          useFactory: (fetcher: PageFetcher) => new ScrapeExecutor(new PageScraper(fetcher)),
+          inject: [PageFetcher],
+        },
+        {
           provide: StageHost,
-          useFactory: () =>
+          useFactory: (
+            c: ScraperConfig,
+            executor: ScrapeExecutor,
+            fetcher: PageFetcher,
+            kafka: KafkaRuntime,
+            log: Logger,
+          ) =>
             new StageHost(
               {
                 stage: JOB_CATALOG.scrape.stage,
@@ -36,13 +60,14 @@ export class ScraperModule {
                 jobType: 'scrape',
                 eventsTopic: JOB_CATALOG.scrape.eventsTopic,
               },
-              config.stage,
-              config.groupId,
-              new ScrapeExecutor(new PageScraper(fetcher)),
+              c.stage,
+              c.groupId,
+              executor,
               kafka,
-              logger,
+              log,
               () => fetcher.close(),
             ),
+          inject: [SERVICE_CONFIG, ScrapeExecutor, PageFetcher, KafkaRuntime, LOGGER],
         },
       ],
     };

@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 
 export interface IdempotencyRecord {
   requestHash: string;
@@ -16,11 +17,11 @@ export interface IdempotencyRecord {
  * The table lives in schema `gateway`, not `public`: it is the gateway's own state, not a projection of
  * the log, so a projection rebuild (which replaces schema `public`) must leave it alone.
  */
+@Injectable()
 export class IdempotencyKeyRepository {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly staleAfterMs = 30_000,
-  ) {}
+  private readonly staleAfterMs = 30_000;
+
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /** Returns null when this call now owns the key, else the existing record. */
   async claim(

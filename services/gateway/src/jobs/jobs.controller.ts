@@ -1,9 +1,8 @@
-import { Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBody,
   ApiExtraModels,
-  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -17,7 +16,7 @@ import { JobNotFoundError } from '../http/api-errors';
 import { correlationIdOf } from '../http/correlation-id';
 import { pageOptions } from '../http/page-query';
 import { isUuid } from '../http/parse-request';
-import { ValidBody, ValidQuery } from '../http/request-dto.pipe';
+import { ValidBody, ValidHeader, ValidQuery } from '../http/request-dto.pipe';
 import { ApiProblem } from '../openapi/api-problem.decorator';
 import { IDEMPOTENCY_KEY_HEADER, JOB_ID_PARAM, JOB_LINKS, LOCATION_HEADER } from './jobs.openapi';
 import {
@@ -37,7 +36,7 @@ import {
 import { ListJobsQuery } from './dto/list-jobs.query';
 import { CancelJobUseCase } from './usecases/cancel-job/cancel-job.usecase';
 import { RerunJobUseCase } from './usecases/rerun-job/rerun-job.usecase';
-import { SubmitJobCommand } from './usecases/submit-job/submit-job.command';
+import { IDEMPOTENCY_KEY_RULE, SubmitJobCommand } from './usecases/submit-job/submit-job.command';
 import { SubmitJobUseCase } from './usecases/submit-job/submit-job.usecase';
 
 @ApiTags('jobs')
@@ -58,7 +57,6 @@ export class JobsController {
     summary: 'Submit a job',
     description: 'Answers 202 only after Kafka acknowledged the request event.',
   })
-  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiExtraModels(ScrapeJobRequest, RiskJobRequest)
   @ApiBody({ schema: CREATE_JOB_BODY_SCHEMA, examples: CREATE_JOB_EXAMPLES })
   @ApiAcceptedResponse({
@@ -78,7 +76,7 @@ export class JobsController {
   )
   async create(
     @ValidBody(CreateJobRequest) request: CreateJobRequest,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @ValidHeader(IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_RULE) idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<JobAcceptedResponse> {
     this.admission.assertAdmits(request.type);

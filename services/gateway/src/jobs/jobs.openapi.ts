@@ -1,5 +1,6 @@
-import type { ApiHeaderOptions, ApiParamOptions } from '@nestjs/swagger';
+import type { ApiParamOptions } from '@nestjs/swagger';
 import type { HeadersObject, LinksObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { PatternHeader } from '../http/request-dto.pipe';
 import { IDEMPOTENCY_KEY_PATTERN } from './usecases/submit-job/submit-job.command';
 
 /** OpenAPI pieces the jobs routes share: the id parameter, headers, and the links out of a new job. */
@@ -9,7 +10,7 @@ export const JOB_ID_PARAM: ApiParamOptions = {
   schema: { type: 'string', format: 'uuid', example: '6f0c7c1e-0a4b-4c8e-9a53-0d2b3c4d5e6f' },
 };
 
-export const IDEMPOTENCY_KEY_HEADER: ApiHeaderOptions = {
+export const IDEMPOTENCY_KEY_HEADER: PatternHeader = {
   name: 'Idempotency-Key',
   required: false,
   description:

@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import type { Provider } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { JobRequested } from '@app/contracts';
 import { GroupCommit } from '@app/platform';
 import { foldJobRequests, JobSubmissions, type RequestToFold } from '@app/read-models';
@@ -32,3 +33,21 @@ export class PendingJobRows {
     return this.commits.submit({ event, traceId });
   }
 }
+
+/** PendingJobRows into `job_submissions` (SubmitJobUseCase). */
+export const PENDING_SUBMISSIONS = 'PendingJobRows:submissions';
+/** PendingJobRows into `jobs` (UploadDocumentUseCase). */
+export const PENDING_JOB_ROWS = 'PendingJobRows:jobRows';
+
+export const pendingJobRowsProviders: Provider[] = [
+  {
+    provide: PENDING_SUBMISSIONS,
+    useFactory: (ds: DataSource) => PendingJobRows.asSubmissions(ds),
+    inject: [DataSource],
+  },
+  {
+    provide: PENDING_JOB_ROWS,
+    useFactory: (ds: DataSource) => PendingJobRows.asJobRows(ds),
+    inject: [DataSource],
+  },
+];

@@ -1,7 +1,8 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DEFAULT_TENANT_ID, STAGE_CATALOG } from '@app/contracts';
-import type { EventPublisher, Logger } from '@app/platform';
-import type { DeadLetterClaims, DeadLetterView } from '@app/read-models';
-import type { RerunJobUseCase } from '../../jobs/usecases/rerun-job/rerun-job.usecase';
+import { EventPublisher, LOGGER, type Logger } from '@app/platform';
+import { DeadLetterClaims, type DeadLetterView } from '@app/read-models';
+import { RerunJobUseCase } from '../../jobs/usecases/rerun-job/rerun-job.usecase';
 
 export interface RedriveOutcome {
   entry: DeadLetterView;
@@ -18,12 +19,13 @@ export interface RedriveOutcome {
  * outcome, so the job is re-run from the entry's stage as its next run (as `POST /admin/replay` with a
  * job id does), and the job can end SUCCEEDED.
  */
+@Injectable()
 export class DeadLetterRedriver {
   constructor(
-    private readonly claims: DeadLetterClaims,
-    private readonly publisher: EventPublisher,
-    private readonly rerunJob: RerunJobUseCase,
-    private readonly logger: Logger,
+    @Inject(DeadLetterClaims) private readonly claims: DeadLetterClaims,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(RerunJobUseCase) private readonly rerunJob: RerunJobUseCase,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /** Null when the entry is unknown; rejects (KafkaUnavailableError) when the message was not sent. */

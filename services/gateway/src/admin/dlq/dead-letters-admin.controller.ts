@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Post, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post, Res, type PipeTransform } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DeadLetterQueries } from '@app/read-models';
@@ -20,6 +20,14 @@ const DEAD_LETTER_ID_PARAM = {
   description: 'The entry id (a UUID; anything else is a 400)',
   schema: { type: 'string', format: 'uuid', example: '0b5e3c7a-3f1d-4c1e-8f7a-2a9d6c4b1e0f' },
 } as const;
+
+/** An entry id is a UUID, else 400. */
+class DeadLetterIdPipe implements PipeTransform<string, string> {
+  transform(id: string): string {
+    if (!isUuid(id)) throw new RequestValidationError([{ path: 'id', message: 'id must be a UUID' }]);
+    return id;
+  }
+}
 
 /** The dead-letter queue: messages consumers gave up on, and sending one back to its topic. */
 @ApiTags('operations')
@@ -48,8 +56,8 @@ export class DeadLettersAdminController {
   @ApiProblem(400, 'The id is not a UUID')
   @ApiProblem(404, 'No such entry')
   @ApiProblem(503, 'PostgreSQL unavailable')
-  async get(@Param('id') id: string): Promise<DeadLetterResponse> {
-    const entry = await this.deadLetters.get(validId(id));
+  async get(@Param('id', DeadLetterIdPipe) id: string): Promise<DeadLetterResponse> {
+    const entry = await this.deadLetters.get(id.toLowerCase());
     if (!entry) throw new DeadLetterNotFoundError(id);
     return entry;
   }
@@ -69,17 +77,12 @@ export class DeadLettersAdminController {
   @ApiProblem(409, 'A retriesExhausted entry whose job is running again')
   @ApiProblem(503, 'Kafka or PostgreSQL unavailable; see Retry-After')
   async redrive(
-    @Param('id') id: string,
+    @Param('id', DeadLetterIdPipe) id: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<DeadLetterRedriveResponse> {
-    const outcome = await this.redriver.redrive(validId(id));
+    const outcome = await this.redriver.redrive(id.toLowerCase());
     if (!outcome) throw new DeadLetterNotFoundError(id);
     res.status(outcome.alreadyRedriven ? 200 : 202);
     return { ...outcome.entry, alreadyRedriven: outcome.alreadyRedriven };
   }
-}
-
-function validId(id: string): string {
-  if (!isUuid(id)) throw new RequestValidationError([{ path: 'id', message: 'id must be a UUID' }]);
-  return id.toLowerCase();
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   DEFAULT_TENANT_ID,
   describeStage,
@@ -9,7 +10,7 @@ import {
   Topics,
   type StageReplayRequested,
 } from '@app/contracts';
-import { stageSubscriptions, type GroupReset, type KafkaRuntime, type Logger } from '@app/platform';
+import { KafkaRuntime, LOGGER, stageSubscriptions, type GroupReset, type Logger } from '@app/platform';
 import { RequestValidationError } from '../../http/api-errors';
 
 export interface StageReplayAccepted {
@@ -27,10 +28,11 @@ export interface StageReplayAccepted {
  * a running one is told through `jobs.control`, and each member rewinds the partitions it holds.
  * Results of the same stage version dedupe against the old ones; a new version's supersede them.
  */
+@Injectable()
 export class ReplayStageUseCase {
   constructor(
-    private readonly kafka: KafkaRuntime,
-    private readonly logger: Logger,
+    @Inject(KafkaRuntime) private readonly kafka: KafkaRuntime,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async execute(stageName: string, from: string, correlationId: string): Promise<StageReplayAccepted> {

@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import {
   detectMediaType,
   EVENT_VERSIONS,
@@ -12,14 +13,16 @@ import {
 } from '@app/contracts';
 import {
   activeTraceIds,
+  BLOB_STORE,
   BlobStoreUnavailableError,
+  EventPublisher,
   jobLogger,
+  LOGGER,
+  PlatformMetrics,
   type BlobStore,
-  type EventPublisher,
   type Logger,
-  type PlatformMetrics,
 } from '@app/platform';
-import type { PendingJobRows } from '../../jobs/pending-job-rows';
+import { PENDING_JOB_ROWS, type PendingJobRows } from '../../jobs/pending-job-rows';
 import { assertStorableText } from '../../http/storable-text';
 import {
   DependencyUnavailableError,
@@ -44,13 +47,14 @@ export interface AcceptedDocument {
  * Accepts an upload: checks it by magic bytes (never by name or header), stores it by content hash,
  * and publishes the document job's request with a reference to the blob (never the bytes).
  */
+@Injectable()
 export class UploadDocumentUseCase {
   constructor(
-    private readonly blobs: BlobStore,
-    private readonly publisher: EventPublisher,
-    private readonly pendingRows: PendingJobRows,
-    private readonly logger: Logger,
-    private readonly metrics: PlatformMetrics,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(PENDING_JOB_ROWS) private readonly pendingRows: PendingJobRows,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PlatformMetrics) private readonly metrics: PlatformMetrics,
   ) {}
 
   async execute(

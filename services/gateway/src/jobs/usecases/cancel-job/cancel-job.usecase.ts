@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   EVENT_VERSIONS,
   EventTypes,
@@ -7,21 +7,23 @@ import {
   Topics,
   type JobCancelRequested,
 } from '@app/contracts';
-import { jobLogger, type EventPublisher, type Logger } from '@app/platform';
-import { foldCancellations, type JobQueries, type JobView } from '@app/read-models';
+import { EventPublisher, jobLogger, LOGGER, type Logger } from '@app/platform';
+import { JobQueries, type JobView } from '@app/read-models';
 import { JobConflictError, JobNotFoundError } from '../../../http/api-errors';
+import { ReadYourWrites } from '../../read-your-writes';
 
 /**
  * Cancels a job across the cluster: publishes JobCancelRequested on `jobs.control` (every stage
  * skips the job and aborts its in-flight work); the job ends CANCELLED. A finished job cannot be
  * cancelled (409).
  */
+@Injectable()
 export class CancelJobUseCase {
   constructor(
-    private readonly publisher: EventPublisher,
-    private readonly jobs: JobQueries,
-    private readonly dataSource: DataSource,
-    private readonly logger: Logger,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(JobQueries) private readonly jobs: JobQueries,
+    @Inject(ReadYourWrites) private readonly readModels: ReadYourWrites,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async execute(tenantId: string, jobId: string, correlationId: string): Promise<JobView> {
@@ -46,9 +48,11 @@ export class CancelJobUseCase {
     await this.publisher.publish([{ topic: Topics.JobsControl, event }]);
     const log = jobLogger(this.logger, { jobId, correlationId });
     log.info('cancellation requested');
-    await foldCancellations(this.dataSource, [event]).catch((error: unknown) =>
-      log.warn({ err: error }, 'could not pre-apply the cancellation; the projector will'),
-    );
+    await this.readModels
+      .cancellations([event])
+      .catch((error: unknown) =>
+        log.warn({ err: error }, 'could not pre-apply the cancellation; the projector will'),
+      );
     return (await this.jobs.getJob(tenantId, jobId)) ?? job;
   }
 }

@@ -1,8 +1,9 @@
-import type { DataSource } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import { describeStage, JOB_CATALOG, rerunEvent, TERMINAL_STATUSES, type JobStatus } from '@app/contracts';
-import { jobLogger, type EventPublisher, type Logger } from '@app/platform';
-import { resetJobRuns, type JobRunQueries } from '@app/read-models';
+import { EventPublisher, jobLogger, LOGGER, type Logger } from '@app/platform';
+import { JobRunQueries } from '@app/read-models';
 import { JobConflictError, JobNotFoundError, RequestValidationError } from '../../../http/api-errors';
+import { ReadYourWrites } from '../../read-your-writes';
 
 export interface RerunJobCommand {
   tenantId: string;
@@ -26,12 +27,13 @@ export interface RerunAccepted {
  * copies belonging to run n+1, so the stage and every stage after it run again while the history keeps
  * run n. Used by `POST /jobs/{id}/retry` (the whole job) and `POST /admin/replay` with a job id.
  */
+@Injectable()
 export class RerunJobUseCase {
   constructor(
-    private readonly publisher: EventPublisher,
-    private readonly runs: JobRunQueries,
-    private readonly dataSource: DataSource,
-    private readonly logger: Logger,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(JobRunQueries) private readonly runs: JobRunQueries,
+    @Inject(ReadYourWrites) private readonly readModels: ReadYourWrites,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async execute(command: RerunJobCommand): Promise<RerunAccepted> {
@@ -62,9 +64,11 @@ export class RerunJobUseCase {
     const log = jobLogger(this.logger, { jobId, correlationId });
     log.info({ stage, run, republished: inputs.length }, 're-run requested');
     // Read-your-writes, as after a submit: the job shows its new run at once (the projector agrees).
-    await resetJobRuns(this.dataSource, [{ jobId, run }]).catch((error: unknown) =>
-      log.warn({ err: error }, 'could not pre-apply the re-run; the projector will'),
-    );
+    await this.readModels
+      .newRuns([{ jobId, run }])
+      .catch((error: unknown) =>
+        log.warn({ err: error }, 'could not pre-apply the re-run; the projector will'),
+      );
     return { id: jobId, status: 'PENDING', run, stage, republished: inputs.length };
   }
 }

@@ -4,6 +4,7 @@ import { RequestValidationError } from '../../../http/api-errors';
 import { SUBMITTABLE_INPUTS } from '../../dto/job-inputs';
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY_RULE = 'must be 1-255 visible ASCII characters';
 
 /** A job submission that passed validation; an invalid one cannot be constructed. */
 export class SubmitJobCommand {
@@ -28,9 +29,7 @@ export class SubmitJobCommand {
     if (!input.ok) throw new RequestValidationError(input.errors);
     const key = fields.idempotencyKey;
     if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
-      throw new RequestValidationError([
-        { path: 'header.Idempotency-Key', message: 'must be 1-255 visible ASCII characters' },
-      ]);
+      throw new RequestValidationError([{ path: 'header.Idempotency-Key', message: IDEMPOTENCY_KEY_RULE }]);
     }
     return new SubmitJobCommand(
       fields.tenantId,

@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import {
   EVENT_VERSIONS,
   EventTypes,
@@ -9,15 +10,16 @@ import {
 } from '@app/contracts';
 import {
   activeTraceIds,
+  EventPublisher,
   jobLogger,
-  type EventPublisher,
+  LOGGER,
+  PlatformMetrics,
   type Logger,
-  type PlatformMetrics,
 } from '@app/platform';
-import type { JobQueries } from '@app/read-models';
-import type { PendingJobRows } from '../../pending-job-rows';
+import { JobQueries } from '@app/read-models';
+import { PENDING_SUBMISSIONS, type PendingJobRows } from '../../pending-job-rows';
 import { IdempotencyKeyReusedError, IdempotentRequestInProgressError } from '../../../http/api-errors';
-import type { IdempotencyKeyRepository } from '../../idempotency-key.repository';
+import { IdempotencyKeyRepository } from '../../idempotency-key.repository';
 import type { SubmitJobCommand } from './submit-job.command';
 
 export interface SubmittedJob {
@@ -32,14 +34,15 @@ export interface SubmittedJob {
  * With an Idempotency-Key the job id is derived from the key, and the key is claimed before publishing,
  * so the same key and body give the same job and one execution.
  */
+@Injectable()
 export class SubmitJobUseCase {
   constructor(
-    private readonly publisher: EventPublisher,
-    private readonly idempotencyKeys: IdempotencyKeyRepository,
-    private readonly jobs: JobQueries,
-    private readonly pendingRows: PendingJobRows,
-    private readonly logger: Logger,
-    private readonly metrics: PlatformMetrics,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(IdempotencyKeyRepository) private readonly idempotencyKeys: IdempotencyKeyRepository,
+    @Inject(JobQueries) private readonly jobs: JobQueries,
+    @Inject(PENDING_SUBMISSIONS) private readonly pendingRows: PendingJobRows,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PlatformMetrics) private readonly metrics: PlatformMetrics,
   ) {}
 
   async execute(command: SubmitJobCommand): Promise<SubmittedJob> {
