@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Admin } from 'kafkajs';
+import type { Admin, Consumer, KafkaMessage } from 'kafkajs';
 import pino from 'pino';
 import { Topics, type JobEvent } from '@app/contracts';
 import { jobRequested, stageStarted } from '../../../contracts/src/testing/event-fixtures';
@@ -34,10 +34,30 @@ const T = {
   overtaking: 'intake.overtaking',
   crash: 'intake.crash',
   failure: 'intake.failure',
+  passOver: 'intake.pass-over',
 } as const;
 
 let runtime: KafkaRuntime;
 let admin: Admin;
+const readers: Consumer[] = [];
+
+/** Every message of a topic from its start, as it arrives. */
+async function readTopic(topic: string): Promise<KafkaMessage[]> {
+  const messages: KafkaMessage[] = [];
+  const reader = runtime.kafka.consumer({
+    groupId: `${prefix}reader-${randomUUID().slice(0, 8)}`,
+    maxWaitTimeInMs: 100,
+  });
+  readers.push(reader);
+  await reader.connect();
+  await reader.subscribe({ topic: prefix + topic, fromBeginning: true });
+  await reader.run({
+    eachMessage: async ({ message }) => {
+      messages.push(message);
+    },
+  });
+  return messages;
+}
 const gates: (() => void)[] = [];
 
 /** A gate that work can wait on until the test opens it. */
@@ -120,11 +140,44 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const open of gates) open();
+  for (const reader of readers) await reader.disconnect();
   await admin?.disconnect();
   await runtime?.close();
 });
 
 describe('ContinuousIntake (real Kafka)', () => {
+  it('passes over, undecoded, what the handler tells from the headers is not its work', async () => {
+    const handler = new (class extends ScriptedHandler {
+      passesOver(header: (name: string) => string | undefined): boolean {
+        return header('job-type') === 'risk';
+      }
+    })();
+    const ours = jobRequested({ jobId: randomUUID() });
+    // Bytes no decoder accepts: dead-lettered when read, so passed over only if never decoded.
+    const garbage = (jobType?: string) => ({
+      topic: T.passOver,
+      key: randomUUID(),
+      value: Buffer.from('not an event'),
+      headers: { 'event-type': 'JobRequested', ...(jobType ? { 'job-type': jobType } : {}) },
+    });
+    const foreign = garbage('risk');
+    const unmarked = garbage();
+    await runtime.publisher.publishRaw([foreign]);
+    await runtime.publisher.publishRaw([unmarked]);
+    await publish(T.passOver, [ours]);
+    const dead = await readTopic(Topics.DeadLetter);
+    const intake = await startIntake(T.passOver, 'intake-pass-over', handler);
+    await eventually('the request handled', () => (handler.finished.includes(ours.id) ? true : undefined));
+    await eventually('every record committed', async () =>
+      (await committed('intake-pass-over', T.passOver)) === '3' ? true : undefined,
+    );
+    await eventually('the unmarked garbage dead-lettered', () =>
+      dead.some((m) => m.key?.toString() === unmarked.key) ? true : undefined,
+    );
+    expect(dead.some((m) => m.key?.toString() === foreign.key)).toBe(false);
+    await intake.stop();
+  });
+
   it('lets later jobs of a partition finish past a slow one, keeps a job in order, and commits only the done prefix', async () => {
     const groupId = `overtaking-${randomUUID().slice(0, 8)}`;
     const [a1, b, c, d] = jobEvents(4);

@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../logging/logger';
 import { createBatchConsumer, exitWhenCrashedForGood, runBatches } from './batch-consumer-support';
 import { readMessage } from './consumed-message';
+import { headerValue } from './message-headers';
 import type { BatchContext, ConsumedEvent, EventSubscriptionOptions } from './event-consumer';
 import type { PartitionOffset } from './group-offset-reset';
 import { OffsetTracker, type OffsetTicket } from './offset-tracker';
@@ -11,6 +12,11 @@ import type { Admission } from './per-job-concurrency';
 export interface IntakeHandler {
   /** Whether the event needs work at all (those that need none are done as soon as they are read). */
   wants(event: ConsumedEvent): boolean;
+  /**
+   * True when a message's headers alone show it is not this handler's work (another job type's
+   * request on a shared request topic): it is done without being decoded. Undefined or false: decode.
+   */
+  passesOver?(header: (name: string) => string | undefined): boolean;
   /** How events wait for a slot while the given fetched batch is read (see `admitByPriority`). */
   admission(batch: BatchContext): Admission;
   /** The event's work; must reject if any output was not acknowledged, or the service is stopping. */
@@ -141,6 +147,11 @@ export class ContinuousIntake {
         if (!current()) {
           readAll = false;
           break;
+        }
+        if (this.options.handler.passesOver?.((name) => headerValue(message.headers, name))) {
+          this.tracker.take(batch.topic, batch.partition, message.offset).done();
+          payload.resolveOffset(message.offset);
+          continue;
         }
         const read = readMessage(message, topic, batch.partition, this.deadLetterGroup);
         if (!read.ok) {

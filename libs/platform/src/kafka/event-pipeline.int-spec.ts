@@ -163,6 +163,8 @@ describe('EventPublisher + EventConsumer (real Kafka)', () => {
         'event-id': h.event.id,
       });
       expect(h.partition).toBe(partitionFor(T.delivery, h.event.jobId));
+      // Requests name their job type in a header too (stages pass over other types' requests undecoded).
+      expect(h.headers['job-type']).toBe(h.event.type === 'JobRequested' ? h.event.data.jobType : undefined);
     }
     expect(handler.handled.find((h) => h.event.id === started.id)?.headers['x-extra']).toBe('kept');
     for (const message of raw) {

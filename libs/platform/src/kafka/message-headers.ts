@@ -1,10 +1,12 @@
 import type { IHeaders } from 'kafkajs';
-import type { EventEnvelope } from '@app/contracts';
+import { EventTypes, type EventEnvelope, type JobRequestedData } from '@app/contracts';
 
 export const HeaderNames = {
   CorrelationId: 'x-correlation-id',
   EventType: 'event-type',
   EventId: 'event-id',
+  /** On `JobRequested` only: its job type, so a stage can pass over other types' requests undecoded. */
+  JobType: 'job-type',
   TraceParent: 'traceparent',
   TraceState: 'tracestate',
 } as const;
@@ -17,8 +19,19 @@ export function eventHeaders(event: EventEnvelope, extra: StringHeaders = {}): S
     [HeaderNames.CorrelationId]: event.correlationId,
     [HeaderNames.EventType]: event.type,
     [HeaderNames.EventId]: event.id,
+    ...(event.type === EventTypes.JobRequested
+      ? { [HeaderNames.JobType]: (event.data as JobRequestedData).jobType }
+      : {}),
     ...extra,
   };
+}
+
+/** One header of a consumed message as a string (the first value), without decoding the others. */
+export function headerValue(headers: IHeaders | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  if (first === undefined) return undefined;
+  return Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
 }
 
 /** KafkaJS gives header values as Buffer, string or arrays of them; we keep the first as a string. */

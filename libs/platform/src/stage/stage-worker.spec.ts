@@ -104,6 +104,24 @@ const failWith = (error: unknown) => async (): Promise<Record<string, unknown>> 
 };
 
 describe('StageWorker', () => {
+  it("passes over another job type's request by its headers alone, and decodes everything else", () => {
+    const { worker } = setup(succeed);
+    const headers =
+      (values: Record<string, string>) =>
+      (name: string): string | undefined =>
+        values[name];
+    expect(worker.passesOver(headers({ 'event-type': 'JobRequested', 'job-type': 'risk' }))).toBe(true);
+    expect(worker.passesOver(headers({ 'event-type': 'JobRequested', 'job-type': definition.jobType }))).toBe(
+      false,
+    );
+    // Published before the header existed, or not a request: decoded, then judged by its body.
+    expect(worker.passesOver(headers({ 'event-type': 'JobRequested' }))).toBe(false);
+    expect(worker.passesOver(headers({ 'event-type': 'StageRetryScheduled', 'job-type': 'risk' }))).toBe(
+      false,
+    );
+    expect(worker.passesOver(headers({}))).toBe(false);
+  });
+
   it('on success publishes StageStarted then StageCompleted on the events topic', async () => {
     const { publisher, executor, worker } = setup(succeed);
     const request = jobRequested();

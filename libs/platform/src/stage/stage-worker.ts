@@ -16,6 +16,7 @@ import type { EventPublisher, OutgoingEvent, RawMessage } from '../kafka/event-p
 import { deadLetterMessage } from '../kafka/dead-letter';
 import { forEachJobConcurrently, type Admission } from '../kafka/per-job-concurrency';
 import type { IntakeHandler } from '../kafka/continuous-intake';
+import { HeaderNames } from '../kafka/message-headers';
 import { jobLogger, type Logger } from '../logging/logger';
 import { retryDelayMs, type RetryPolicy } from './retry-policy';
 import { inSpan, jobAttributes, SpanKind } from '../telemetry/tracing';
@@ -124,6 +125,17 @@ export class StageWorker implements EventBatchHandler, IntakeHandler {
   /** Whether the event is work of this stage (continuous intake: events that are not are done at once). */
   wants(consumed: ConsumedEvent): boolean {
     return this.workFor(consumed.event).length > 0;
+  }
+
+  /**
+   * Another job type's request, told by its headers (continuous intake): never this stage's work,
+   * since a stage starts only from requests of its own type. Requests published before the job-type
+   * header existed carry none and are decoded.
+   */
+  passesOver(header: (name: string) => string | undefined): boolean {
+    if (header(HeaderNames.EventType) !== EventTypes.JobRequested) return false;
+    const jobType = header(HeaderNames.JobType);
+    return jobType !== undefined && jobType !== this.definition.jobType;
   }
 
   /** Slots shared by every consumer of the stage, high priority first; waiters keep the batch alive. */
