@@ -1,5 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { Kafka, Producer } from 'kafkajs';
+import { propagation, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { jobRequested, stageStarted } from '../../../contracts/src/testing/event-fixtures';
 import type { KafkaConfig } from '../config/common-config';
 import { EventPublisher } from './event-publisher';
 
@@ -7,6 +16,7 @@ import { EventPublisher } from './event-publisher';
 class FakeProducer {
   connected = false;
   readonly sent: string[] = [];
+  readonly headers: Record<string, string>[] = [];
   failNext = false;
 
   async connect(): Promise<void> {
@@ -17,14 +27,19 @@ class FakeProducer {
     this.connected = false;
   }
 
-  async sendBatch(request: { topicMessages: { messages: { value: unknown }[] }[] }): Promise<void> {
+  async sendBatch(request: {
+    topicMessages: { messages: { value: unknown; headers?: Record<string, string> }[] }[];
+  }): Promise<void> {
     if (!this.connected) throw new Error('not connected');
     if (this.failNext) {
       this.failNext = false;
       throw new Error('Connection closed');
     }
     for (const topic of request.topicMessages)
-      for (const m of topic.messages) this.sent.push(String(m.value));
+      for (const m of topic.messages) {
+        this.sent.push(String(m.value));
+        this.headers.push(m.headers ?? {});
+      }
   }
 }
 
@@ -60,5 +75,48 @@ describe('EventPublisher', () => {
     expect(producers).toHaveLength(2);
     expect(producers[0]).toMatchObject({ connected: false, sent: ['first'] });
     expect(producers[1]).toMatchObject({ connected: true, sent: ['after', 'later'] });
+  });
+
+  it("makes one producer span per job and call, whose context each of the job's messages carries", async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    trace.setGlobalTracerProvider(provider);
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    try {
+      const producer = new FakeProducer();
+      const kafka = { producer: () => producer as unknown as Producer } as unknown as Kafka;
+      const publisher = new EventPublisher(kafka, config, pino({ level: 'silent' }));
+      await publisher.connect();
+      const a = jobRequested({ jobId: randomUUID() });
+      const b = jobRequested({ jobId: randomUUID() });
+      await publisher.publish([
+        { topic: 'scrape.events', event: stageStarted(a) },
+        { topic: 'scrape.events', event: { ...stageStarted(a), id: randomUUID() } },
+        { topic: 'jobs.requested', event: b },
+      ]);
+
+      const spans = exporter.getFinishedSpans();
+      expect(
+        spans.map((span) => [
+          span.name,
+          span.attributes['job.id'],
+          span.attributes['messaging.batch.message_count'],
+        ]),
+      ).toEqual([
+        ['publish scrape.events', a.jobId, 2],
+        ['publish jobs.requested', b.jobId, 1],
+      ]);
+      const spanIdIn = (headers: Record<string, string>): string | undefined =>
+        headers.traceparent?.split('-')[2];
+      expect(producer.headers.map(spanIdIn)).toEqual([
+        spans[0].spanContext().spanId,
+        spans[0].spanContext().spanId,
+        spans[1].spanContext().spanId,
+      ]);
+    } finally {
+      trace.disable();
+      propagation.disable();
+      await provider.shutdown();
+    }
   });
 });

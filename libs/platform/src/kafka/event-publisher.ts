@@ -4,7 +4,7 @@ import type { KafkaConfig } from '../config/common-config';
 import type { Logger } from '../logging/logger';
 import { eventHeaders, type StringHeaders } from './message-headers';
 import { KafkaUnavailableError } from './kafka-unavailable.error';
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { injectContext, jobAttributes, SpanKind, tracer } from '../telemetry/tracing';
 
 export interface OutgoingEvent {
@@ -85,30 +85,45 @@ export class EventPublisher {
    * the prepared messages `alongside` (dead letters) too: they go out in the same send.
    */
   async publish(events: OutgoingEvent[], alongside: RawMessage[] = []): Promise<void> {
-    // One producer span per event, child of the caller's span; its context rides in the headers, so the
-    // consumer's span continues the same trace (the group-commit send runs outside the caller's context).
-    const spans = events.map(({ topic, event }) =>
-      tracer.startSpan(`publish ${topic}`, {
-        kind: SpanKind.PRODUCER,
-        attributes: {
-          ...jobAttributes(event),
-          'messaging.system': 'kafka',
-          'messaging.destination.name': topic,
-        },
-      }),
-    );
-    const messages = events.map(({ topic, event, headers, encoded }, i) => {
+    // One producer span per job and call (an attempt's StageStarted and outcome share one), child of the
+    // caller's span; its context rides in the headers, so the consumer's span continues the same trace
+    // (the group-commit send runs outside the caller's context).
+    const byJob = new Map<string, OutgoingEvent[]>();
+    for (const outgoing of events) {
+      const mine = byJob.get(outgoing.event.jobId);
+      if (mine) mine.push(outgoing);
+      else byJob.set(outgoing.event.jobId, [outgoing]);
+    }
+    const spans = new Map<string, Span>();
+    for (const [jobId, mine] of byJob) {
+      const topics = [...new Set(mine.map((outgoing) => outgoing.topic))].join(', ');
+      spans.set(
+        jobId,
+        tracer.startSpan(`publish ${topics}`, {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            ...jobAttributes(mine[0].event),
+            'event.type': mine.map((outgoing) => outgoing.event.type).join(', '),
+            'messaging.system': 'kafka',
+            'messaging.destination.name': topics,
+            'messaging.batch.message_count': mine.length,
+          },
+        }),
+      );
+    }
+    const messages = events.map(({ topic, event, headers, encoded }) => {
       const all = eventHeaders(event, headers);
-      injectContext(trace.setSpan(context.active(), spans[i]), all);
+      injectContext(trace.setSpan(context.active(), spans.get(event.jobId)!), all);
       return { topic, key: event.jobId, value: encoded ?? encodeEvent(event), headers: all };
     });
     try {
       await this.publishRaw([...messages, ...alongside]);
     } catch (error) {
-      for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: 'not acknowledged' });
+      for (const span of spans.values())
+        span.setStatus({ code: SpanStatusCode.ERROR, message: 'not acknowledged' });
       throw error;
     } finally {
-      for (const span of spans) span.end();
+      for (const span of spans.values()) span.end();
     }
   }
 
