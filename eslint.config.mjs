@@ -24,4 +24,23 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  {
+    // Production code: what tsconfig.build.json compiles into dist.
+    files: ['libs/**/*.ts', 'services/**/*.ts', 'tools/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/testing/**', 'tools/bench/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@app/*/testing', '**/testing', '**/testing/*'],
+              message:
+                'test builders and fixtures are not part of the production build (tsconfig.build.json excludes testing/ folders): import them only from specs, test/ and tools/bench',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

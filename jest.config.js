@@ -15,6 +15,9 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@app/contracts$': '<rootDir>/libs/contracts/src',
+    '^@app/contracts/testing$': '<rootDir>/libs/contracts/testing',
+    '^@app/documents/testing$': '<rootDir>/services/documents/testing',
+    '^@app/risk/testing$': '<rootDir>/services/risk/testing',
     '^@app/platform$': '<rootDir>/libs/platform/src',
     '^@app/stack$': '<rootDir>/tools/stack/src',
     '^@app/read-models$': '<rootDir>/libs/read-models/src',

@@ -6,7 +6,7 @@ import { ApiClient } from '../support/api-client';
 import { SystemUnderTest } from '../support/system-under-test';
 import { TestSite } from '../support/test-site';
 import { eventually } from '../support/wait';
-import { buildTestPdf } from '../../services/documents/src/core/testing/pdf-builder';
+import { buildTestPdf } from '@app/documents/testing';
 
 interface JaegerSpan {
   traceID: string;

@@ -1,5 +1,4 @@
-import { buildScannedPdf } from '../../services/documents/src/core/testing/scanned-pdf-builder';
-import { drawingSheet, drawingSheetPage } from '../../services/documents/src/core/testing/drawing-sheets';
+import { buildScannedPdf, drawingSheet, drawingSheetPage } from '@app/documents/testing';
 import { MupdfPool } from '../../services/documents/src/core/mupdf/mupdf-pool';
 import { DocumentSplitter } from '../../services/documents/src/core/split/document-splitter';
 import type { ApiClient } from './api-client';

@@ -10,7 +10,7 @@ import {
   stageFailed,
   stageRetryScheduled,
   stageStarted,
-} from '../../contracts/src/testing/event-fixtures';
+} from '@app/contracts/testing';
 import { runMigrations } from './database';
 import { createMigratedDatabase, requiredEnv } from '../../../test/support/harness-env';
 import { applyEvents, foldJobRequested, type ProjectableEvent } from './job-projection';

@@ -28,9 +28,13 @@ import {
   type PageOcrResult,
   type SplitPage,
 } from '../../../services/documents/src/core';
-import { drawingSheet, drawingSheetPage } from '../../../services/documents/src/core/testing/drawing-sheets';
-import { buildTestPdf, type TestPdfPage } from '../../../services/documents/src/core/testing/pdf-builder';
-import { buildScannedPdf } from '../../../services/documents/src/core/testing/scanned-pdf-builder';
+import {
+  drawingSheet,
+  drawingSheetPage,
+  buildTestPdf,
+  type TestPdfPage,
+  buildScannedPdf,
+} from '@app/documents/testing';
 
 import { BenchSystem } from './pipeline-bench';
 

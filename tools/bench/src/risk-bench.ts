@@ -14,12 +14,7 @@ import { RiskWorkerPool } from '../../../services/risk/src/compute/risk-worker-p
 import { inverseNormalCdf } from '../../../services/risk/src/domain/normal-distribution';
 import { NormalGenerator } from '../../../services/risk/src/domain/random';
 import { computeRisk } from '../../../services/risk/src/domain/risk-calculator';
-import {
-  naiveHistorical,
-  naiveMonteCarlo,
-  naiveParametric,
-  type TailNumbers,
-} from '../../../services/risk/src/testing/naive-reference';
+import { naiveHistorical, naiveMonteCarlo, naiveParametric, type TailNumbers } from '@app/risk/testing';
 import { benchEnvironment, writeBenchReport } from './bench-report';
 import { cpuMicrosSince, median } from './timing';
 

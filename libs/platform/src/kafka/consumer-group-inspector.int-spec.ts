@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { jobRequested } from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested } from '@app/contracts/testing';
 import { newControlGroupId } from '../stage/control-group';
 import type { ConsumedEvent, EventBatchHandler } from './event-consumer';
 import { KafkaRuntime } from './kafka-runtime';

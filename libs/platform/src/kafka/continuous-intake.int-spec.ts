@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Admin } from 'kafkajs';
 import pino from 'pino';
 import { Topics, type JobEvent } from '@app/contracts';
-import { jobRequested, stageStarted } from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested, stageStarted } from '@app/contracts/testing';
 import type { KafkaConfig } from '../config/common-config';
 import { PrioritySlots } from '../stage/priority-slots';
 import { admitByPriority } from '../stage/slot-admission';

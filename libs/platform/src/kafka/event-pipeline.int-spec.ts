@@ -9,11 +9,7 @@ import {
 } from 'kafkajs';
 import pino from 'pino';
 import { Topics, type JobEvent } from '@app/contracts';
-import {
-  jobRequested,
-  stageRetryScheduled,
-  stageStarted,
-} from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested, stageRetryScheduled, stageStarted } from '@app/contracts/testing';
 import type { KafkaConfig } from '../config/common-config';
 import { StageWorker } from '../stage/stage-worker';
 import type { DeadLetterEntry } from './dead-letter';

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { jobRequested } from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested } from '@app/contracts/testing';
 import type { ConsumedEvent, EventBatchHandler } from '../kafka/event-consumer';
 import { KafkaRuntime } from '../kafka/kafka-runtime';
 import { newControlGroupId } from './control-group';

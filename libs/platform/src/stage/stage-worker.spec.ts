@@ -7,11 +7,7 @@ import {
   type JobRequestedData,
   type StageRetryScheduled,
 } from '@app/contracts';
-import {
-  jobRequested,
-  scrapeResult,
-  stageRetryScheduled,
-} from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested, scrapeResult, stageRetryScheduled } from '@app/contracts/testing';
 import type { BatchContext, ConsumedEvent } from '../kafka/event-consumer';
 import type { DeadLetterEntry } from '../kafka/dead-letter';
 import type { EventPublisher, OutgoingEvent, RawMessage } from '../kafka/event-publisher';

@@ -3,7 +3,7 @@ import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { decodeEvent } from '@app/contracts';
 import { deadLetterMessage, type DeadLetterEntry } from '@app/platform';
-import { jobRequested, stageStarted } from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested, stageStarted } from '@app/contracts/testing';
 import { applyEvents, foldJobRequested } from '../job-projection';
 import { createMigratedDatabase, dropMigratedDatabase } from '../../../../test/support/harness-env';
 import { decodeCursor } from '../keyset-cursor';

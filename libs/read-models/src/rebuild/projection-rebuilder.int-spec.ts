@@ -11,7 +11,7 @@ import {
   stageFailed,
   stageRetryScheduled,
   stageStarted,
-} from '../../../contracts/src/testing/event-fixtures';
+} from '@app/contracts/testing';
 import { runMigrations } from '../database';
 import { applyEvents } from '../job-projection';
 import { decodeCursor, JobQueries } from '../job-queries';

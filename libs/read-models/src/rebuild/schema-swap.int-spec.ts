@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { jobRequested } from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested } from '@app/contracts/testing';
 import { createMigratedDatabase, dropMigratedDatabase } from '../../../../test/support/harness-env';
 import { applyEvents } from '../job-projection';
 import { holdProjectionSwap } from './rebuild-locks';

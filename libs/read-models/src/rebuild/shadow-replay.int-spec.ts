@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { jobRequested, stageStarted } from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested, stageStarted } from '@app/contracts/testing';
 import { createMigratedDatabase, dropMigratedDatabase } from '../../../../test/support/harness-env';
 import type { ProjectableEvent } from '../job-projection';
 import { ShadowSchemas } from './shadow-schema';

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import { encodeEvent } from '@app/contracts';
-import { jobRequested } from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested } from '@app/contracts/testing';
 import { decodeForReplay } from './shadow-replay';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';

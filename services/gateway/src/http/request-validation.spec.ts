@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import type { ClassConstructor } from 'class-transformer';
-import { differentialTally } from '../../../../libs/contracts/src/testing/differential';
-import { riskInputs } from '../../../../libs/contracts/src/testing/dto-fixtures';
+import { differentialTally, riskInputs } from '@app/contracts/testing';
 import { whyNoPlan } from '../../../../libs/contracts/src/fast-validation/validation-plan';
 import { ListDeadLettersQuery } from '../admin/dlq/dto/list-dead-letters.query';
 import { ReplayRequest } from '../admin/replay/replay.request';
