@@ -1,6 +1,6 @@
 import { buildScannedPdf, drawingSheet, drawingSheetPage } from '@app/documents/testing';
-import { MupdfPool } from '../../services/documents/src/core/mupdf/mupdf-pool';
-import { DocumentSplitter } from '../../services/documents/src/core/split/document-splitter';
+import { MupdfPool } from '@app/documents/core/mupdf/mupdf-pool';
+import { DocumentSplitter } from '@app/documents/core/split/document-splitter';
 import type { ApiClient } from './api-client';
 import { eventually } from './wait';
 

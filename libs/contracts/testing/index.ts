@@ -31,3 +31,4 @@ export {
   type Outcome,
   type Tally,
 } from './differential';
+export { whyNoPlan } from '../src/fast-validation/validation-plan';

@@ -1,7 +1,6 @@
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
-import { PlatformMetrics, type BatchContext, type ConsumedEvent } from '@app/platform';
-import type { RawMessage } from '@app/platform';
+import { PlatformMetrics, type BatchContext, type ConsumedEvent, type RawMessage } from '@app/platform';
 import { jobRequested, stageStarted } from '@app/contracts/testing';
 import { ProjectionBatchHandler } from './projection-batch-handler';
 

@@ -27,7 +27,7 @@ import {
   TextClassifier,
   type PageOcrResult,
   type SplitPage,
-} from '../../../services/documents/src/core';
+} from '@app/documents/core';
 import {
   drawingSheet,
   drawingSheetPage,

@@ -9,8 +9,8 @@ import { admitByPriority } from '../stage/slot-admission';
 import type { ContinuousIntake, IntakeHandler } from './continuous-intake';
 import type { BatchContext, ConsumedEvent } from './event-consumer';
 import { KafkaRuntime } from './kafka-runtime';
-import { requiredEnv } from '../../../../test/support/harness-env';
-import { eventually } from '../../../../test/support/wait';
+import { requiredEnv } from '@app/test-support/harness-env';
+import { eventually } from '@app/test-support/wait';
 
 /**
  * ContinuousIntake through the real broker the harness started. One partition per topic, so every

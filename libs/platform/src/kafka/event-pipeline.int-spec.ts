@@ -15,8 +15,8 @@ import { StageWorker } from '../stage/stage-worker';
 import type { DeadLetterEntry } from './dead-letter';
 import type { BatchContext, ConsumedEvent, EventBatchHandler, EventConsumer } from './event-consumer';
 import { KafkaRuntime } from './kafka-runtime';
-import { requiredEnv } from '../../../../test/support/harness-env';
-import { eventually } from '../../../../test/support/wait';
+import { requiredEnv } from '@app/test-support/harness-env';
+import { eventually } from '@app/test-support/wait';
 
 /**
  * EventPublisher + EventConsumer through the real broker the harness started. Every topic and group of

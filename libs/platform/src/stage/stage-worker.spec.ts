@@ -13,7 +13,7 @@ import type { DeadLetterEntry } from '../kafka/dead-letter';
 import type { EventPublisher, OutgoingEvent, RawMessage } from '../kafka/event-publisher';
 import { PlatformMetrics } from '../metrics/platform-metrics';
 import { StageFailure } from './stage-failure';
-import { eventually } from '../../../../test/support/wait';
+import { eventually } from '@app/test-support/wait';
 import {
   StageWorker,
   type StageDefinition,

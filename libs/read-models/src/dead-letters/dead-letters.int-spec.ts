@@ -5,7 +5,7 @@ import { decodeEvent } from '@app/contracts';
 import { deadLetterMessage, type DeadLetterEntry } from '@app/platform';
 import { jobRequested, stageStarted } from '@app/contracts/testing';
 import { applyEvents, foldJobRequested } from '../job-projection';
-import { createMigratedDatabase, dropMigratedDatabase } from '../../../../test/support/harness-env';
+import { createMigratedDatabase, dropMigratedDatabase } from '@app/test-support/harness-env';
 import { decodeCursor } from '../keyset-cursor';
 import { DeadLetterClaims } from './dead-letter-claims';
 import { DeadLetterQueries } from './dead-letter-queries';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { createMigratedDatabase, dropMigratedDatabase } from '../../../../test/support/harness-env';
+import { createMigratedDatabase, dropMigratedDatabase } from '@app/test-support/harness-env';
 import { deferListingIndexes, restoreIndexes } from './index-deferral';
 import { ShadowSchemas } from './shadow-schema';
 

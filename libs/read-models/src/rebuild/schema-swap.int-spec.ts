@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { jobRequested } from '@app/contracts/testing';
-import { createMigratedDatabase, dropMigratedDatabase } from '../../../../test/support/harness-env';
+import { createMigratedDatabase, dropMigratedDatabase } from '@app/test-support/harness-env';
 import { applyEvents } from '../job-projection';
 import { holdProjectionSwap } from './rebuild-locks';
 import { SchemaSwap } from './schema-swap';

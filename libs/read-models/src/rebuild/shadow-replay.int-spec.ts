@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { jobRequested, stageStarted } from '@app/contracts/testing';
-import { createMigratedDatabase, dropMigratedDatabase } from '../../../../test/support/harness-env';
+import { createMigratedDatabase, dropMigratedDatabase } from '@app/test-support/harness-env';
 import type { ProjectableEvent } from '../job-projection';
 import { ShadowSchemas } from './shadow-schema';
 import { writeInShadow } from './shadow-replay';

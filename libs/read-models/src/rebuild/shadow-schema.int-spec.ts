@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
-import { createMigratedDatabase, dropMigratedDatabase } from '../../../../test/support/harness-env';
+import { createMigratedDatabase, dropMigratedDatabase } from '@app/test-support/harness-env';
 import { PROJECTION_TABLES } from '../schema/read-model-ddl';
 import { ShadowSchemas } from './shadow-schema';
 
