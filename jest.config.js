@@ -14,10 +14,23 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
+    // The paths of tsconfig.json; exact names before the wildcards that would also match them.
     '^@app/contracts$': '<rootDir>/libs/contracts/src',
+    '^@app/contracts/plain$': '<rootDir>/libs/contracts/src/plain',
+    '^@app/contracts/testing$': '<rootDir>/libs/contracts/testing',
     '^@app/platform$': '<rootDir>/libs/platform/src',
-    '^@app/stack$': '<rootDir>/tools/stack/src',
+    '^@app/platform/telemetry$': '<rootDir>/libs/platform/src/telemetry/start-telemetry',
     '^@app/read-models$': '<rootDir>/libs/read-models/src',
+    '^@app/stack$': '<rootDir>/tools/stack/src',
+    '^@app/documents/testing$': '<rootDir>/services/documents/testing',
+    '^@app/risk/testing$': '<rootDir>/services/risk/testing',
+    '^@app/documents/(.*)$': '<rootDir>/services/documents/src/$1',
+    '^@app/gateway/(.*)$': '<rootDir>/services/gateway/src/$1',
+    '^@app/risk/(.*)$': '<rootDir>/services/risk/src/$1',
+    '^@app/projector/(.*)$': '<rootDir>/services/projector/src/$1',
+    '^@app/scraper/(.*)$': '<rootDir>/services/scraper/src/$1',
+    '^@app/launcher/(.*)$': '<rootDir>/tools/launcher/src/$1',
+    '^@app/test-support/(.*)$': '<rootDir>/test/support/$1',
   },
   testMatch: unitOnly
     ? ['<rootDir>/**/*.spec.ts']

@@ -1,4 +1,4 @@
-import { drawingSheet } from '../../services/documents/src/core/testing/drawing-sheets';
+import { drawingSheet } from '@app/documents/testing';
 import {
   completedStages,
   finishedDocument,

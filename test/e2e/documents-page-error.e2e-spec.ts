@@ -1,4 +1,4 @@
-import { buildTestPdf } from '../../services/documents/src/core/testing/pdf-builder';
+import { buildTestPdf } from '@app/documents/testing';
 import { ApiClient } from '../support/api-client';
 import { getDocument, uploadDocument, type DocumentBody } from '../support/document-client';
 import { DOOR_SCHEDULE_SHEET, FLOOR_PLAN_SHEET, sheetLine } from '../support/drawing-sheets';

@@ -1,5 +1,4 @@
-import { buildTestPdf } from '../../services/documents/src/core/testing/pdf-builder';
-import { encodeGrayPng, solidGray } from '../../services/documents/src/core/testing/raster-builder';
+import { buildTestPdf, encodeGrayPng, solidGray } from '@app/documents/testing';
 import { completedStages, finishedDocument, uploadDocument } from '../support/document-client';
 import { DOOR_SCHEDULE_SHEET, FLOOR_PLAN_SHEET, NORTH_ELEVATION_SHEET } from '../support/drawing-sheets';
 import { useSystemUnderTest } from '../support/e2e-system';

@@ -1,6 +1,5 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { buildTestPdf } from '../../services/documents/src/core/testing/pdf-builder';
-import { drawingSheet, drawingSheetPage } from '../../services/documents/src/core/testing/drawing-sheets';
+import { buildTestPdf, drawingSheet, drawingSheetPage } from '@app/documents/testing';
 import { ApiClient } from '../support/api-client';
 import { finishedDocument, uploadDocument } from '../support/document-client';
 import { LocalS3Server } from '../support/s3-server';

@@ -1,4 +1,4 @@
-import { drawingSheet } from '../../services/documents/src/core/testing/drawing-sheets';
+import { drawingSheet } from '@app/documents/testing';
 import { getDocument, scannedDrawingSet, uploadDocument } from '../support/document-client';
 import { useSystemUnderTest } from '../support/e2e-system';
 import { TestSite } from '../support/test-site';

@@ -7,7 +7,7 @@ import {
   isJaegerBinaryBuilt,
   stopLeftoverProcesses,
   type LeftoverKind,
-} from '../../tools/stack/src';
+} from '@app/stack';
 import { ApiClient } from '../support/api-client';
 import { LauncherProcess } from '../support/launcher-process';
 import { eventually } from '../support/wait';

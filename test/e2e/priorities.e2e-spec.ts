@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { encodeGrayPng, solidGray } from '../../services/documents/src/core/testing/raster-builder';
+import { encodeGrayPng, solidGray } from '@app/documents/testing';
 import { useSystemUnderTest } from '../support/e2e-system';
 import { TestSite } from '../support/test-site';
 import { eventually } from '../support/wait';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LocalStack, type LocalStackEndpoints } from '../../tools/stack/src';
+import { LocalStack, type LocalStackEndpoints } from '@app/stack';
 import { ApiClient, type ApiResponse } from '../support/api-client';
 import { SystemUnderTest } from '../support/system-under-test';
 import { TestSite } from '../support/test-site';

@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { findFreePort } from '../../tools/stack/src';
+import { findFreePort } from '@app/stack';
 import { useSystemUnderTest } from '../support/e2e-system';
 import { TestSite } from '../support/test-site';
 import { eventually } from '../support/wait';

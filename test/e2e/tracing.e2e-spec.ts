@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findFreePorts, JaegerServer } from '../../tools/stack/src';
+import { findFreePorts, JaegerServer } from '@app/stack';
 import { ApiClient } from '../support/api-client';
 import { SystemUnderTest } from '../support/system-under-test';
 import { TestSite } from '../support/test-site';
 import { eventually } from '../support/wait';
-import { buildTestPdf } from '../../services/documents/src/core/testing/pdf-builder';
+import { buildTestPdf } from '@app/documents/testing';
 
 interface JaegerSpan {
   traceID: string;

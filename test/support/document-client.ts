@@ -1,7 +1,6 @@
-import { buildScannedPdf } from '../../services/documents/src/core/testing/scanned-pdf-builder';
-import { drawingSheet, drawingSheetPage } from '../../services/documents/src/core/testing/drawing-sheets';
-import { MupdfPool } from '../../services/documents/src/core/mupdf/mupdf-pool';
-import { DocumentSplitter } from '../../services/documents/src/core/split/document-splitter';
+import { buildScannedPdf, drawingSheet, drawingSheetPage } from '@app/documents/testing';
+import { MupdfPool } from '@app/documents/core/mupdf/mupdf-pool';
+import { DocumentSplitter } from '@app/documents/core/split/document-splitter';
 import type { ApiClient } from './api-client';
 import { eventually } from './wait';
 

@@ -1,4 +1,4 @@
-import type { TestPdfPage } from '../../services/documents/src/core/testing/pdf-builder';
+import type { TestPdfPage } from '@app/documents/testing';
 
 type TextLine = NonNullable<TestPdfPage['texts']>[number];
 

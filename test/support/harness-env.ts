@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createDataSource, runMigrations } from '../../libs/read-models/src/database';
-import type { KafkaConfig } from '../../libs/platform/src/config/common-config';
+import { createDataSource, runMigrations } from '@app/read-models';
+import type { KafkaConfig } from '@app/platform';
 
 /** An address the test harness (test/harness/global-setup.ts) published; fails clearly outside jest. */
 export function requiredEnv(name: 'KAFKA_BROKERS' | 'DATABASE_URL'): string {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { repoRoot } from '../../tools/stack/src';
+import { repoRoot } from '@app/stack';
 import { eventually } from './wait';
 
 export interface LauncherExit {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cacheDir, findOnPath, runCommand } from '../../tools/stack/src';
+import { cacheDir, findOnPath, runCommand } from '@app/stack';
 
 /** The Schemathesis release the contract test runs; a new one gets a virtualenv of its own. */
 export const SCHEMATHESIS_VERSION = '4.32.5';

@@ -3,13 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createDatabase, requiredEnv, withDatabase } from './harness-env';
-import {
-  findFreePorts,
-  ProcessSupervisor,
-  waitFor,
-  type ExitInfo,
-  type UnexpectedExit,
-} from '../../tools/stack/src';
+import { findFreePorts, ProcessSupervisor, waitFor, type ExitInfo, type UnexpectedExit } from '@app/stack';
 import {
   ALL_SERVICES,
   migrateDatabase,
@@ -17,8 +11,8 @@ import {
   startService,
   waitForGatewayReady,
   type ServiceName,
-} from '../../tools/launcher/src/services';
-import { prepareKafka } from '../../tools/launcher/src/topics';
+} from '@app/launcher/services';
+import { prepareKafka } from '@app/launcher/topics';
 
 export interface SystemOptions {
   /** Extra environment for every service (e.g. SCRAPER_TIMEOUT_MS). */

@@ -1,5 +1,5 @@
 /**
- * Regenerates services/documents/src/core/testing/binary-fixtures.ts: the two test inputs that cannot be
+ * Regenerates services/documents/testing/binary-fixtures.ts: the two test inputs that cannot be
  * hand-assembled in TypeScript (a JPEG and an AES-256 encrypted PDF), produced with mupdf.
  *
  * Usage (from the repo root): npm run build && node dist/tools/documents-corpus/make-binary-fixtures.js
@@ -14,7 +14,7 @@ const nativeImport = new Function('specifier', 'return import(specifier)') as (s
 
 async function main(): Promise<void> {
   const mupdf = (await nativeImport('mupdf')) as typeof Mupdf;
-  const target = join(process.cwd(), 'services/documents/src/core/testing/binary-fixtures.ts');
+  const target = join(process.cwd(), 'services/documents/testing/binary-fixtures.ts');
 
   const gray = new mupdf.Pixmap(mupdf.ColorSpace.DeviceGray, [0, 0, 24, 16], false);
   gray.clear(200);

@@ -1,18 +1,117 @@
 // class-transformer's @Type needs the Reflect metadata API before any DTO class is defined.
 import 'reflect-metadata';
-export * from './topics';
-export * from './event-id';
-export * from './field-error';
-export * from './unstorable-text';
-export * from './validation';
-export * from './events/envelope';
-export * from './events/job-events';
-export * from './events/event-codec';
-export * from './events/event-factory';
-export * from './jobs/job-types';
-export * from './jobs/job-catalog';
-export * from './jobs/scrape';
-export * from './jobs/scrape-input.dto';
-export * from './jobs/scrape-result.dto';
-export * from './jobs/risk';
-export * from './jobs/document';
+
+// Topics, event ids, validation and field errors
+export {
+  deriveEventId,
+  jobCancelRequestedEventId,
+  jobIdForIdempotencyKey,
+  jobRequestedEventId,
+  nameBasedUuid,
+  newJobId,
+} from './event-id';
+export { type FieldError } from './field-error';
+export {
+  PROJECTED_TOPICS,
+  REQUEST_TOPICS,
+  requestTopic,
+  retryTopic,
+  retryTopics,
+  type TopicName,
+  Topics,
+} from './topics';
+export { escapeUnstorable, findUnstorableText } from './unstorable-text';
+export { setFastValidation, validatePlain, type ValidationOutcome } from './validation';
+
+// The event contract: envelope, event types and their data, encoding, derived events
+export {
+  CORRELATION_ID_PATTERN,
+  DEFAULT_TENANT_ID,
+  type EventEnvelope,
+  EventEnvelopeDto,
+  runOf,
+} from './events/envelope';
+export {
+  decodeEvent,
+  type DecodeOutcome,
+  type EncodedEvent,
+  encodeEvent,
+  InvalidEventError,
+  validateEvent,
+} from './events/event-codec';
+export { causedEvent, rerunEvent } from './events/event-factory';
+export {
+  EVENT_DATA_SCHEMAS,
+  EVENT_VERSIONS,
+  type EventType,
+  EventTypes,
+  type JobCancelRequested,
+  JobCancelRequestedData,
+  JobErrorDto,
+  type JobEvent,
+  type JobRequested,
+  JobRequestedData,
+  REPLAY_FROM_EARLIEST,
+  type StageAttemptFailed,
+  StageAttemptFailedData,
+  type StageCompleted,
+  StageCompletedData,
+  type StageFailed,
+  StageFailedData,
+  type StageReplayRequested,
+  StageReplayRequestedData,
+  type StageRetryScheduled,
+  StageRetryScheduledData,
+  type StageStarted,
+  StageStartedData,
+} from './events/job-events';
+
+// Document jobs
+export { BlobRefDto } from './jobs/document/document-input.dto';
+export {
+  DOCUMENT_STAGES,
+  type DocumentStage,
+  OcrBlockDto,
+  PageClassificationDto,
+  PageScaleDto,
+  SplitPageDto,
+} from './jobs/document/document-results.dto';
+export { detectMediaType, type MediaType, SUPPORTED_MEDIA_TYPES } from './jobs/document/media-type';
+export { SHEET_LABELS } from './jobs/document/sheet-labels';
+
+// Job types and the catalog of their inputs and results
+export {
+  allTopics,
+  describeStage,
+  JOB_CATALOG,
+  type JobTypeDescriptor,
+  STAGE_CATALOG,
+  type StageDescriptor,
+  stageInputTopics,
+} from './jobs/job-catalog';
+export {
+  JOB_PRIORITIES,
+  JOB_STATUSES,
+  JOB_TYPES,
+  type JobError,
+  type JobPriority,
+  type JobStatus,
+  type JobType,
+  SUBMITTABLE_JOB_TYPES,
+  type SubmittableJobType,
+  TERMINAL_STATUSES,
+} from './jobs/job-types';
+export { HttpUrlConstraint, MAX_SCRAPE_URL_LENGTH, ScrapeInputDto } from './jobs/scrape-input.dto';
+export { type ScrapeErrorCode, type ScrapeInput, type ScrapeResult } from './jobs/scrape';
+
+// Risk jobs
+export { RiskInputDto, RiskPositionDto } from './jobs/risk/risk-input.dto';
+export { RISK_LIMITS, type RiskInput, type RiskPositionInput } from './jobs/risk/risk-input';
+export { RiskResultDto } from './jobs/risk/risk-result.dto';
+export {
+  RISK_METHODS,
+  type RiskErrorCode,
+  type RiskMethod,
+  type RiskPositionResult,
+  type RiskResult,
+} from './jobs/risk/risk-result';

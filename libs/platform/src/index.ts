@@ -1,40 +1,101 @@
-export * from './config/env-reader';
-export * from './config/common-config';
-export * from './logging/logger';
-export * from './kafka/kafka-client';
-export * from './kafka/message-headers';
-export * from './kafka/kafka-unavailable.error';
-export * from './kafka/event-publisher';
-export * from './kafka/event-consumer';
-export * from './kafka/continuous-intake';
-export * from './kafka/offset-tracker';
-export * from './kafka/dead-letter';
-export * from './kafka/dead-letter-parser';
-export * from './kafka/dead-letter-consumer';
-export * from './kafka/topic-admin';
-export * from './kafka/per-job-concurrency';
-export * from './kafka/kafka-runtime';
-export * from './runtime/run-service';
-export * from './stage/stage-failure';
-export * from './stage/retry-policy';
-export * from './stage/stage-worker';
-export * from './stage/stage-config';
-export * from './stage/stage-host';
-export * from './telemetry/tracing';
-export * from './metrics/platform-metrics';
-export * from './kafka/consumer-lag';
-export * from './kafka/consumer-group-inspector';
-export * from './stage/control-group';
-export * from './ops/readiness';
-export * from './ops/ops.controller';
-export * from './ops/ops.module';
-export * from './runtime/worker-app';
-export * from './stage/cancellation-registry';
-export * from './blob/blob-store';
-export * from './kafka/group-offset-reset';
-export * from './kafka/shared-admin';
-export * from './stage/stage-subscriptions';
-export * from './blob/s3-blob-store';
-export * from './blob/create-blob-store';
-export * from './batching/group-commit';
-export * from './runtime/nest-wiring';
+// Batching: group commit of concurrent writers
+export { GroupCommit } from './batching/group-commit';
+
+// Blob storage (filesystem or S3) for uploaded documents
+export { type BlobStore, BlobStoreUnavailableError } from './blob/blob-store';
+export { createBlobStore, describeBlobStore } from './blob/create-blob-store';
+
+// Typed configuration read from the environment
+export {
+  type BlobStoreConfig,
+  type DatabaseConfig,
+  type KafkaConfig,
+  type LogLevel,
+  type OpsHttpConfig,
+  readBlobStoreConfig,
+  readDatabaseConfig,
+  readKafkaConfig,
+  readLogLevel,
+  readOpsHttpConfig,
+} from './config/common-config';
+export { ConfigError, EnvReader, recordVariableReads, type VariableRead } from './config/env-reader';
+
+// Kafka: client, topics, publishing, consuming, dead letters, lag and group offsets
+export {
+  ConsumerGroupInspector,
+  type ConsumerGroupMember,
+  type ConsumerGroupView,
+  type GroupProgress,
+  type TopicAssignment,
+} from './kafka/consumer-group-inspector';
+export { LagReader, type PartitionLag } from './kafka/consumer-lag';
+export { type DeadLetterConsumerOptions, type DeadLetterEntryHandler } from './kafka/dead-letter-consumer';
+export {
+  DEAD_LETTER_REASONS,
+  type DeadLetterEntry,
+  deadLetterMessage,
+  type DeadLetterOptions,
+  type DeadLetterReason,
+  type SourceMessage,
+} from './kafka/dead-letter';
+export {
+  type BatchContext,
+  type ConsumedEvent,
+  type EventBatchHandler,
+  EventConsumer,
+  type EventConsumerOptions,
+  type EventSubscriptionOptions,
+} from './kafka/event-consumer';
+export { EventPublisher, type OutgoingEvent, type RawMessage } from './kafka/event-publisher';
+export { type GroupReset, type PartitionOffset } from './kafka/group-offset-reset';
+export { createKafkaClient } from './kafka/kafka-client';
+export { KafkaRuntime } from './kafka/kafka-runtime';
+export { KafkaUnavailableError } from './kafka/kafka-unavailable.error';
+export { decodeHeaders, type StringHeaders } from './kafka/message-headers';
+export { awaitGroupCoordinator, ensureTopics } from './kafka/topic-admin';
+
+// Logging (pino)
+export { createLogger, type JobLogContext, jobLogger, type Logger, NestPinoLogger } from './logging/logger';
+
+// Prometheus metrics
+export { PlatformMetrics } from './metrics/platform-metrics';
+
+// Health, readiness and metrics endpoints
+export { OpsModule, workerOpsModule } from './ops/ops.module';
+
+// Process start-up and shutdown
+export { runService } from './runtime/run-service';
+export { startWorkerApp } from './runtime/worker-app';
+
+// Nest wiring: the process-level objects every service module provides once
+export {
+  BLOB_STORE,
+  blobStoreProvider,
+  LOGGER,
+  PlatformModule,
+  SERVICE_CONFIG,
+  type ProcessObjects,
+} from './runtime/nest-wiring';
+
+// Stage services: the worker loop, its configuration, failures and subscriptions
+export { isStageWorkerGroup } from './stage/control-group';
+export { readStageConfig, RETRY_MAX_ATTEMPTS_DOC, type StageRuntimeConfig } from './stage/stage-config';
+export { StageFailure } from './stage/stage-failure';
+export { StageHost } from './stage/stage-host';
+export { type StageSubscription, stageSubscriptions } from './stage/stage-subscriptions';
+export {
+  type StageDefinition,
+  type StageExecutionContext,
+  type StageExecutor,
+  type WorkItem,
+} from './stage/stage-worker';
+
+// Tracing (OpenTelemetry)
+export {
+  activeTraceIds,
+  endSpans,
+  jobAttributes,
+  startSpans,
+  SpanKind,
+  traceIdOf,
+} from './telemetry/tracing';

@@ -8,7 +8,7 @@ import {
   type JobEvent,
   type JobRequested,
 } from '@app/contracts';
-import { createMigratedDatabase } from '../../../test/support/harness-env';
+import { createMigratedDatabase } from '@app/test-support/harness-env';
 import { DocumentQueries } from './document-queries';
 import { applyEvents } from './job-projection';
 

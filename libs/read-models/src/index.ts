@@ -1,12 +1,49 @@
-export * from './database';
-export * from './database-errors';
-export * from './job-projection';
-export * from './job-views';
-export * from './job-queries';
-export * from './job-submissions';
-export * from './keyset-cursor';
-export * from './schema/read-model-ddl';
-export * from './rebuild';
-export * from './document-queries';
-export * from './job-run-queries';
-export * from './dead-letters';
+// Database, the projection (fold) and the queries the API reads with
+export { isDatabaseUnavailable } from './database-errors';
+export { createDataSource, runMigrations } from './database';
+export {
+  type DocumentErrorView,
+  type DocumentPageView,
+  type DocumentProgressView,
+  DocumentQueries,
+  type DocumentStatus,
+  type DocumentView,
+} from './document-queries';
+export {
+  applyEvents,
+  foldCancellations,
+  foldJobRequests,
+  type ProjectableEvent,
+  type RequestToFold,
+  resetJobRuns,
+} from './job-projection';
+export { type JobCursor, type JobListFilter, JobQueries } from './job-queries';
+export { JobRunQueries, type JobRunState, type LoggedEvent } from './job-run-queries';
+export { JobSubmissions } from './job-submissions';
+export { type JobEventView, type JobPage, type JobStageView, type JobView } from './job-views';
+export { decodeCursor, encodeCursor, type KeysetCursor } from './keyset-cursor';
+
+// Dead letters: recording, listing, redrive claims
+export { DeadLetterClaims, type RedriveClaim } from './dead-letters/dead-letter-claims';
+export {
+  type DeadLetterFilter,
+  type DeadLetterPage,
+  DeadLetterQueries,
+} from './dead-letters/dead-letter-queries';
+export { type DeadLetterRow, type DeadLetterView } from './dead-letters/dead-letter-view';
+export { DeadLetterWriter } from './dead-letters/dead-letter-writer';
+
+// Projection rebuild (shadow schema, swap) and the lock live projection holds
+export {
+  ProjectionRebuilder,
+  type ProjectionRebuilderOptions,
+  type RebuildHooks,
+  RebuildInProgressError,
+} from './rebuild/projection-rebuilder';
+export { holdProjectionSwap } from './rebuild/rebuild-locks';
+export {
+  type ProjectionsStatus,
+  type ProjectorLag,
+  type RebuildRecord,
+  type RebuildState,
+} from './rebuild/rebuild-status';

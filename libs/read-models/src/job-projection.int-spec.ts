@@ -10,9 +10,9 @@ import {
   stageFailed,
   stageRetryScheduled,
   stageStarted,
-} from '../../contracts/src/testing/event-fixtures';
+} from '@app/contracts/testing';
 import { runMigrations } from './database';
-import { createMigratedDatabase, requiredEnv } from '../../../test/support/harness-env';
+import { createMigratedDatabase, requiredEnv } from '@app/test-support/harness-env';
 import { applyEvents, foldJobRequested, type ProjectableEvent } from './job-projection';
 import { decodeCursor, JobQueries } from './job-queries';
 import { JobSubmissions } from './job-submissions';

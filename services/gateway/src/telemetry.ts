@@ -1,5 +1,5 @@
 // Imported first by main.ts: OpenTelemetry must patch modules before anything else loads them. The
-// deep import (not the library's root entry) keeps every other module out of this early load.
-import { startTelemetry } from '../../../libs/platform/src/telemetry/start-telemetry';
+// telemetry entry (`@app/platform/telemetry`, not the library's root) keeps every other module out of this early load.
+import { startTelemetry } from '@app/platform/telemetry';
 
 startTelemetry('gateway');

@@ -1,8 +1,7 @@
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
-import { PlatformMetrics, type BatchContext, type ConsumedEvent } from '@app/platform';
-import type { RawMessage } from '@app/platform';
-import { jobRequested, stageStarted } from '../../../libs/contracts/src/testing/event-fixtures';
+import { PlatformMetrics, type BatchContext, type ConsumedEvent, type RawMessage } from '@app/platform';
+import { jobRequested, stageStarted } from '@app/contracts/testing';
 import { ProjectionBatchHandler } from './projection-batch-handler';
 
 const refused = (): Error =>

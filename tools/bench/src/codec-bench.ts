@@ -18,12 +18,7 @@ import {
   type JobEvent,
   type JobRequested,
 } from '@app/contracts';
-import {
-  oneOfEachType,
-  scrapeResult,
-  stageCompleted,
-} from '../../../libs/contracts/src/testing/event-fixtures';
-import { riskInputs } from '../../../libs/contracts/src/testing/dto-fixtures';
+import { oneOfEachType, scrapeResult, stageCompleted, riskInputs } from '@app/contracts/testing';
 import { benchEnvironment, writeBenchReport } from './bench-report';
 import { cpuMicrosPerCall } from './timing';
 

@@ -27,10 +27,14 @@ import {
   TextClassifier,
   type PageOcrResult,
   type SplitPage,
-} from '../../../services/documents/src/core';
-import { drawingSheet, drawingSheetPage } from '../../../services/documents/src/core/testing/drawing-sheets';
-import { buildTestPdf, type TestPdfPage } from '../../../services/documents/src/core/testing/pdf-builder';
-import { buildScannedPdf } from '../../../services/documents/src/core/testing/scanned-pdf-builder';
+} from '@app/documents/core';
+import {
+  drawingSheet,
+  drawingSheetPage,
+  buildTestPdf,
+  type TestPdfPage,
+  buildScannedPdf,
+} from '@app/documents/testing';
 
 import { BenchSystem } from './pipeline-bench';
 

@@ -7,10 +7,10 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { findUnstorableText } from '@app/contracts';
-import { inputBoundsGuard } from '../../../services/gateway/src/http/input-bounds-guard';
-import type { InputLimits } from '../../../services/gateway/src/http/input-limits';
-import { findLimitBreach } from '../../../services/gateway/src/http/input-limits-walk';
-import { mediaTypeGuard } from '../../../services/gateway/src/http/media-type-guard';
+import { inputBoundsGuard } from '@app/gateway/http/input-bounds-guard';
+import type { InputLimits } from '@app/gateway/http/input-limits';
+import { findLimitBreach } from '@app/gateway/http/input-limits-walk';
+import { mediaTypeGuard } from '@app/gateway/http/media-type-guard';
 import { benchEnvironment, writeBenchReport } from './bench-report';
 import { cpuMicrosPerCall } from './timing';
 

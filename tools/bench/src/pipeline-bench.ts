@@ -27,13 +27,8 @@ import {
   repoRoot,
   waitFor,
 } from '@app/stack';
-import {
-  migrateDatabase,
-  startService,
-  waitForGatewayReady,
-  type ServiceName,
-} from '../../launcher/src/services';
-import { prepareKafka } from '../../launcher/src/topics';
+import { migrateDatabase, startService, waitForGatewayReady, type ServiceName } from '@app/launcher/services';
+import { prepareKafka } from '@app/launcher/topics';
 import { cpuSnapshot, cpuUsedBetween, threadCpuSnapshot, type CpuSnapshot } from './cpu-meter';
 import { summarizeProfile, type CpuProfile, type ProfileSummary } from './cpu-profile-summary';
 import { LoadGenerator, percentiles, round, type Percentiles } from './load-generator';

@@ -20,7 +20,7 @@ import {
   stageFailed,
   stageRetryScheduled,
   stageStarted,
-} from '../../../libs/contracts/src/testing/event-fixtures';
+} from '@app/contracts/testing';
 
 const BUDGET_EVENTS_PER_SECOND = 20_000;
 

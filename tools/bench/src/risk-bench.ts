@@ -8,18 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
-import type { RiskInput } from '../../../libs/contracts/src/jobs/risk/risk-input';
-import type { RiskMethod } from '../../../libs/contracts/src/jobs/risk/risk-result';
-import { RiskWorkerPool } from '../../../services/risk/src/compute/risk-worker-pool';
-import { inverseNormalCdf } from '../../../services/risk/src/domain/normal-distribution';
-import { NormalGenerator } from '../../../services/risk/src/domain/random';
-import { computeRisk } from '../../../services/risk/src/domain/risk-calculator';
-import {
-  naiveHistorical,
-  naiveMonteCarlo,
-  naiveParametric,
-  type TailNumbers,
-} from '../../../services/risk/src/testing/naive-reference';
+import type { RiskInput, RiskMethod } from '@app/contracts/plain';
+import { RiskWorkerPool } from '@app/risk/compute/risk-worker-pool';
+import { inverseNormalCdf } from '@app/risk/domain/normal-distribution';
+import { NormalGenerator } from '@app/risk/domain/random';
+import { computeRisk } from '@app/risk/domain/risk-calculator';
+import { naiveHistorical, naiveMonteCarlo, naiveParametric, type TailNumbers } from '@app/risk/testing';
 import { benchEnvironment, writeBenchReport } from './bench-report';
 import { cpuMicrosSince, median } from './timing';
 

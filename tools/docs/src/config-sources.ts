@@ -1,9 +1,9 @@
-import { loadDocumentsConfig } from '../../../services/documents/src/documents.config';
-import { loadGatewayConfig } from '../../../services/gateway/src/gateway.config';
-import { loadProjectorConfig } from '../../../services/projector/src/projector.config';
-import { loadRiskConfig } from '../../../services/risk/src/risk.config';
-import { loadScraperConfig } from '../../../services/scraper/src/scraper.config';
-import { readLauncherKafkaSettings } from '../../launcher/src/topics';
+import { loadDocumentsConfig } from '@app/documents/documents.config';
+import { loadGatewayConfig } from '@app/gateway/gateway.config';
+import { loadProjectorConfig } from '@app/projector/projector.config';
+import { loadRiskConfig } from '@app/risk/risk.config';
+import { loadScraperConfig } from '@app/scraper/scraper.config';
+import { readLauncherKafkaSettings } from '@app/launcher/topics';
 
 /**
  * A typed config loader whose reads make up docs/configuration.md. Each runs once per environment in

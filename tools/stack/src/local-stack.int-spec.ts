@@ -1,4 +1,4 @@
-import { requiredEnv } from '../../../test/support/harness-env';
+import { requiredEnv } from '@app/test-support/harness-env';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

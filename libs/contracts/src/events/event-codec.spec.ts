@@ -9,7 +9,7 @@ import {
   stageFailed,
   stageRetryScheduled,
   stageStarted,
-} from '../testing/event-fixtures';
+} from '../../testing/event-fixtures';
 import {
   decodeEvent,
   encodeEvent,

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { validateEvent } from '../events/event-codec';
-import { differentialTally, sameStrictly, withoutFastPath } from '../testing/differential';
-import { DTO_CORPORA } from '../testing/dto-fixtures';
-import { combinedMutations, seededRandom, singleMutations } from '../testing/mutations';
+import { differentialTally, sameStrictly, withoutFastPath } from '../../testing/differential';
+import { DTO_CORPORA } from '../../testing/dto-fixtures';
+import { combinedMutations, seededRandom, singleMutations } from '../../testing/mutations';
 import { validateWithClassValidator } from '../validation';
 import { acceptedInstance } from './fast-validator';
 import { whyNoPlan } from './validation-plan';

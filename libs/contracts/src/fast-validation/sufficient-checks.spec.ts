@@ -1,5 +1,5 @@
 import { isISO8601 } from 'class-validator';
-import { seededRandom } from '../testing/mutations';
+import { seededRandom } from '../../testing/mutations';
 import { isUtcTimestampOnRealDay, sufficientCheckFor } from './sufficient-checks';
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');

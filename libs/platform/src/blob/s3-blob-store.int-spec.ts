@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { findFreePort } from '@app/stack';
-import { LocalS3Server } from '../../../../test/support/s3-server';
+import { LocalS3Server } from '@app/test-support/s3-server';
 import { BlobNotFoundError, BlobStoreUnavailableError, sha256Hex } from './blob-store';
 import { S3BlobStore, type S3BlobStoreConfig } from './s3-blob-store';
 

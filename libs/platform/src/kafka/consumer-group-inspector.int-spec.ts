@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { jobRequested } from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested } from '@app/contracts/testing';
 import { newControlGroupId } from '../stage/control-group';
 import type { ConsumedEvent, EventBatchHandler } from './event-consumer';
 import { KafkaRuntime } from './kafka-runtime';
-import { harnessKafkaConfig } from '../../../../test/support/harness-env';
-import { eventually } from '../../../../test/support/wait';
+import { harnessKafkaConfig } from '@app/test-support/harness-env';
+import { eventually } from '@app/test-support/wait';
 
 /** ConsumerGroupInspector against the harness's broker, under a random prefix of its own. */
 

@@ -2,15 +2,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Admin, Consumer, KafkaMessage } from 'kafkajs';
 import pino from 'pino';
 import { Topics, type JobEvent } from '@app/contracts';
-import { jobRequested, stageStarted } from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested, stageStarted } from '@app/contracts/testing';
 import type { KafkaConfig } from '../config/common-config';
 import { PrioritySlots } from '../stage/priority-slots';
 import { admitByPriority } from '../stage/slot-admission';
 import type { ContinuousIntake, IntakeHandler } from './continuous-intake';
 import type { BatchContext, ConsumedEvent } from './event-consumer';
 import { KafkaRuntime } from './kafka-runtime';
-import { requiredEnv } from '../../../../test/support/harness-env';
-import { eventually } from '../../../../test/support/wait';
+import { requiredEnv } from '@app/test-support/harness-env';
+import { eventually } from '@app/test-support/wait';
 
 /**
  * ContinuousIntake through the real broker the harness started. One partition per topic, so every

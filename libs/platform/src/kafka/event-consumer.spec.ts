@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EachBatchPayload, Kafka } from 'kafkajs';
 import pino from 'pino';
 import { encodeEvent } from '@app/contracts';
-import { jobRequested } from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested } from '@app/contracts/testing';
 import type { EventPublisher } from './event-publisher';
 import { EventConsumer, type EventBatchHandler } from './event-consumer';
 

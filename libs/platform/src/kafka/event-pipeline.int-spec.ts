@@ -9,18 +9,14 @@ import {
 } from 'kafkajs';
 import pino from 'pino';
 import { Topics, type JobEvent } from '@app/contracts';
-import {
-  jobRequested,
-  stageRetryScheduled,
-  stageStarted,
-} from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested, stageRetryScheduled, stageStarted } from '@app/contracts/testing';
 import type { KafkaConfig } from '../config/common-config';
 import { StageWorker } from '../stage/stage-worker';
 import type { DeadLetterEntry } from './dead-letter';
 import type { BatchContext, ConsumedEvent, EventBatchHandler, EventConsumer } from './event-consumer';
 import { KafkaRuntime } from './kafka-runtime';
-import { requiredEnv } from '../../../../test/support/harness-env';
-import { eventually } from '../../../../test/support/wait';
+import { requiredEnv } from '@app/test-support/harness-env';
+import { eventually } from '@app/test-support/wait';
 
 /**
  * EventPublisher + EventConsumer through the real broker the harness started. Every topic and group of

@@ -8,7 +8,7 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { jobRequested, stageStarted } from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested, stageStarted } from '@app/contracts/testing';
 import type { KafkaConfig } from '../config/common-config';
 import { EventPublisher } from './event-publisher';
 

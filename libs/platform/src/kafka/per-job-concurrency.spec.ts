@@ -1,4 +1,4 @@
-import { jobRequested, stageStarted } from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested, stageStarted } from '@app/contracts/testing';
 import type { ConsumedEvent } from './event-consumer';
 import { forEachJobConcurrently } from './per-job-concurrency';
 

@@ -1,5 +1,5 @@
 import { deriveEventId, rerunEvent, type JobEvent } from '@app/contracts';
-import { jobRequested } from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested } from '@app/contracts/testing';
 import type { ConsumedEvent } from '../kafka/event-consumer';
 import { CancellationRegistry } from './cancellation-registry';
 

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { jobRequested } from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested } from '@app/contracts/testing';
 import type { ConsumedEvent, EventBatchHandler } from '../kafka/event-consumer';
 import { KafkaRuntime } from '../kafka/kafka-runtime';
 import { newControlGroupId } from './control-group';
-import { harnessKafkaConfig } from '../../../../test/support/harness-env';
-import { eventually } from '../../../../test/support/wait';
+import { harnessKafkaConfig } from '@app/test-support/harness-env';
+import { eventually } from '@app/test-support/wait';
 
 /** Throwaway control groups must not pile up in Kafka, one per process start. */
 

@@ -1,8 +1,4 @@
-import {
-  jobRequested,
-  stageRetryScheduled,
-  stageStarted,
-} from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested, stageRetryScheduled, stageStarted } from '@app/contracts/testing';
 import type { JobPriority } from '@app/contracts';
 import type { BatchContext, ConsumedEvent } from '../kafka/event-consumer';
 import { forEachJobConcurrently } from '../kafka/per-job-concurrency';

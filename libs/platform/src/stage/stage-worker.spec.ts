@@ -7,17 +7,13 @@ import {
   type JobRequestedData,
   type StageRetryScheduled,
 } from '@app/contracts';
-import {
-  jobRequested,
-  scrapeResult,
-  stageRetryScheduled,
-} from '../../../contracts/src/testing/event-fixtures';
+import { jobRequested, scrapeResult, stageRetryScheduled } from '@app/contracts/testing';
 import type { BatchContext, ConsumedEvent } from '../kafka/event-consumer';
 import type { DeadLetterEntry } from '../kafka/dead-letter';
 import type { EventPublisher, OutgoingEvent, RawMessage } from '../kafka/event-publisher';
 import { PlatformMetrics } from '../metrics/platform-metrics';
 import { StageFailure } from './stage-failure';
-import { eventually } from '../../../../test/support/wait';
+import { eventually } from '@app/test-support/wait';
 import {
   StageWorker,
   type StageDefinition,

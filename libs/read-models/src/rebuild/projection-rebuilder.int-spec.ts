@@ -11,18 +11,14 @@ import {
   stageFailed,
   stageRetryScheduled,
   stageStarted,
-} from '../../../contracts/src/testing/event-fixtures';
+} from '@app/contracts/testing';
 import { runMigrations } from '../database';
 import { applyEvents } from '../job-projection';
 import { decodeCursor, JobQueries } from '../job-queries';
 import { ProjectionRebuilder, RebuildInProgressError, type RebuildHooks } from './projection-rebuilder';
 import { holdProjectionSwap } from './rebuild-locks';
-import {
-  createMigratedDatabase,
-  harnessKafkaConfig,
-  requiredEnv,
-} from '../../../../test/support/harness-env';
-import { eventually } from '../../../../test/support/wait';
+import { createMigratedDatabase, harnessKafkaConfig, requiredEnv } from '@app/test-support/harness-env';
+import { eventually } from '@app/test-support/wait';
 
 /**
  * ProjectionRebuilder against the harness's real Kafka and PostgreSQL: a live projector (the same

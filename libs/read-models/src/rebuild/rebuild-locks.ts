@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 /**
  * Advisory lock keys of the projection rebuild (one keyspace per database; the values are arbitrary
@@ -20,4 +20,35 @@ export const ProjectionLocks = {
  */
 export async function holdProjectionSwap(manager: Pick<EntityManager, 'query'>): Promise<void> {
   await manager.query(`SELECT pg_advisory_xact_lock_shared($1::bigint)`, [ProjectionLocks.Swap]);
+}
+
+/** The session lock held for a whole rebuild, on a connection of its own. */
+export class RebuildLock {
+  private constructor(private readonly runner: QueryRunner) {}
+
+  /** Takes the lock; null when another session (here or in another process) holds it. */
+  static async tryAcquire(dataSource: DataSource): Promise<RebuildLock | null> {
+    const runner = dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      const [row]: { locked: boolean }[] = await runner.manager.query(
+        `SELECT pg_try_advisory_lock($1::bigint) AS locked`,
+        [ProjectionLocks.Rebuild],
+      );
+      if (row.locked) return new RebuildLock(runner);
+    } catch (error) {
+      await runner.release().catch(() => undefined);
+      throw error;
+    }
+    await runner.release().catch(() => undefined);
+    return null;
+  }
+
+  /** Unlocks and returns the connection; never throws. */
+  async release(): Promise<void> {
+    await this.runner
+      .query(`SELECT pg_advisory_unlock($1::bigint)`, [ProjectionLocks.Rebuild])
+      .catch(() => undefined);
+    await this.runner.release().catch(() => undefined);
+  }
 }

@@ -1,8 +1,6 @@
 import 'reflect-metadata';
 import type { ClassConstructor } from 'class-transformer';
-import { differentialTally } from '../../../../libs/contracts/src/testing/differential';
-import { riskInputs } from '../../../../libs/contracts/src/testing/dto-fixtures';
-import { whyNoPlan } from '../../../../libs/contracts/src/fast-validation/validation-plan';
+import { differentialTally, riskInputs, whyNoPlan } from '@app/contracts/testing';
 import { ListDeadLettersQuery } from '../admin/dlq/dto/list-dead-letters.query';
 import { ReplayRequest } from '../admin/replay/replay.request';
 import { UploadDocumentFields } from '../documents/dto/upload-document.fields';

@@ -3,8 +3,7 @@ import { resolve } from 'node:path';
 
 import Piscina from 'piscina';
 
-import type { RiskInput } from '../../../../libs/contracts/src/jobs/risk/risk-input';
-import type { RiskResult } from '../../../../libs/contracts/src/jobs/risk/risk-result';
+import type { RiskInput, RiskResult } from '@app/contracts/plain';
 import { RiskComputationError } from '../domain/risk-computation-error';
 import type { RiskWorkerRequest, RiskWorkerResponse } from './risk-worker';
 

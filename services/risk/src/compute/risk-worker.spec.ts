@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 
-import type { RiskInput } from '../../../../libs/contracts/src/jobs/risk/risk-input';
-import { RiskResultDto } from '../../../../libs/contracts/src/jobs/risk/risk-result.dto';
-import { validatePlain } from '../../../../libs/contracts/src/validation';
+import type { RiskInput } from '@app/contracts/plain';
+import { RiskResultDto, validatePlain } from '@app/contracts';
 import runRiskTask from './risk-worker';
 
 const returns = Array.from({ length: 60 }, (_, t) => Math.sin(t) / 100);

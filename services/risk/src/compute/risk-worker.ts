@@ -1,5 +1,4 @@
-import type { RiskInput } from '../../../../libs/contracts/src/jobs/risk/risk-input';
-import type { RiskErrorCode, RiskResult } from '../../../../libs/contracts/src/jobs/risk/risk-result';
+import type { RiskInput, RiskErrorCode, RiskResult } from '@app/contracts/plain';
 import { computeRisk } from '../domain/risk-calculator';
 import { isRiskComputationError } from '../domain/risk-computation-error';
 

@@ -1,5 +1,5 @@
 import { numpyLerp, quantileInPlace, quantileOfSorted, selectInPlace } from './quantile';
-import { mulberry32, naiveQuantile } from '../testing/naive-reference';
+import { mulberry32, naiveQuantile } from '../../testing/naive-reference';
 
 describe('quantile (numpy linear)', () => {
   it('matches hand-computed numpy values', () => {

@@ -1,8 +1,7 @@
-import type { RiskInput } from '../../../../libs/contracts/src/jobs/risk/risk-input';
-import type { RiskResult } from '../../../../libs/contracts/src/jobs/risk/risk-result';
+import type { RiskInput, RiskResult } from '@app/contracts/plain';
 import { computeRisk, defaultSeed } from './risk-calculator';
 import { RiskComputationError } from './risk-computation-error';
-import { mulberry32, naiveHistorical, naiveParametric } from '../testing/naive-reference';
+import { mulberry32, naiveHistorical, naiveParametric } from '../../testing/naive-reference';
 
 // ----------------------------------------------------------------------------------------------
 // Independent naive references: plain arrays, full sort, textbook formulas.

@@ -1,18 +1,17 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
-import { RISK_LIMITS, type RiskInput } from '../../../../libs/contracts/src/jobs/risk/risk-input';
 import {
+  RISK_LIMITS,
+  type RiskInput,
   findReturnsProblems,
   hasOwn,
   summariseProblems,
-} from '../../../../libs/contracts/src/jobs/risk/risk-input-rules';
-import {
   RISK_METHODS,
   type RiskMethod,
   type RiskPositionResult,
   type RiskResult,
-} from '../../../../libs/contracts/src/jobs/risk/risk-result';
+} from '@app/contracts/plain';
 import { historicalVar } from './historical-var';
 import { monteCarloVar } from './monte-carlo-var';
 import { parametricVar } from './parametric-var';

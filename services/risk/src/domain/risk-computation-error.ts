@@ -1,4 +1,4 @@
-import type { RiskErrorCode } from '../../../../libs/contracts/src/jobs/risk/risk-result';
+import type { RiskErrorCode } from '@app/contracts/plain';
 
 export type { RiskErrorCode };
 

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { PageFetcher } from '../fetching/page-fetcher';
 import { ScrapeAborted, ScrapeFailure } from '../fetching/scrape-failure';
-import { startTestServer, type TestServer } from '../fetching/testing/http-test-server';
+import { startTestServer, type TestServer } from '../../testing/http-test-server';
 import { PageScraper } from './page-scraper';
 
 const fixture = (name: string): Buffer => readFileSync(join(__dirname, 'fixtures', name));

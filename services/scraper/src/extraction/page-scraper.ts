@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { ScrapeResult } from '../../../../libs/contracts/src/jobs/scrape';
+import type { ScrapeResult } from '@app/contracts/plain';
 import type { PageFetcher } from '../fetching/page-fetcher';
 import { decodeHtml } from './charset';
 import { extractPage } from './page-extractor';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PageFetcher, type HostResolver, type PageFetcherOptions } from './page-fetcher';
 import { ScrapeAborted, ScrapeFailure } from './scrape-failure';
-import { startTestServer, unusedPort, type TestServer } from './testing/http-test-server';
+import { startTestServer, unusedPort, type TestServer } from '../../testing/http-test-server';
 
 const HTML = '<!doctype html><html><head><title>Hello</title></head><body><h1>Hi</h1></body></html>';
 

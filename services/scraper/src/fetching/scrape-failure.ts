@@ -1,4 +1,4 @@
-import type { ScrapeErrorCode } from '../../../../libs/contracts/src/jobs/scrape';
+import type { ScrapeErrorCode } from '@app/contracts/plain';
 
 export interface ScrapeFailureOptions {
   retryable?: boolean;

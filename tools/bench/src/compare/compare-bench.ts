@@ -23,7 +23,7 @@ import {
   waitFor,
   runCommand,
 } from '@app/stack';
-import { ALL_SERVICES, type ServiceName } from '../../../launcher/src/services';
+import { ALL_SERVICES, type ServiceName } from '@app/launcher/services';
 import { cpuSnapshot, cpuUsedBetween, machineBusyMs, rssMbByRole } from '../cpu-meter';
 import { BenchSystem } from '../pipeline-bench';
 import { BASELINE_API, baselineSource, CeleryBaseline } from './celery-baseline';

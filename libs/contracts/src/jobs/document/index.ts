@@ -1,4 +1,17 @@
-export * from './media-type';
-export * from './document-input.dto';
-export * from './document-results.dto';
-export * from './sheet-labels';
+// Input and result DTOs of document jobs (what job-catalog validates with)
+export { BlobRefDto, DocumentInputDto } from './document-input.dto';
+export {
+  DOCUMENT_STAGES,
+  OcrBlockDto,
+  PageClassificationDto,
+  PageOcrResultDto,
+  PageScaleDto,
+  ScaleFindingDto,
+  SplitPageDto,
+  SplitResultDto,
+  type DocumentStage,
+} from './document-results.dto';
+
+// Plain modules (no decorators): also in @app/contracts/plain
+export { detectMediaType, SUPPORTED_MEDIA_TYPES, type MediaType } from './media-type';
+export { SHEET_LABELS } from './sheet-labels';

@@ -1,5 +1,5 @@
 // The labels are part of the event contract (classify results are validated against them).
-import { SHEET_LABELS } from '../../../../../libs/contracts/src/jobs/document/sheet-labels';
+import { SHEET_LABELS } from '@app/contracts/plain';
 
 export { SHEET_LABELS };
 

@@ -1,7 +1,7 @@
 import { MupdfPool } from '../mupdf/mupdf-pool';
-import { ENCRYPTED_PDF, TINY_JPEG } from '../testing/binary-fixtures';
-import { buildTestPdf } from '../testing/pdf-builder';
-import { encodeGrayPng, encodeGrayTiff, solidGray } from '../testing/raster-builder';
+import { ENCRYPTED_PDF, TINY_JPEG } from '../../../testing/binary-fixtures';
+import { buildTestPdf } from '../../../testing/pdf-builder';
+import { encodeGrayPng, encodeGrayTiff, solidGray } from '../../../testing/raster-builder';
 import { DocumentError } from './document-error';
 import { DocumentInspector } from './document-inspector';
 

@@ -1,5 +1,5 @@
-import { TINY_JPEG } from '../testing/binary-fixtures';
-import { encodeGrayPng, encodeGrayTiff, solidGray } from '../testing/raster-builder';
+import { TINY_JPEG } from '../../../testing/binary-fixtures';
+import { encodeGrayPng, encodeGrayTiff, solidGray } from '../../../testing/raster-builder';
 import { findImageStructureProblem } from './image-structure';
 
 describe('findImageStructureProblem', () => {

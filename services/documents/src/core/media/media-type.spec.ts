@@ -1,6 +1,6 @@
-import { ENCRYPTED_PDF, TINY_JPEG } from '../testing/binary-fixtures';
-import { buildTestPdf } from '../testing/pdf-builder';
-import { encodeGrayPng, encodeGrayTiff, solidGray } from '../testing/raster-builder';
+import { ENCRYPTED_PDF, TINY_JPEG } from '../../../testing/binary-fixtures';
+import { buildTestPdf } from '../../../testing/pdf-builder';
+import { encodeGrayPng, encodeGrayTiff, solidGray } from '../../../testing/raster-builder';
 import { detectMediaType } from './media-type';
 
 describe('detectMediaType', () => {

@@ -1,6 +1,2 @@
 // Media types are part of the contract (the gateway checks uploads by magic bytes too).
-export {
-  detectMediaType,
-  SUPPORTED_MEDIA_TYPES,
-  type MediaType,
-} from '../../../../../libs/contracts/src/jobs/document/media-type';
+export { detectMediaType, SUPPORTED_MEDIA_TYPES, type MediaType } from '@app/contracts/plain';

@@ -1,6 +1,6 @@
 import { MupdfPool } from '../mupdf/mupdf-pool';
 import { DocumentSplitter } from '../split/document-splitter';
-import { buildTestPdf } from '../testing/pdf-builder';
+import { buildTestPdf } from '../../../testing/pdf-builder';
 import { TesseractOcrEngine } from './tesseract-ocr-engine';
 
 describe('TesseractOcrEngine (real tesseract.js, offline model)', () => {

@@ -1,8 +1,8 @@
 import { DocumentError } from '../media/document-error';
 import { MupdfPool } from '../mupdf/mupdf-pool';
-import { ENCRYPTED_PDF, TINY_JPEG } from '../testing/binary-fixtures';
-import { buildTestPdf } from '../testing/pdf-builder';
-import { encodeGrayPng, encodeGrayTiff, solidGray } from '../testing/raster-builder';
+import { ENCRYPTED_PDF, TINY_JPEG } from '../../../testing/binary-fixtures';
+import { buildTestPdf } from '../../../testing/pdf-builder';
+import { encodeGrayPng, encodeGrayTiff, solidGray } from '../../../testing/raster-builder';
 import { DocumentSplitter } from './document-splitter';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -1,6 +1,6 @@
 import { EventTypes, REPLAY_FROM_EARLIEST, STAGE_CATALOG, Topics } from '@app/contracts';
 import type { GroupReset, KafkaRuntime } from '@app/platform';
-import { FakePublisher, silentLogger } from '../../../../../test/support/gateway-fakes';
+import { FakePublisher, silentLogger } from '@app/test-support/gateway-fakes';
 import { RequestValidationError } from '../../http/api-errors';
 import { ReplayStageUseCase } from './replay-stage.usecase';
 

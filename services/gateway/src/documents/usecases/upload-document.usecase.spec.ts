@@ -6,7 +6,7 @@ import {
   PlatformMetrics,
   type BlobStore,
 } from '@app/platform';
-import { FakePublisher, FakeReadModelWrites, silentLogger } from '../../../../../test/support/gateway-fakes';
+import { FakePublisher, FakeReadModelWrites, silentLogger } from '@app/test-support/gateway-fakes';
 import {
   DependencyUnavailableError,
   RequestValidationError,

@@ -6,7 +6,7 @@ import {
   FakeReadModelWrites,
   jobView,
   silentLogger,
-} from '../../../../../../test/support/gateway-fakes';
+} from '@app/test-support/gateway-fakes';
 import { JobConflictError, JobNotFoundError } from '../../../http/api-errors';
 import type { ReadYourWrites } from '../../read-your-writes';
 import { CancelJobUseCase } from './cancel-job.usecase';

@@ -8,11 +8,7 @@ import {
 } from '@app/contracts';
 import { KafkaUnavailableError } from '@app/platform';
 import type { JobRunQueries, JobRunState, LoggedEvent } from '@app/read-models';
-import {
-  FakePublisher,
-  FakeReadModelWrites,
-  silentLogger,
-} from '../../../../../../test/support/gateway-fakes';
+import { FakePublisher, FakeReadModelWrites, silentLogger } from '@app/test-support/gateway-fakes';
 import { JobConflictError, JobNotFoundError, RequestValidationError } from '../../../http/api-errors';
 import type { ReadYourWrites } from '../../read-your-writes';
 import { RerunJobUseCase } from './rerun-job.usecase';

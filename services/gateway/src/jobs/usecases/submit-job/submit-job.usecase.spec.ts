@@ -12,7 +12,7 @@ import {
   FakeReadModelWrites,
   jobView,
   silentLogger,
-} from '../../../../../../test/support/gateway-fakes';
+} from '@app/test-support/gateway-fakes';
 import { IdempotencyKeyReusedError, IdempotentRequestInProgressError } from '../../../http/api-errors';
 import type { IdempotencyKeyRepository, IdempotencyRecord } from '../../idempotency-key.repository';
 import type { PendingJobRows } from '../../pending-job-rows';

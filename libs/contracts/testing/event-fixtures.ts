@@ -1,7 +1,7 @@
 // class-transformer's @Type needs the Reflect metadata API before the event classes are defined.
 import 'reflect-metadata';
-import { deriveEventId, jobRequestedEventId } from '../event-id';
-import { causedEvent } from '../events/event-factory';
+import { deriveEventId, jobRequestedEventId } from '../src/event-id';
+import { causedEvent } from '../src/events/event-factory';
 import {
   EVENT_VERSIONS,
   EventTypes,
@@ -12,8 +12,8 @@ import {
   type StageFailed,
   type StageRetryScheduled,
   type StageStarted,
-} from '../events/job-events';
-import type { ScrapeResult } from '../jobs/scrape';
+} from '../src/events/job-events';
+import type { ScrapeResult } from '../src/jobs/scrape';
 
 /**
  * Builders of valid events for tests (not exported from the library's root entry point).

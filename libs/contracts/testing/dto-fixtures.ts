@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import type { ClassConstructor } from 'class-transformer';
-import { EventEnvelopeDto } from '../events/envelope';
-import { rerunEvent } from '../events/event-factory';
-import { EVENT_DATA_SCHEMAS, type EventType } from '../events/job-events';
+import { EventEnvelopeDto } from '../src/events/envelope';
+import { rerunEvent } from '../src/events/event-factory';
+import { EVENT_DATA_SCHEMAS, type EventType } from '../src/events/job-events';
 import {
   BlobRefDto,
   DocumentInputDto,
@@ -13,10 +13,10 @@ import {
   ScaleFindingDto,
   SplitPageDto,
   SplitResultDto,
-} from '../jobs/document';
-import { RiskInputDto, RiskPositionDto, RiskPositionResultDto, RiskResultDto } from '../jobs/risk';
-import { ScrapeInputDto } from '../jobs/scrape-input.dto';
-import { ScrapeResultDto } from '../jobs/scrape-result.dto';
+} from '../src/jobs/document';
+import { RiskInputDto, RiskPositionDto, RiskPositionResultDto, RiskResultDto } from '../src/jobs/risk';
+import { ScrapeInputDto } from '../src/jobs/scrape-input.dto';
+import { ScrapeResultDto } from '../src/jobs/scrape-result.dto';
 import { oneOfEachType, scrapeResult } from './event-fixtures';
 
 /**

@@ -1,4 +1,4 @@
-import type { DocumentSplitter } from '../split/document-splitter';
+import type { DocumentSplitter } from '../src/core/split/document-splitter';
 import { buildTestPdf, type TestPdfPage } from './pdf-builder';
 
 /** Test and benchmark helper: PDFs whose pages are only images, like a scanned drawing set. */

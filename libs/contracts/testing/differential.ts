@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ClassConstructor } from 'class-transformer';
-import { acceptedInstance } from '../fast-validation/fast-validator';
-import { setFastValidation, validatePlain } from '../validation';
+import { acceptedInstance } from '../src/fast-validation/fast-validator';
+import { setFastValidation, validatePlain } from '../src/validation';
 import { combinedMutations, seededRandom, singleMutations, type Mutation } from './mutations';
 
 /**

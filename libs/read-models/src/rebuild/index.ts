@@ -1,3 +1,0 @@
-export * from './rebuild-locks';
-export * from './rebuild-status';
-export * from './projection-rebuilder';
