@@ -9,6 +9,11 @@ export interface KafkaConfig {
   /** Partitions of topics the platform creates (enough for 12 consumers of a stage). */
   partitions: number;
   replicationFactor: number;
+  /**
+   * `min.insync.replicas` of topics the platform creates (omitted: the broker's default). With
+   * acks=all a write succeeds once this many replicas have it.
+   */
+  minInsyncReplicas?: number;
   /** Upper bound on one produce call before it fails (so callers answer quickly when Kafka is down). */
   sendTimeoutMs: number;
   /** Prepended to every topic and consumer-group name: lets several systems (or test runs) share one cluster. */
@@ -26,11 +31,20 @@ export interface DatabaseConfig {
 }
 
 export function readKafkaConfig(env: EnvReader, clientId: string): KafkaConfig {
+  const replicationFactor = env.int('KAFKA_REPLICATION_FACTOR', { default: 1, min: 1, max: 10 });
+  const minInsyncReplicas = env.int('KAFKA_MIN_INSYNC_REPLICAS', { default: 1, min: 1, max: 10 });
+  if (minInsyncReplicas > replicationFactor) {
+    // Every acks=all write would fail with NOT_ENOUGH_REPLICAS.
+    env.problem(
+      `KAFKA_MIN_INSYNC_REPLICAS=${minInsyncReplicas} is over KAFKA_REPLICATION_FACTOR=${replicationFactor}`,
+    );
+  }
   return {
     brokers: env.list('KAFKA_BROKERS', { default: ['127.0.0.1:9092'] }),
     clientId: env.string('KAFKA_CLIENT_ID', { default: clientId }),
     partitions: env.int('KAFKA_TOPIC_PARTITIONS', { default: 12, min: 1, max: 1000 }),
-    replicationFactor: env.int('KAFKA_REPLICATION_FACTOR', { default: 1, min: 1, max: 10 }),
+    replicationFactor,
+    minInsyncReplicas,
     sendTimeoutMs: env.int('KAFKA_SEND_TIMEOUT_MS', { default: 5000, min: 100, max: 120000 }),
     topicPrefix: env.string('KAFKA_TOPIC_PREFIX', {
       default: '',
