@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { kafkaTopicDefaults, LocalStack, type KafkaCluster } from '../../tools/stack/src';
 import { ApiClient } from '../support/api-client';
 import type { ConsumerGroup } from '../support/consumer-groups';
+import { killLeaderMostNode, waitUntilLeadersMoved } from '../support/kafka-cluster-faults';
 import {
   rebuildProjections,
   snapshotAnswers,
@@ -122,33 +122,6 @@ describe('broker failover on a three-node Kafka cluster (end to end)', () => {
     return { kind: 'article', page: `/article?job=${i}` };
   }
 
-  /** Leaders per node id over every partition of every topic (the platform's and Kafka's own). */
-  async function leadersByNode(): Promise<Map<number, number>> {
-    const kafka = new Kafka({
-      clientId: 'failover-test',
-      brokers: cluster.nodes.filter((node) => node.pid !== undefined).map((node) => node.bootstrapServers),
-      logLevel: logLevel.NOTHING,
-      connectionTimeout: 1_000,
-      requestTimeout: 5_000,
-      retry: { retries: 0 },
-    });
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const topics = await admin.listTopics();
-      const metadata = await admin.fetchTopicMetadata({ topics });
-      const leaders = new Map<number, number>();
-      for (const topic of metadata.topics) {
-        for (const partition of topic.partitions) {
-          leaders.set(partition.leader, (leaders.get(partition.leader) ?? 0) + 1);
-        }
-      }
-      return leaders;
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
   it(
     'loses, duplicates and jams nothing while the leader-most broker is killed, twice',
     async () => {
@@ -192,21 +165,11 @@ describe('broker failover on a three-node Kafka cluster (end to end)', () => {
 
       const failovers: Failover[] = [];
       const killLeaderMost = async (): Promise<void> => {
-        const leaders = await eventually('partition leaders', () => leadersByNode());
-        const [nodeId, ledPartitions] = [...leaders.entries()]
-          .filter(([id]) => id > 0)
-          .sort((a, b) => b[1] - a[1] || a[0] - b[0])[0];
-        const node = cluster.node(nodeId);
-        await node.kill();
-        const killedAt = Date.now();
+        const { node, nodeId, ledPartitions, killedAt } = await killLeaderMostNode(cluster);
         console.log(
           `killed Kafka node ${nodeId} (leader of ${ledPartitions} partitions) at +${killedAt - started} ms`,
         );
-        await eventually(
-          `the partitions node ${nodeId} led to get other leaders`,
-          async () => (((await leadersByNode()).get(nodeId) ?? 0) === 0 ? true : undefined),
-          60_000,
-        );
+        await waitUntilLeadersMoved(cluster, nodeId);
         const leadersMovedAt = Date.now();
         await flowing(`after node ${nodeId} was killed`, leadersMovedAt);
         await node.start();
