@@ -10,6 +10,7 @@
  * BENCH_WARMUP_JOBS (2000: until the JIT compilers of Kafka and Node have settled; cold, they were about
  * 60% of Kafka's CPU in the first thousand jobs). BENCH_TRACING=off or =on runs that configuration only;
  * BENCH_CPU_PROFILE=1 profiles every service during the burst and prints where its self time went.
+ * BENCH_KAFKA_BROKERS=3 runs a three-node Kafka cluster (topics replicated 3x, min ISR 2) instead of one broker.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -22,6 +23,7 @@ import {
   findFreePort,
   findFreePorts,
   JaegerServer,
+  kafkaTopicDefaults,
   LocalStack,
   ProcessSupervisor,
   repoRoot,
@@ -369,6 +371,10 @@ export async function runPipelineBench(): Promise<void> {
   const jobs = Number(process.env.BENCH_JOBS ?? 5000);
   const warmupJobs = Number(process.env.BENCH_WARMUP_JOBS ?? 2000);
   const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  const kafkaBrokers = Number(process.env.BENCH_KAFKA_BROKERS ?? 1);
+  if (!Number.isInteger(kafkaBrokers) || kafkaBrokers < 1) {
+    throw new Error(`BENCH_KAFKA_BROKERS=${process.env.BENCH_KAFKA_BROKERS} is not a count of Kafka nodes`);
+  }
   const dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'event-jobs-bench-'));
   await fs.promises.chmod(dataDir, 0o755);
   const stack = new LocalStack();
@@ -387,9 +393,10 @@ export async function runPipelineBench(): Promise<void> {
     jobs,
     warmupJobs,
     seconds,
+    kafkaBrokers,
   };
   try {
-    const endpoints = await stack.start({ dataDir, freePorts: true, fast: true });
+    const endpoints = await stack.start({ dataDir, freePorts: true, fast: true, kafkaBrokers });
     // BENCH_TRACING=off|on runs one configuration only (a quick profile); default: both, to compare.
     const only = process.env.BENCH_TRACING;
     if (only !== 'off') await jaeger.start();
@@ -406,7 +413,10 @@ export async function runPipelineBench(): Promise<void> {
           : undefined,
       );
       system.nameProcess(stack.postgres?.pid, 'postgres');
-      await system.start(endpoints.kafkaBrokers, endpoints.databaseUrl, env);
+      await system.start(endpoints.kafkaBrokers, endpoints.databaseUrl, {
+        ...kafkaTopicDefaults(kafkaBrokers),
+        ...env,
+      });
       try {
         log(`${name}: warm-up, ${warmupJobs} jobs`);
         await throughputPhase(system, site.url, warmupJobs);

@@ -160,6 +160,12 @@ export const UNTYPED_VARIABLES: readonly UntypedVariable[] = [
     doc: '`1` makes the harness start Jaeger too (the tracing test starts one of its own either way)',
   },
   {
+    name: 'TEST_KAFKA_BROKERS',
+    default: '`1`',
+    usedBy: 'tests',
+    doc: '`3` runs the harness on a three-node Kafka cluster (replication factor 3, `min.insync.replicas=2`)',
+  },
+  {
     name: 'TEST_KEEP_DATA',
     default: '(off)',
     usedBy: 'tests',
@@ -196,6 +202,12 @@ export const UNTYPED_VARIABLES: readonly UntypedVariable[] = [
     doc: 'seed of that Schemathesis run (fixed, so CI is reproducible)',
   },
   { name: 'BENCH_JOBS', default: '`5000`', usedBy: 'bench pipeline', doc: 'jobs in the burst' },
+  {
+    name: 'BENCH_KAFKA_BROKERS',
+    default: '`1`',
+    usedBy: 'bench pipeline',
+    doc: '`3`: the pipeline bench on a three-node Kafka cluster',
+  },
   {
     name: 'BENCH_WARMUP_JOBS',
     default: '`2000`',

@@ -1,4 +1,4 @@
-import { LauncherArgumentError, parseLauncherArgs } from './scale-option';
+import { LauncherArgumentError, parseLauncherArgs, takeBrokersOption } from './scale-option';
 import { planProcesses } from './process-plan';
 
 describe('parseLauncherArgs', () => {
@@ -77,5 +77,35 @@ describe('planProcesses', () => {
     expect(() => planProcesses({ documents: 2, split: 1, ocr: 1, classify: 1, scale: 1 })).toThrow(
       /--scale: documents has no stage left to host/,
     );
+  });
+});
+
+describe('takeBrokersOption', () => {
+  it('defaults to one broker and leaves the other arguments', () => {
+    expect(takeBrokersOption(['--scale', 'scraper=2'])).toEqual({
+      brokers: 1,
+      rest: ['--scale', 'scraper=2'],
+    });
+  });
+
+  it('reads --brokers 3 and --brokers=3 anywhere among the arguments', () => {
+    expect(takeBrokersOption(['--scale=ocr=2', '--brokers', '3'])).toEqual({
+      brokers: 3,
+      rest: ['--scale=ocr=2'],
+    });
+    expect(takeBrokersOption(['--brokers=3'])).toEqual({ brokers: 3, rest: [] });
+  });
+
+  it('refuses a missing, non-numeric, zero, too large or repeated count, naming the flag', () => {
+    for (const argv of [
+      ['--brokers'],
+      ['--brokers', 'three'],
+      ['--brokers=0'],
+      ['--brokers=6'],
+      ['--brokers=1.5'],
+    ]) {
+      expect(() => takeBrokersOption(argv)).toThrow(/^--brokers: /);
+    }
+    expect(() => takeBrokersOption(['--brokers=3', '--brokers=3'])).toThrow(LauncherArgumentError);
   });
 });

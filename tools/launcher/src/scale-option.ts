@@ -14,6 +14,41 @@ export class LauncherArgumentError extends Error {
   }
 }
 
+/** The most Kafka nodes `--brokers` starts on one machine. */
+export const MAX_LOCAL_BROKERS = 5;
+
+/**
+ * Takes `--brokers <n>` (or `--brokers=<n>`) out of the `npm start` arguments: how many local Kafka
+ * nodes to run (default 1; from 2 on a KRaft cluster with replicated topics). Returns the count and
+ * the other arguments.
+ */
+export function takeBrokersOption(argv: readonly string[]): { brokers: number; rest: string[] } {
+  const rest: string[] = [];
+  let value: string | undefined;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg !== '--brokers' && !arg.startsWith('--brokers=')) {
+      rest.push(arg);
+      continue;
+    }
+    if (value !== undefined) throw new LauncherArgumentError('--brokers is given twice');
+    if (arg === '--brokers') {
+      value = argv[i + 1] ?? '';
+      i += 1;
+    } else {
+      value = arg.slice('--brokers='.length);
+    }
+  }
+  if (value === undefined) return { brokers: 1, rest };
+  const brokers = Number(value);
+  if (!/^\d+$/.test(value) || brokers < 1 || brokers > MAX_LOCAL_BROKERS) {
+    throw new LauncherArgumentError(
+      `--brokers: ${JSON.stringify(value)} is not a count of Kafka nodes from 1 to ${MAX_LOCAL_BROKERS} (e.g. --brokers 3)`,
+    );
+  }
+  return { brokers, rest };
+}
+
 /**
  * Reads `npm start` arguments: `--scale scraper=3,ocr=2` (or `--scale=...`, repeatable). A count is
  * 0 (do not run it) up to the partitions per topic: more consumers than partitions would sit idle.
@@ -33,7 +68,7 @@ export function parseLauncherArgs(argv: readonly string[], maxReplicas: number):
       value = arg.slice('--scale='.length);
     } else {
       throw new LauncherArgumentError(
-        `unknown argument ${JSON.stringify(arg)}; usage: npm start -- [--scale scraper=3,ocr=2]`,
+        `unknown argument ${JSON.stringify(arg)}; usage: npm start -- [--brokers 3] [--scale scraper=3,ocr=2]`,
       );
     }
     for (const entry of value.split(',')) parseEntry(entry.trim(), counts, maxReplicas);

@@ -4,6 +4,7 @@ import {
   defaultDataDir,
   findFreePorts,
   isJaegerBinaryBuilt,
+  kafkaTopicDefaults,
   LocalStack,
   ProcessSupervisor,
   stackEnvironment,
@@ -14,11 +15,12 @@ import { DataFolderInUseError, lockDataFolder } from './data-folder-lock';
 import { announceJaeger, jaegerPendingLines, type JaegerAttachment } from './jaeger-attachment';
 import { prepareKafka } from './topics';
 import { migrateDatabase, startPlannedProcess, waitForGatewayReady } from './services';
-import { LauncherArgumentError, parseLauncherArgs } from './scale-option';
+import { LauncherArgumentError, parseLauncherArgs, takeBrokersOption } from './scale-option';
 import { planProcesses, type PlannedProcess } from './process-plan';
 
 /**
- * `npm start [-- --scale scraper=3,ocr=2]`: runs Kafka and PostgreSQL from the project's own data
+ * `npm start [-- --brokers 3 --scale scraper=3,ocr=2]`: runs Kafka (one broker, or a local KRaft
+ * cluster whose topics are replicated to three nodes) and PostgreSQL from the project's own data
  * folder (.data by default, kept between runs), applies migrations, starts every service (scaled
  * ones several times, in one consumer group), and stops all of it on Ctrl-C / SIGTERM. A process
  * that dies is restarted after a short pause. One launcher per data folder (launcher.pid); what an
@@ -30,7 +32,8 @@ async function main(): Promise<void> {
   const log = (line: string): void => console.log(`[start] ${line}`);
   // Checked before anything starts: a typo must not cost a Kafka start-up.
   const partitions = Number(process.env.KAFKA_TOPIC_PARTITIONS ?? 12);
-  const plan = planProcesses(parseLauncherArgs(process.argv.slice(2), partitions > 0 ? partitions : 12));
+  const { brokers, rest } = takeBrokersOption(process.argv.slice(2));
+  const plan = planProcesses(parseLauncherArgs(rest, partitions > 0 ? partitions : 12));
   const dataDir = defaultDataDir();
   log(`data folder ${dataDir}`);
   lockDataFolder(dataDir);
@@ -48,7 +51,14 @@ async function main(): Promise<void> {
   // Jaeger is built from source once (minutes, cached) beside the rest; EVENT_JOBS_JAEGER=false skips it.
   const jaeger = process.env.EVENT_JOBS_JAEGER !== 'false';
   const buildingJaeger = jaeger && !isJaegerBinaryBuilt();
-  const endpoints = await stack.start({ dataDir, log, jaeger, jaegerInBackground: true });
+  const endpoints = await stack.start({
+    dataDir,
+    log,
+    jaeger,
+    jaegerInBackground: true,
+    kafkaBrokers: brokers,
+  });
+  if (brokers > 1) log(`Kafka cluster of ${brokers} nodes: ${endpoints.kafkaBrokers}`);
   const timeline: { servicesStartedAt?: number } = {};
   const jaegerAttachment = jaegerAttachmentOf(stack, {
     startedAt,
@@ -64,6 +74,8 @@ async function main(): Promise<void> {
   const gatewayPort = process.env.GATEWAY_PORT ?? '3000';
   const env: NodeJS.ProcessEnv = {
     BLOB_DIR: path.join(dataDir, 'blobs'),
+    // The cluster's replication unless the environment sets its own (validated by every service).
+    ...kafkaTopicDefaults(brokers),
     ...process.env,
     ...stackEnvironment(endpoints),
     GATEWAY_PORT: gatewayPort,

@@ -11,6 +11,7 @@ export * from './leftover-processes';
 export * from './kafka-distribution';
 export * from './kafka-readiness';
 export * from './kafka-broker';
+export * from './kafka-cluster';
 export * from './postgres-binaries';
 export * from './service-user';
 export * from './postgres-server';

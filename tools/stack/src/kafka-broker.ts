@@ -6,7 +6,22 @@ import { ensureKafkaDistribution, KafkaDistribution } from './kafka-distribution
 import { tailFile } from './log-tail';
 import { ManagedProcess } from './managed-process';
 import { runCommand } from './run-command';
-import { waitForKafkaReady } from './kafka-readiness';
+import { waitForKafkaListener, waitForKafkaReady } from './kafka-readiness';
+
+/**
+ * A new KRaft cluster id: 16 random bytes in URL-safe base64 without padding. A base64url id may
+ * begin with '-', which the storage tool's argument parser would take for an option.
+ */
+export function newKafkaClusterId(): string {
+  return `k${randomBytes(16).toString('base64url').slice(1)}`;
+}
+
+/** Replication of topics on a cluster of `size` nodes: internal ones here, the platform's by its launchers. */
+export function clusterReplication(size: number): { replicationFactor: number; minInsyncReplicas: number } {
+  const replicationFactor = Math.min(3, size);
+  // From three replicas on, one node may be down while writes with acks=all still succeed.
+  return { replicationFactor, minInsyncReplicas: replicationFactor >= 3 ? 2 : 1 };
+}
 
 export interface KafkaBrokerOptions {
   /** Folder the broker owns: server.properties, the log dirs (`logs/`) and the broker log. */
@@ -27,6 +42,19 @@ export interface KafkaBrokerOptions {
   cacheDir?: string;
   /** Progress messages. */
   log?: (line: string) => void;
+  /** Cluster membership; omitted: a single node (node id 1, replication factor 1 for internal topics). */
+  cluster?: KafkaClusterMembership;
+}
+
+/** What a node of a multi-node KRaft cluster needs to know about the others. */
+export interface KafkaClusterMembership {
+  nodeId: number;
+  /** `controller.quorum.voters`: `<id>@127.0.0.1:<controllerPort>` of every node. */
+  quorumVoters: string;
+  /** One id shared by every node's storage format. */
+  clusterId: string;
+  /** Nodes in the cluster: the replication factor of the internal topics (offsets, transactions). */
+  size: number;
 }
 
 /**
@@ -74,6 +102,11 @@ export class KafkaBroker {
     return path.join(this.dataDir, 'logs');
   }
 
+  /**
+   * Starts the node. A single node resolves once it serves clients fully (waitForKafkaReady); a
+   * cluster node once its own listener answers metadata, as the cluster's coordinators need the
+   * other nodes too (KafkaCluster waits for those).
+   */
   async start(): Promise<void> {
     if (this.process?.running) throw new Error(`Kafka broker already running (pid ${this.process.pid})`);
     const distribution = await ensureKafkaDistribution({
@@ -90,10 +123,11 @@ export class KafkaBroker {
     await this.formatStorageOnce(distribution, propertiesFile);
 
     const managed = new ManagedProcess({
-      name: 'kafka',
+      name: this.options.cluster ? `kafka-${this.options.cluster.nodeId}` : 'kafka',
       command: distribution.java,
       args: [
-        ...(this.options.heapOpts ?? ['-Xms256m', '-Xmx768m']),
+        ...(this.options.heapOpts ??
+          (this.options.cluster ? ['-Xms256m', '-Xmx512m'] : ['-Xms256m', '-Xmx768m'])),
         ...this.jvmFlags(distribution),
         'kafka.Kafka',
         propertiesFile,
@@ -116,6 +150,14 @@ export class KafkaBroker {
     await this.process?.stop(timeoutMs);
   }
 
+  /** A crash: SIGKILL (no controlled shutdown, no leadership handed over); resolves once it is gone. */
+  async kill(): Promise<void> {
+    const managed = this.process;
+    if (!managed?.running) return;
+    managed.signal('SIGKILL');
+    await managed.whenExited();
+  }
+
   private jvmFlags(distribution: KafkaDistribution): string[] {
     return [
       '-XX:+UseG1GC',
@@ -134,12 +176,14 @@ export class KafkaBroker {
   }
 
   private serverProperties(): string {
+    const cluster = this.options.cluster;
+    const { replicationFactor: replicas, minInsyncReplicas: minIsr } = clusterReplication(cluster?.size ?? 1);
     const properties: Record<string, string | number> = {
       'process.roles': 'broker,controller',
-      'node.id': 1,
+      'node.id': cluster?.nodeId ?? 1,
       // A static voter set (rather than --standalone's dynamic quorum) keeps no controller address
       // in the metadata log, so the same data dir can be restarted on other ports.
-      'controller.quorum.voters': `1@${LOOPBACK}:${this.controllerPort}`,
+      'controller.quorum.voters': cluster?.quorumVoters ?? `1@${LOOPBACK}:${this.controllerPort}`,
       listeners: `PLAINTEXT://${LOOPBACK}:${this.port},CONTROLLER://${LOOPBACK}:${this.controllerPort}`,
       'advertised.listeners': `PLAINTEXT://${LOOPBACK}:${this.port}`,
       'controller.listener.names': 'CONTROLLER',
@@ -147,13 +191,13 @@ export class KafkaBroker {
       'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
       'log.dirs': this.logDir,
       'num.partitions': 12,
-      'default.replication.factor': 1,
-      'min.insync.replicas': 1,
-      'offsets.topic.replication.factor': 1,
-      'transaction.state.log.replication.factor': 1,
-      'transaction.state.log.min.isr': 1,
-      'share.coordinator.state.topic.replication.factor': 1,
-      'share.coordinator.state.topic.min.isr': 1,
+      'default.replication.factor': replicas,
+      'min.insync.replicas': minIsr,
+      'offsets.topic.replication.factor': replicas,
+      'transaction.state.log.replication.factor': replicas,
+      'transaction.state.log.min.isr': minIsr,
+      'share.coordinator.state.topic.replication.factor': replicas,
+      'share.coordinator.state.topic.min.isr': minIsr,
       'group.initial.rebalance.delay.ms': 0,
       // Empty groups without committed offsets (each process's throwaway control group) are deleted
       // by this periodic scan; every 10 min by default, every 30 s here.
@@ -167,9 +211,7 @@ export class KafkaBroker {
   /** Formats the log dir once; an existing meta.properties means the data is reused. */
   private async formatStorageOnce(distribution: KafkaDistribution, propertiesFile: string): Promise<void> {
     if (fs.existsSync(path.join(this.logDir, 'meta.properties'))) return;
-    // Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding.
-    // A base64url id may begin with '-', which the tool's argument parser would take for an option.
-    const clusterId = `k${randomBytes(16).toString('base64url').slice(1)}`;
+    const clusterId = this.options.cluster?.clusterId ?? newKafkaClusterId();
     await runCommand(
       distribution.java,
       [
@@ -189,14 +231,16 @@ export class KafkaBroker {
   }
 
   private async waitUntilReady(managed: ManagedProcess): Promise<void> {
+    const options = {
+      timeoutMs: this.options.startTimeoutMs ?? 120_000,
+      abort: () => {
+        const exit = managed.exited;
+        return exit ? `the broker process exited (code ${exit.code}, signal ${exit.signal})` : undefined;
+      },
+    };
     try {
-      await waitForKafkaReady(this.bootstrapServers, {
-        timeoutMs: this.options.startTimeoutMs ?? 120_000,
-        abort: () => {
-          const exit = managed.exited;
-          return exit ? `the broker process exited (code ${exit.code}, signal ${exit.signal})` : undefined;
-        },
-      });
+      if (this.options.cluster) await waitForKafkaListener(this.bootstrapServers, options);
+      else await waitForKafkaReady(this.bootstrapServers, options);
     } catch (error: unknown) {
       const message = error instanceof Error ? error.message : String(error);
       const tail = tailFile(this.logFile) || managed.recentOutput.toString();

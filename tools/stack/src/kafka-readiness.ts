@@ -42,7 +42,7 @@ export async function waitForKafkaReady(
 ): Promise<void> {
   const kafka = new Kafka({
     clientId: PROBE_ID,
-    brokers: [bootstrapServers],
+    brokers: bootstrapServers.split(','),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 1_000,
     requestTimeout: 5_000,
@@ -109,6 +109,44 @@ export async function waitForKafkaReady(
         );
       }
     });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until one node's client listener answers metadata: a node of a cluster does so once it has
+ * joined the controller quorum's metadata; the coordinators may still wait for other nodes.
+ */
+export async function waitForKafkaListener(
+  bootstrapServer: string,
+  options: KafkaReadinessOptions,
+): Promise<void> {
+  const kafka = new Kafka({
+    clientId: PROBE_ID,
+    brokers: [bootstrapServer],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1_000,
+    requestTimeout: 5_000,
+    retry: { retries: 0 },
+  });
+  const admin = kafka.admin();
+  try {
+    await waitFor(
+      async () => {
+        await admin.connect();
+        const cluster = await admin.describeCluster();
+        return cluster.brokers.some((broker) => `${broker.host}:${broker.port}` === bootstrapServer)
+          ? true
+          : undefined;
+      },
+      {
+        what: `Kafka node on ${bootstrapServer} to join its cluster`,
+        timeoutMs: options.timeoutMs,
+        intervalMs: 250,
+        abort: options.abort,
+      },
+    );
   } finally {
     await admin.disconnect();
   }

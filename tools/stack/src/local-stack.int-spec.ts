@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { KafkaBroker } from './kafka-broker';
+import { KafkaCluster } from './kafka-cluster';
+import { LocalStack } from './local-stack';
 import { PostgresServer } from './postgres-server';
 
 /** Rejects when `promise` has not settled by the deadline: we wait on conditions, never on sleeps. */
@@ -179,6 +181,94 @@ describe('restart on the same data dir', () => {
       expect(message.value?.toString()).toBe('before restart');
     } finally {
       await broker.stop();
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a three-node Kafka cluster', () => {
+  it('keeps acks=all writes through a SIGKILLed node, catches it up, and keeps data across a restart', async () => {
+    const dir = await tempDir('event-jobs-kafka-cluster-');
+    const cluster = new KafkaCluster({ dataDir: dir, size: 3 });
+    try {
+      await cluster.start();
+      expect(cluster.bootstrapServers.split(',')).toHaveLength(3);
+      const kafka = kafkaClient(cluster.bootstrapServers);
+      const topic = unique('stack-cluster');
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: [
+            {
+              topic,
+              numPartitions: 3,
+              replicationFactor: 3,
+              configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+            },
+          ],
+        });
+        const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+        expect(metadata.partitions.map((p) => p.replicas.length)).toEqual([3, 3, 3]);
+      } finally {
+        await admin.disconnect();
+      }
+      // Retries outlast the controller's fencing of a dead node (broker.session.timeout.ms, 9 s).
+      const producer = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        retry: { retries: 15, initialRetryTime: 200, maxRetryTime: 2_000 },
+      });
+      await producer.connect();
+      try {
+        await producer.send({ topic, acks: -1, messages: [{ key: 'a', value: 'before' }] });
+        await cluster.node(1).kill();
+        expect(cluster.node(1).pid).toBeUndefined();
+        // Two of three replicas still meet min.insync.replicas=2 once leadership has moved.
+        await producer.send({ topic, acks: -1, messages: [{ key: 'a', value: 'during' }] });
+        await cluster.node(1).start();
+        await cluster.waitUntilFullyReplicated(120_000);
+      } finally {
+        await producer.disconnect();
+      }
+
+      await cluster.stop();
+      const restarted = new KafkaCluster({
+        dataDir: dir,
+        size: 3,
+        ports: cluster.nodes.map((node) => ({ port: node.port, controllerPort: node.controllerPort })),
+      });
+      await restarted.start();
+      try {
+        const messages = await consume(kafkaClient(restarted.bootstrapServers), topic, 2);
+        expect(messages.map((m) => m.value?.toString()).sort()).toEqual(['before', 'during']);
+      } finally {
+        await restarted.stop();
+      }
+    } finally {
+      await cluster.stop();
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  it('refuses to start a data folder with another broker count than it was created with', async () => {
+    const dir = await tempDir('event-jobs-kafka-layout-');
+    try {
+      await fs.promises.mkdir(path.join(dir, 'kafka', 'node-1', 'logs'), { recursive: true });
+      await fs.promises.writeFile(
+        path.join(dir, 'kafka', 'node-1', 'logs', 'meta.properties'),
+        'cluster.id=x\n',
+      );
+      await fs.promises.mkdir(path.join(dir, 'kafka', 'node-3', 'logs'), { recursive: true });
+      await fs.promises.writeFile(
+        path.join(dir, 'kafka', 'node-3', 'logs', 'meta.properties'),
+        'cluster.id=x\n',
+      );
+      await expect(new LocalStack().start({ dataDir: dir, freePorts: true })).rejects.toThrow(
+        /created with 3 broker\(s\), not 1: start with --brokers 3/,
+      );
+    } finally {
       await fs.promises.rm(dir, { recursive: true, force: true });
     }
   });

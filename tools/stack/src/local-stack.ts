@@ -2,13 +2,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assertPortFree, findFreePort } from './free-port';
 import { DEFAULT_JAEGER_PORTS, JaegerPorts, JaegerServer } from './jaeger-server';
-import { KafkaBroker } from './kafka-broker';
+import { clusterReplication, KafkaBroker } from './kafka-broker';
+import { formattedClusterNodes, KafkaCluster, type KafkaNodePorts } from './kafka-cluster';
 import { stackFolders } from './paths';
 import { PostgresServer } from './postgres-server';
 
 export interface LocalStackOptions {
   /** Root folder: `kafka/`, `postgres/` and `jaeger/` are created inside. */
   dataDir: string;
+  /**
+   * Kafka nodes (default 1). From 2 on, a KRaft cluster: node i (0-based) listens on kafkaPort + 2i
+   * and kafkaControllerPort + 2i (free ports with `freePorts`), its data in `kafka/node-<i+1>/`.
+   */
+  kafkaBrokers?: number;
   kafkaPort?: number;
   kafkaControllerPort?: number;
   postgresPort?: number;
@@ -37,8 +43,10 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStackEndpoints {
-  /** `127.0.0.1:<port>` (KAFKA_BROKERS). */
+  /** `127.0.0.1:<port>` of every Kafka node, comma-separated (KAFKA_BROKERS). */
   kafkaBrokers: string;
+  /** How many Kafka nodes run. */
+  kafkaBrokerCount: number;
   /** `postgres://postgres@127.0.0.1:<port>/eventjobs` (DATABASE_URL). */
   databaseUrl: string;
   /** OTLP/HTTP base URL (OTEL_EXPORTER_OTLP_ENDPOINT), when Jaeger runs. */
@@ -56,6 +64,37 @@ export function stackEnvironment(endpoints: LocalStackEndpoints): Record<string,
   if (endpoints.otlpEndpoint) env.OTEL_EXPORTER_OTLP_ENDPOINT = endpoints.otlpEndpoint;
   if (endpoints.jaegerQueryUrl) env.JAEGER_QUERY_URL = endpoints.jaegerQueryUrl;
   return env;
+}
+
+/**
+ * Topic replication for a local cluster of `brokerCount` nodes (KAFKA_REPLICATION_FACTOR,
+ * KAFKA_MIN_INSYNC_REPLICAS); empty for one broker, whose defaults are the services' own.
+ */
+export function kafkaTopicDefaults(brokerCount: number): Record<string, string> {
+  if (brokerCount <= 1) return {};
+  const { replicationFactor, minInsyncReplicas } = clusterReplication(brokerCount);
+  return {
+    KAFKA_REPLICATION_FACTOR: String(replicationFactor),
+    KAFKA_MIN_INSYNC_REPLICAS: String(minInsyncReplicas),
+  };
+}
+
+/**
+ * A data folder keeps the Kafka it was first started with: its projections were folded from that
+ * log, so starting another broker count there (another, empty cluster) would break them.
+ */
+function assertKafkaLayout(kafkaDir: string, brokers: number): void {
+  const single = fs.existsSync(path.join(kafkaDir, 'logs', 'meta.properties'));
+  const nodes = formattedClusterNodes(kafkaDir);
+  // A cluster's nodes live in node-<id>/, one broker directly in kafka/.
+  const existing = single ? 1 : nodes.length > 0 ? Math.max(...nodes) : undefined;
+  const matches = existing === undefined || (single ? brokers === 1 : brokers > 1 && existing === brokers);
+  if (!matches) {
+    throw new Error(
+      `the data folder's Kafka (${kafkaDir}) was created with ${existing} broker(s), not ${brokers}: ` +
+        `start with --brokers ${existing}, or use another data folder (EVENT_JOBS_DATA_DIR)`,
+    );
+  }
 }
 
 /** How a background Jaeger start ended. */
@@ -79,12 +118,19 @@ interface PortSpec {
 /** Kafka + PostgreSQL (+ Jaeger) for `npm start` and the test harness. */
 export class LocalStack {
   private kafkaBroker: KafkaBroker | undefined;
+  private kafkaClusterValue: KafkaCluster | undefined;
   private postgresServer: PostgresServer | undefined;
   private jaegerServer: JaegerServer | undefined;
   private jaegerStartupValue: Promise<JaegerStartup> | undefined;
 
+  /** The broker, when one runs (the default). */
   get kafka(): KafkaBroker | undefined {
     return this.kafkaBroker;
+  }
+
+  /** The cluster, when `kafkaBrokers` is 2 or more. */
+  get kafkaCluster(): KafkaCluster | undefined {
+    return this.kafkaClusterValue;
   }
 
   get postgres(): PostgresServer | undefined {
@@ -101,8 +147,11 @@ export class LocalStack {
   }
 
   async start(options: LocalStackOptions): Promise<LocalStackEndpoints> {
-    if (this.kafkaBroker || this.postgresServer || this.jaegerServer)
+    if (this.kafkaBroker || this.kafkaClusterValue || this.postgresServer || this.jaegerServer)
       throw new Error('LocalStack already started');
+    const brokers = options.kafkaBrokers ?? 1;
+    if (!Number.isInteger(brokers) || brokers < 1)
+      throw new Error(`kafkaBrokers ${brokers} is not 1 or more`);
     const env = options.env ?? process.env;
     const dataDir = path.resolve(options.dataDir);
     fs.mkdirSync(dataDir, { recursive: true });
@@ -139,6 +188,26 @@ export class LocalStack {
       defaultPort: 9093,
       what: 'Kafka controller',
     });
+    const kafkaNodePorts: KafkaNodePorts[] = [{ port: kafkaPort, controllerPort: kafkaControllerPort }];
+    // Further nodes: the next ports up, or free ones when the first node's were chosen freely.
+    const nextPort = (first: number, given: number | undefined, node: number): number | undefined =>
+      options.freePorts && given === undefined ? undefined : first + 2 * node;
+    for (let node = 1; node < brokers; node += 1) {
+      kafkaNodePorts.push({
+        port: await port({
+          option: nextPort(kafkaPort, options.kafkaPort, node),
+          envVar: 'KAFKA_PORT',
+          defaultPort: 9092,
+          what: `Kafka node ${node + 1} (KAFKA_PORT + ${2 * node})`,
+        }),
+        controllerPort: await port({
+          option: nextPort(kafkaControllerPort, options.kafkaControllerPort, node),
+          envVar: 'KAFKA_CONTROLLER_PORT',
+          defaultPort: 9093,
+          what: `Kafka node ${node + 1} controller (KAFKA_CONTROLLER_PORT + ${2 * node})`,
+        }),
+      });
+    }
     const postgresPort = await port({
       option: options.postgresPort,
       envVar: 'POSTGRES_PORT',
@@ -175,12 +244,21 @@ export class LocalStack {
       : undefined;
 
     const folders = stackFolders(dataDir);
-    const kafka = new KafkaBroker({
-      dataDir: folders.kafka,
-      port: kafkaPort,
-      controllerPort: kafkaControllerPort,
-      log: options.log,
-    });
+    assertKafkaLayout(folders.kafka, brokers);
+    const kafka =
+      brokers === 1
+        ? new KafkaBroker({
+            dataDir: folders.kafka,
+            port: kafkaPort,
+            controllerPort: kafkaControllerPort,
+            log: options.log,
+          })
+        : new KafkaCluster({
+            dataDir: folders.kafka,
+            size: brokers,
+            ports: kafkaNodePorts,
+            log: options.log,
+          });
     const postgres = new PostgresServer({
       dataDir: folders.postgresData,
       port: postgresPort,
@@ -191,7 +269,8 @@ export class LocalStack {
     const jaeger = jaegerPorts
       ? new JaegerServer({ dataDir: folders.jaeger, ...jaegerPorts, log: options.log })
       : undefined;
-    this.kafkaBroker = kafka;
+    if (kafka instanceof KafkaBroker) this.kafkaBroker = kafka;
+    else this.kafkaClusterValue = kafka;
     this.postgresServer = postgres;
     this.jaegerServer = jaeger;
 
@@ -216,9 +295,11 @@ export class LocalStack {
   }
 
   endpoints(): LocalStackEndpoints {
-    if (!this.kafkaBroker || !this.postgresServer) throw new Error('LocalStack is not started');
+    const kafka = this.kafkaBroker ?? this.kafkaClusterValue;
+    if (!kafka || !this.postgresServer) throw new Error('LocalStack is not started');
     return {
-      kafkaBrokers: this.kafkaBroker.bootstrapServers,
+      kafkaBrokers: kafka.bootstrapServers,
+      kafkaBrokerCount: this.kafkaClusterValue?.nodes.length ?? 1,
       databaseUrl: this.postgresServer.url,
       ...(this.jaegerServer
         ? { otlpEndpoint: this.jaegerServer.otlpHttpEndpoint, jaegerQueryUrl: this.jaegerServer.queryUrl }
@@ -228,10 +309,11 @@ export class LocalStack {
 
   /** Stops everything that was started (in parallel); safe to call twice. */
   async stop(): Promise<void> {
-    const kafka = this.kafkaBroker;
+    const kafka = this.kafkaBroker ?? this.kafkaClusterValue;
     const postgres = this.postgresServer;
     const jaeger = this.jaegerServer;
     this.kafkaBroker = undefined;
+    this.kafkaClusterValue = undefined;
     this.postgresServer = undefined;
     this.jaegerServer = undefined;
     this.jaegerStartupValue = undefined;

@@ -9,6 +9,11 @@ export interface KafkaConfig {
   /** Partitions of topics the platform creates (enough for 12 consumers of a stage). */
   partitions: number;
   replicationFactor: number;
+  /**
+   * `min.insync.replicas` of topics the platform creates (omitted: the broker's default). With
+   * acks=all a write succeeds once this many replicas have it.
+   */
+  minInsyncReplicas?: number;
   /** Upper bound on one produce call before it fails (so callers answer quickly when Kafka is down). */
   sendTimeoutMs: number;
   /** Prepended to every topic and consumer-group name: lets several systems (or test runs) share one cluster. */
@@ -26,6 +31,24 @@ export interface DatabaseConfig {
 }
 
 export function readKafkaConfig(env: EnvReader, clientId: string): KafkaConfig {
+  const replicationFactor = env.int('KAFKA_REPLICATION_FACTOR', {
+    default: 1,
+    min: 1,
+    max: 10,
+    doc: 'replication factor of created topics; production: `3` (`npm start -- --brokers 3` sets it)',
+  });
+  const minInsyncReplicas = env.int('KAFKA_MIN_INSYNC_REPLICAS', {
+    default: 1,
+    min: 1,
+    max: 10,
+    doc: '`min.insync.replicas` of created topics (replicas holding a write before acks=all succeeds), at most the replication factor; production: `2` of 3 (`--brokers 3` sets it)',
+  });
+  if (minInsyncReplicas > replicationFactor) {
+    // Every acks=all write would fail with NOT_ENOUGH_REPLICAS.
+    env.problem(
+      `KAFKA_MIN_INSYNC_REPLICAS=${minInsyncReplicas} is over KAFKA_REPLICATION_FACTOR=${replicationFactor}`,
+    );
+  }
   return {
     brokers: env.list('KAFKA_BROKERS', {
       default: ['127.0.0.1:9092'],
@@ -40,14 +63,10 @@ export function readKafkaConfig(env: EnvReader, clientId: string): KafkaConfig {
       default: 12,
       min: 1,
       max: 1000,
-      doc: 'partitions of topics created by the platform',
+      doc: 'partitions of topics created by the platform; production: the most consumers of one stage you will run ([capacity](capacity.md))',
     }),
-    replicationFactor: env.int('KAFKA_REPLICATION_FACTOR', {
-      default: 1,
-      min: 1,
-      max: 10,
-      doc: 'replication factor of created topics',
-    }),
+    replicationFactor,
+    minInsyncReplicas,
     sendTimeoutMs: env.int('KAFKA_SEND_TIMEOUT_MS', {
       default: 5000,
       min: 100,

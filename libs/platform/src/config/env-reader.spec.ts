@@ -171,6 +171,7 @@ describe('common config readers', () => {
       clientId: 'svc',
       partitions: 12,
       replicationFactor: 1,
+      minInsyncReplicas: 1,
       sendTimeoutMs: 5000,
       topicPrefix: '',
       sessionTimeoutMs: 30000,
@@ -201,6 +202,22 @@ describe('common config readers', () => {
     for (const name of ['KAFKA_TOPIC_PREFIX', 'KAFKA_SEND_TIMEOUT_MS', 'DATABASE_URL', 'LOG_LEVEL']) {
       expect(problems.some((problem) => problem.startsWith(name))).toBe(true);
     }
+  });
+
+  it('read a cluster replication setting, and refuse a min ISR over the replication factor', () => {
+    const cluster = new EnvReader({ KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' });
+    expect(readKafkaConfig(cluster, 'svc')).toMatchObject({ replicationFactor: 3, minInsyncReplicas: 2 });
+    expect(() => cluster.done()).not.toThrow();
+
+    const bad = new EnvReader({ KAFKA_REPLICATION_FACTOR: '2', KAFKA_MIN_INSYNC_REPLICAS: '3' });
+    readKafkaConfig(bad, 'svc');
+    let problems: string[] = [];
+    try {
+      bad.done();
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    expect(problems).toEqual([expect.stringContaining('KAFKA_MIN_INSYNC_REPLICAS=3')]);
   });
 });
 

@@ -4,6 +4,7 @@ import type { KafkaConfig } from '../config/common-config';
 /**
  * Creates the topics a service needs if they are missing. Event topics keep their data forever
  * (retention.ms=-1): the log is the source of truth and replay must be able to rebuild from offset 0.
+ * Existing topics are left as they are (their partitions, replication and min ISR included).
  */
 export async function ensureTopics(
   kafka: Kafka,
@@ -26,6 +27,9 @@ export async function ensureTopics(
           configEntries: [
             { name: 'retention.ms', value: '-1' },
             { name: 'retention.bytes', value: '-1' },
+            ...(config.minInsyncReplicas === undefined
+              ? []
+              : [{ name: 'min.insync.replicas', value: String(config.minInsyncReplicas) }]),
           ],
         })),
       })
