@@ -40,6 +40,23 @@ export function replicaName(service: string, replica?: number): string {
  */
 
 /**
+ * V8 flags per service. The risk and documents processes mostly wait: their heavy work runs in worker
+ * threads (VaR kernels, OCR in WebAssembly), and while other job types flow they only pass over
+ * requests. V8's default young generation (two 16 MB semi-spaces, grown to full size by start-up
+ * alone) is then memory held for nothing: 4 MB semi-spaces keep an idle risk service at 113 MB
+ * instead of 136 MB. The gateway, the scraper and the projector allocate per request and keep the
+ * default, so their scavenges stay rare.
+ */
+const NODE_FLAGS: Partial<Record<ServiceName, readonly string[]>> = {
+  risk: ['--max-semi-space-size=4'],
+  documents: ['--max-semi-space-size=4'],
+};
+
+function nodeArgs(service: ServiceName): string[] {
+  return [...(NODE_FLAGS[service] ?? []), distPath(SERVICE_ENTRIES[service])];
+}
+
+/**
  * Starts one process of a service under the supervisor (name `service`, or `service#N` for a
  * replica, which also gets its own Kafka client id `service-N`).
  */
@@ -53,7 +70,7 @@ export function startService(
   return supervisor.spawn({
     name: replicaName(service, replica),
     command: process.execPath,
-    args: [distPath(SERVICE_ENTRIES[service])],
+    args: nodeArgs(service),
     env: replica === undefined ? env : { ...env, KAFKA_CLIENT_ID: `${service}-${replica}` },
     logFile,
   });
@@ -68,7 +85,7 @@ export function startPlannedProcess(
   return supervisor.spawn({
     name: planned.name,
     command: process.execPath,
-    args: [distPath(SERVICE_ENTRIES[planned.service])],
+    args: nodeArgs(planned.service),
     env: { ...env, ...planned.env },
   });
 }
