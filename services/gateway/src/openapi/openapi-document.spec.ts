@@ -96,6 +96,14 @@ describe('the gateway’s OpenAPI document', () => {
     expect(schema('ReplayRequest')).toMatchObject({ additionalProperties: false });
   });
 
+  it('resolves every $ref to a schema of the document (a body variant needs @ApiExtraModels)', () => {
+    const refs = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map(
+      (match) => match[1],
+    );
+    expect(refs).toContain('RiskJobRequest');
+    expect([...new Set(refs)].filter((name) => schema(name) === undefined)).toEqual([]);
+  });
+
   it('documents query, path and header parameters with their constraints', () => {
     const names = (op: Json) => (op.parameters as Json[]).map((p) => `${p.in as string}:${p.name as string}`);
     expect(names(operation('get', '/jobs'))).toEqual(
