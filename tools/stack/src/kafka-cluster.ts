@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { findFreePort, LOOPBACK } from './free-port';
 import { KafkaBroker, newKafkaClusterId } from './kafka-broker';
-import { waitForKafkaReady } from './kafka-readiness';
+import { probeClient, waitForKafkaReady } from './kafka-readiness';
 import { waitFor } from './wait-for';
 
 export interface KafkaNodePorts {
@@ -106,14 +105,7 @@ export class KafkaCluster {
    * has caught up), so that losing another node keeps min.insync.replicas.
    */
   async waitUntilFullyReplicated(timeoutMs = 120_000): Promise<void> {
-    const kafka = new Kafka({
-      clientId: 'event-jobs-stack-isr',
-      brokers: this.bootstrapServers.split(','),
-      logLevel: logLevel.NOTHING,
-      connectionTimeout: 1_000,
-      requestTimeout: 5_000,
-      retry: { retries: 0 },
-    });
+    const kafka = probeClient(this.bootstrapServers.split(','), 'event-jobs-stack-isr');
     const admin = kafka.admin();
     try {
       await waitFor(

@@ -8,6 +8,18 @@ export interface KafkaReadinessOptions {
 }
 
 const PROBE_ID = 'event-jobs-stack-probe';
+
+/** A client for readiness probes: silent, quick to give up, no retries (the caller's wait loop retries). */
+export function probeClient(brokers: string[], clientId = PROBE_ID): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1_000,
+    requestTimeout: 5_000,
+    retry: { retries: 0 },
+  });
+}
 const OFFSETS_TOPIC = '__consumer_offsets';
 const TRANSACTION_TOPIC = '__transaction_state';
 
@@ -40,14 +52,7 @@ export async function waitForKafkaReady(
   bootstrapServers: string,
   options: KafkaReadinessOptions,
 ): Promise<void> {
-  const kafka = new Kafka({
-    clientId: PROBE_ID,
-    brokers: bootstrapServers.split(','),
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1_000,
-    requestTimeout: 5_000,
-    retry: { retries: 0 },
-  });
+  const kafka = probeClient(bootstrapServers.split(','));
   const admin = kafka.admin();
   const deadline = Date.now() + options.timeoutMs;
   const waitOptions = (what: string): WaitOptions => ({
@@ -122,14 +127,7 @@ export async function waitForKafkaListener(
   bootstrapServer: string,
   options: KafkaReadinessOptions,
 ): Promise<void> {
-  const kafka = new Kafka({
-    clientId: PROBE_ID,
-    brokers: [bootstrapServer],
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1_000,
-    requestTimeout: 5_000,
-    retry: { retries: 0 },
-  });
+  const kafka = probeClient([bootstrapServer]);
   const admin = kafka.admin();
   try {
     await waitFor(
