@@ -31,6 +31,16 @@ const STAGE_GROUPS: Record<string, string> = {
  * process) records itself as `<group>.control`, so replicas and restarts share one entry.
  */
 const CONSUMING_GROUPS: Record<string, string[]> = {
+  [Topics.ScrapeRequested]: ['projector', 'scraper'],
+  [Topics.ScrapeRequestedHigh]: ['projector', 'scraper.high'],
+  [Topics.ScrapeRequestedLow]: ['projector', 'scraper.low'],
+  [Topics.RiskRequested]: ['projector', 'risk'],
+  [Topics.RiskRequestedHigh]: ['projector', 'risk.high'],
+  [Topics.RiskRequestedLow]: ['projector', 'risk.low'],
+  [Topics.DocumentsRequested]: ['projector', 'documents-split'],
+  [Topics.DocumentsRequestedHigh]: ['projector', 'documents-split.high'],
+  [Topics.DocumentsRequestedLow]: ['projector', 'documents-split.low'],
+  // The shared request topics of before per-type topics: every request stage still reads them.
   [Topics.JobsRequested]: ['projector', 'scraper', 'risk', 'documents-split'],
   [Topics.JobsRequestedHigh]: ['projector', 'scraper.high', 'risk.high', 'documents-split.high'],
   [Topics.JobsRequestedLow]: ['projector', 'scraper.low', 'risk.low', 'documents-split.low'],

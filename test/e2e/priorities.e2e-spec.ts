@@ -111,18 +111,23 @@ describe('priorities (end to end)', () => {
     return fetch(`${e2e.system.baseUrl}/documents`, { method: 'POST', body: form });
   }
 
-  it('publishes each request to its priority’s topic, documents included, and refuses unknown priorities', async () => {
-    // The first test put HIGH_JOBS high and LOW_JOBS low requests, and no normal one.
-    expect(await messagesIn('jobs.requested.high')).toBe(HIGH_JOBS);
-    expect(await messagesIn('jobs.requested.low')).toBe(LOW_JOBS);
-    expect(await messagesIn('jobs.requested')).toBe(0);
+  it('publishes each request to its type’s and priority’s topic, documents included, and refuses unknown priorities', async () => {
+    // The first test put HIGH_JOBS high and LOW_JOBS low scrape requests, and no normal one.
+    expect(await messagesIn('scrape.requested.high')).toBe(HIGH_JOBS);
+    expect(await messagesIn('scrape.requested.low')).toBe(LOW_JOBS);
+    expect(await messagesIn('scrape.requested')).toBe(0);
 
     const low = await uploadDocument({ priority: 'low' });
     expect(low.status).toBe(202);
     const plain = await uploadDocument({});
     expect(plain.status).toBe(202);
-    expect(await messagesIn('jobs.requested.low')).toBe(LOW_JOBS + 1);
-    expect(await messagesIn('jobs.requested')).toBe(1);
+    expect(await messagesIn('documents.requested.low')).toBe(1);
+    expect(await messagesIn('documents.requested')).toBe(1);
+    expect(await messagesIn('scrape.requested.low')).toBe(LOW_JOBS);
+    // The shared request topics of before per-type topics get nothing new.
+    for (const shared of ['jobs.requested.high', 'jobs.requested', 'jobs.requested.low']) {
+      expect(await messagesIn(shared)).toBe(0);
+    }
     const lowId = ((await low.json()) as { id: string }).id;
     await eventually(`document job ${lowId} to be listed as low priority`, async () =>
       (await e2e.api.job(lowId)).priority === 'low' ? true : undefined,

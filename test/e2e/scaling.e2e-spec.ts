@@ -41,10 +41,10 @@ describe('scaling a stage (end to end)', () => {
 
   it('shares the partitions among three replicas and loses no job, nor runs one twice, when one is killed', async () => {
     const group = await eventually(
-      'three scraper replicas holding all 12 partitions of jobs.requested',
+      'three scraper replicas holding all 12 partitions of scrape.requested',
       async () => {
         const found = await consumerGroup(e2e.api, 'scraper');
-        return sharesAllPartitions(found, 3, 'jobs.requested') ? found : undefined;
+        return sharesAllPartitions(found, 3, 'scrape.requested') ? found : undefined;
       },
       90_000,
     );
@@ -53,7 +53,7 @@ describe('scaling a stage (end to end)', () => {
       'scraper-2',
       'scraper-3',
     ]);
-    const held = partitionsOf(group, 'jobs.requested');
+    const held = partitionsOf(group, 'scrape.requested');
     for (const partitions of held) expect(partitions.length).toBeGreaterThan(0);
     expect(held.flat().sort((a, b) => a - b)).toEqual([...Array(12).keys()]);
 
@@ -82,7 +82,7 @@ describe('scaling a stage (end to end)', () => {
       'the two surviving replicas to take over all 12 partitions',
       async () => {
         const found = await consumerGroup(e2e.api, 'scraper');
-        return sharesAllPartitions(found, 2, 'jobs.requested') ? found : undefined;
+        return sharesAllPartitions(found, 2, 'scrape.requested') ? found : undefined;
       },
       90_000,
     );

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { EVENT_VERSIONS, jobRequestedEventId, Topics, type JobRequested } from '@app/contracts';
 import { findFreePort } from '@app/stack';
 import { useSystemUnderTest } from '../support/e2e-system';
 import { TestSite } from '../support/test-site';
@@ -217,7 +219,7 @@ describe('scrape pipeline (end to end)', () => {
     const seen: { topic: string; key: string; value: Record<string, unknown>; correlation: string }[] = [];
     await consumer.connect();
     await consumer.subscribe({
-      topics: [`${e2e.system.topicPrefix}jobs.requested`, `${e2e.system.topicPrefix}scrape.events`],
+      topics: [`${e2e.system.topicPrefix}scrape.requested`, `${e2e.system.topicPrefix}scrape.events`],
       fromBeginning: true,
     });
     await consumer.run({
@@ -256,6 +258,40 @@ describe('scrape pipeline (end to end)', () => {
     expect(seen.map((m) => m.value.type)).toEqual(
       expect.arrayContaining(['JobRequested', 'StageStarted', 'StageCompleted']),
     );
+  });
+
+  it('runs a request left on the shared jobs.requested topic of before per-type topics', async () => {
+    const jobId = randomUUID();
+    const request: JobRequested = {
+      id: jobRequestedEventId(jobId),
+      type: 'JobRequested',
+      version: EVENT_VERSIONS.JobRequested,
+      jobId,
+      tenantId: 'default',
+      correlationId: `legacy-${jobId}`,
+      causationId: null,
+      occurredAt: new Date().toISOString(),
+      // No job-type header: published by a gateway from before that header and per-type topics.
+      data: {
+        jobType: 'scrape',
+        input: { url: `${site.baseUrl}/article` },
+        priority: 'normal',
+        idempotencyKey: null,
+      },
+    };
+    const kafka = new Kafka({ brokers: [process.env.KAFKA_BROKERS as string], logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: `${e2e.system.topicPrefix}${Topics.JobsRequested}`,
+        messages: [{ key: jobId, value: JSON.stringify(request) }],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    const job = await e2e.api.terminal(jobId);
+    expect(job).toMatchObject({ type: 'scrape', status: 'SUCCEEDED', attempts: 1 });
   });
 
   it('lists jobs newest first with filters and an opaque cursor', async () => {

@@ -15,6 +15,8 @@ export {
   PROJECTED_TOPICS,
   REQUEST_TOPICS,
   requestTopic,
+  requestInputTopics,
+  isRequestTopic,
   retryTopic,
   retryTopics,
   type TopicName,
@@ -88,6 +90,8 @@ export {
   STAGE_CATALOG,
   type StageDescriptor,
   stageInputTopics,
+  stageInputs,
+  type StageInputs,
 } from './jobs/job-catalog';
 export {
   JOB_PRIORITIES,

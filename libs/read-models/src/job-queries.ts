@@ -109,7 +109,7 @@ export class JobQueries {
     const rows: { envelope: EventEnvelope }[] = await this.dataSource.query(
       // Same-millisecond ties: the request comes first, then each topic's own (per-job) log order.
       `SELECT envelope FROM job_events WHERE job_id = $1
-       ORDER BY occurred_at, (source_topic <> 'jobs.requested'), source_topic, source_offset`,
+       ORDER BY occurred_at, (type <> 'JobRequested'), source_topic, source_offset`,
       [id],
     );
     return rows.map((row) => row.envelope);

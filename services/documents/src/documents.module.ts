@@ -35,7 +35,8 @@ export const DOCUMENTS_STAGE_VERSION = 'documents@2';
 
 interface StageRole {
   executor: StageExecutor;
-  inputTopics: string[];
+  /** What starts its work (none: the document requests). */
+  inputTopics?: string[];
   select?: (event: JobEvent) => WorkItem[];
   close: () => Promise<void>;
 }
@@ -47,7 +48,6 @@ function stageRole(stage: DocumentStage, config: DocumentsConfig, blobs: BlobSto
       const pool = new MupdfPool({ maxThreads: 1 });
       return {
         executor: new SplitExecutor(new DocumentSplitter(pool), blobs, config.dpi, config.grayscale),
-        inputTopics: [Topics.JobsRequested],
         close: () => pool.destroy(),
       };
     }

@@ -95,7 +95,7 @@ export async function runRebuildBench(): Promise<unknown> {
       chunk.push(
         kafka.publisher.publish(
           batch.map((event) => ({
-            topic: event.type === 'JobRequested' ? Topics.JobsRequested : Topics.ScrapeEvents,
+            topic: event.type === 'JobRequested' ? Topics.ScrapeRequested : Topics.ScrapeEvents,
             event,
           })),
         ),
@@ -152,7 +152,7 @@ export async function runRebuildBench(): Promise<unknown> {
       log: {
         jobs,
         events,
-        topics: [Topics.JobsRequested, Topics.ScrapeEvents],
+        topics: [Topics.ScrapeRequested, Topics.ScrapeEvents],
         partitions: 12,
         publishSeconds,
       },

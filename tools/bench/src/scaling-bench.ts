@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Agent, request } from 'undici';
+import { Topics } from '@app/contracts';
 import { LocalStack, repoRoot, waitFor } from '@app/stack';
 import { BenchSystem, round, waitProjected } from './pipeline-bench';
 import { scalingChartSvg, type ScalingPoint } from './scaling-chart';
@@ -54,7 +55,7 @@ export async function startDelayedSite(
   };
 }
 
-/** Waits until the scraper group is stable with `replicas` members that hold all of jobs.requested. */
+/** Waits until the scraper group is stable with `replicas` members that hold all of scrape.requested. */
 async function waitForGroup(baseUrl: string, replicas: number): Promise<void> {
   interface Group {
     groupId: string;
@@ -69,7 +70,7 @@ async function waitForGroup(baseUrl: string, replicas: number): Promise<void> {
       const group = groups.find((g) => g.groupId === 'scraper');
       if (!group || group.state !== 'Stable' || group.members.length !== replicas) return undefined;
       const held = group.members.flatMap(
-        (m) => m.assignments.find((a) => a.topic === 'jobs.requested')?.partitions ?? [],
+        (m) => m.assignments.find((a) => a.topic === Topics.ScrapeRequested)?.partitions ?? [],
       );
       return new Set(held).size === 12 ? true : undefined;
     },

@@ -1,5 +1,5 @@
 import type { ClassConstructor } from 'class-transformer';
-import { PROJECTED_TOPICS, retryTopics, Topics } from '../topics';
+import { PROJECTED_TOPICS, requestInputTopics, retryTopics, Topics } from '../topics';
 import type { JobType } from './job-types';
 import { ScrapeInputDto } from './scrape-input.dto';
 import { ScrapeResultDto } from './scrape-result.dto';
@@ -121,9 +121,19 @@ export const STAGE_CATALOG: Readonly<Record<string, StageDescriptor>> = {
   },
 };
 
-/** The topics whose events start a stage's work (request stages: the normal-priority request topic). */
+/** What starts a stage's work: its job type's requests (one topic set per priority), or events on topics. */
+export type StageInputs = { requestsOf: JobType } | { topics: readonly string[] };
+
+export function stageInputs(stage: StageDescriptor): StageInputs {
+  return stage.follows.type === 'JobRequested'
+    ? { requestsOf: stage.jobType }
+    : { topics: [stage.eventsTopic] };
+}
+
+/** The topics whose events start a stage's work (request stages: its type's normal-priority requests). */
 export function stageInputTopics(stage: StageDescriptor): string[] {
-  return stage.follows.type === 'JobRequested' ? [Topics.JobsRequested] : [stage.eventsTopic];
+  const inputs = stageInputs(stage);
+  return 'topics' in inputs ? [...inputs.topics] : requestInputTopics(inputs.requestsOf, 'normal');
 }
 
 export function describeStage(stage: string): StageDescriptor | undefined {

@@ -26,7 +26,7 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
 
   constructor(
     private readonly definition: Omit<StageDefinition, 'retry' | 'concurrency' | 'timeLimitMs'> & {
-      /** Topics whose events start this stage's work (default: jobs.requested). */
+      /** Topics whose events start this stage's work (default: the requests of its job type). */
       inputTopics?: string[];
     },
     private readonly runtime: StageRuntimeConfig,
@@ -79,7 +79,9 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
       .start();
     const subscriptions = stageSubscriptions(
       this.groupId,
-      this.definition.inputTopics ?? [Topics.JobsRequested],
+      this.definition.inputTopics
+        ? { topics: this.definition.inputTopics }
+        : { requestsOf: this.definition.jobType },
       retries,
     );
     for (const subscription of subscriptions) {

@@ -172,7 +172,10 @@ describe('BacklogMonitor', () => {
       'scraper.low',
     ]);
     // A group that does not exist yet still owes what is on its input topics.
-    expect(groups.asked[0].find((g) => g.groupId === 'risk')?.inputTopics).toEqual(['jobs.requested']);
+    expect(groups.asked[0].find((g) => g.groupId === 'risk')?.inputTopics).toEqual([
+      'risk.requested',
+      'jobs.requested',
+    ]);
   });
 
   it('sums every document stage into the document backlog', async () => {

@@ -1,4 +1,10 @@
-import { DOCUMENT_STAGES, STAGE_CATALOG, stageInputTopics, Topics, type JobType } from '@app/contracts';
+import {
+  DOCUMENT_STAGES,
+  requestInputTopics,
+  STAGE_CATALOG,
+  stageInputTopics,
+  type JobType,
+} from '@app/contracts';
 
 /** A stage group whose lag counts toward a job type's backlog, and the topics it reads from the start. */
 export interface StageGroup {
@@ -15,8 +21,8 @@ export type BacklogSources = Record<JobType, StageGroup[]>;
  */
 export function backlogSources(groupIds: { scrape: string; risk: string }): BacklogSources {
   return {
-    scrape: [{ groupId: groupIds.scrape, inputTopics: [Topics.JobsRequested] }],
-    risk: [{ groupId: groupIds.risk, inputTopics: [Topics.JobsRequested] }],
+    scrape: [{ groupId: groupIds.scrape, inputTopics: requestInputTopics('scrape', 'normal') }],
+    risk: [{ groupId: groupIds.risk, inputTopics: requestInputTopics('risk', 'normal') }],
     document: DOCUMENT_STAGES.map((stage) => ({
       groupId: STAGE_CATALOG[stage].groupId,
       inputTopics: stageInputTopics(STAGE_CATALOG[stage]),

@@ -128,7 +128,9 @@ export async function measureKafkaCeiling(
 
   // Our messages as they are on the log: the platform's own request and stage-event topics, read whole.
   const platformTopics: ConsumerCeiling[] = [];
-  for (const topic of [Topics.JobsRequested, Topics.ScrapeEvents].map((name) => target.topicPrefix + name)) {
+  for (const topic of [Topics.ScrapeRequested, Topics.ScrapeEvents].map(
+    (name) => target.topicPrefix + name,
+  )) {
     const records = sumEndOffsets(
       await java('org.apache.kafka.tools.GetOffsetShell', [...server, '--topic', topic, '--time', '-1']),
     );

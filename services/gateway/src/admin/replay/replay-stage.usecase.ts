@@ -6,7 +6,7 @@ import {
   EVENT_VERSIONS,
   EventTypes,
   REPLAY_FROM_EARLIEST,
-  stageInputTopics,
+  stageInputs,
   Topics,
   type StageReplayRequested,
 } from '@app/contracts';
@@ -43,7 +43,7 @@ export class ReplayStageUseCase {
     }
     const replayId = randomUUID();
     // The stage's groups (one per priority for a stage that starts from requests), each with its topics.
-    const subscriptions = stageSubscriptions(stage.groupId, stageInputTopics(stage), []);
+    const subscriptions = stageSubscriptions(stage.groupId, stageInputs(stage), []);
     // Kafka's offset reset joins each idle group for a moment: do the groups side by side.
     const groups: GroupReset[] = await Promise.all(
       subscriptions.map(({ groupId, topics }) => this.kafka.offsets.resetIfIdle(groupId, topics, from)),

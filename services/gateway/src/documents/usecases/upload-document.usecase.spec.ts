@@ -72,7 +72,7 @@ describe('UploadDocumentUseCase', () => {
       document: { filename: 'sheet 1.png', mediaType: 'image/png', size: PNG.length, sha256 },
     });
     expect(blobs.blobs.get(sha256)).toEqual(PNG);
-    expect(publisher.published.map((o) => o.topic)).toEqual([Topics.JobsRequestedLow]);
+    expect(publisher.published.map((o) => o.topic)).toEqual([Topics.DocumentsRequestedLow]);
     expect(publisher.events[0]).toMatchObject({
       id: jobRequestedEventId(accepted.id),
       type: EventTypes.JobRequested,

@@ -97,7 +97,7 @@ export class UploadDocumentUseCase {
         idempotencyKey: null,
       },
     };
-    await this.publisher.publish([{ topic: requestTopic(priority), event }]);
+    await this.publisher.publish([{ topic: requestTopic('document', priority), event }]);
     const log = jobLogger(this.logger, { jobId, correlationId });
     log.info({ mediaType, size: file.size, priority }, 'document accepted');
     this.metrics.jobsAccepted.inc({ type: 'document' });

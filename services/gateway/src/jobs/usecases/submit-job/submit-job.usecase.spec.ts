@@ -91,7 +91,7 @@ describe('SubmitJobUseCase', () => {
       createdAt: expect.any(String),
     });
     expect(publisher.published).toHaveLength(1);
-    expect(publisher.published[0].topic).toBe(Topics.JobsRequestedHigh);
+    expect(publisher.published[0].topic).toBe(Topics.ScrapeRequestedHigh);
     expect(publisher.events[0]).toMatchObject({
       id: jobRequestedEventId(job.id),
       type: EventTypes.JobRequested,

@@ -101,7 +101,7 @@ export class SubmitJobUseCase {
         idempotencyKey: command.idempotencyKey,
       },
     };
-    await this.publisher.publish([{ topic: requestTopic(command.priority), event }]);
+    await this.publisher.publish([{ topic: requestTopic(command.type, command.priority), event }]);
     const log = jobLogger(this.logger, { jobId, correlationId: command.correlationId });
     log.info({ type: command.type, priority: command.priority }, 'job accepted');
     this.metrics.jobsAccepted.inc({ type: command.type });
