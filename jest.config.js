@@ -4,11 +4,8 @@
  *  - *.int-spec.ts   integration tests against the real Kafka and PostgreSQL started by globalSetup
  *  - *.e2e-spec.ts   end-to-end tests that spawn the built services (dist/) against that stack
  * `npm run test:unit` runs only the first tier, without starting any infrastructure.
- * `npm run test:faults` runs only *.fault-spec.ts: end-to-end fault tests that are not part of
- * `npm test` because they fail today on a known, open problem (see docs/development.md).
  */
 const unitOnly = process.env.TEST_TIER === 'unit';
-const faultsOnly = process.env.TEST_TIER === 'faults';
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -37,9 +34,7 @@ module.exports = {
   },
   testMatch: unitOnly
     ? ['<rootDir>/**/*.spec.ts']
-    : faultsOnly
-      ? ['<rootDir>/**/*.fault-spec.ts']
-      : ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.int-spec.ts', '<rootDir>/**/*.e2e-spec.ts'],
+    : ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.int-spec.ts', '<rootDir>/**/*.e2e-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   globalSetup: unitOnly ? undefined : '<rootDir>/test/harness/global-setup.ts',
   globalTeardown: unitOnly ? undefined : '<rootDir>/test/harness/global-teardown.ts',

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import type { Kafka, Producer } from 'kafkajs';
+import type {
+  ICustomPartitioner,
+  Kafka,
+  Message,
+  PartitionMetadata,
+  Producer,
+  ProducerConfig,
+  RecordMetadata,
+  TopicMessages,
+} from 'kafkajs';
 import { propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
@@ -40,6 +49,79 @@ class FakeProducer {
         this.sent.push(String(m.value));
         this.headers.push(m.headers ?? {});
       }
+  }
+}
+
+/**
+ * A producer that sends the way KafkaJS 2.2.4 does (`producer/sendMessages.js`) over three brokers:
+ * a send's messages go to their partitions' leaders, one request per broker; when a broker refuses
+ * its part (not the leader: the client's metadata was stale), the send is tried again with fresh
+ * leaders, but only brokers that have not answered yet are sent anything. Node 1 led partitions 0 and
+ * 3 before a failover and no longer does (node 2 does); the client learns it at its first send.
+ */
+class MovedLeaderProducer {
+  static readonly PARTITIONS = 6;
+  /** What the brokers appended, per partition, in order. */
+  readonly log = new Map<number, string[]>();
+  private knowsLeaders = false;
+  private readonly partitionOf: ReturnType<ICustomPartitioner>;
+
+  constructor(createPartitioner: ICustomPartitioner) {
+    this.partitionOf = createPartitioner();
+  }
+
+  async connect(): Promise<void> {}
+
+  async disconnect(): Promise<void> {}
+
+  async sendBatch({ topicMessages }: { topicMessages: TopicMessages[] }): Promise<RecordMetadata[]> {
+    const metadata = (leaderOf: (partition: number) => number): PartitionMetadata[] =>
+      Array.from({ length: MovedLeaderProducer.PARTITIONS }, (_, partitionId) => ({
+        partitionErrorCode: 0,
+        partitionId,
+        leader: leaderOf(partitionId),
+        replicas: [1, 2, 3],
+        isr: [1, 2, 3],
+      }));
+    const answers = new Map<number, RecordMetadata[]>();
+    for (;;) {
+      const stale = !this.knowsLeaders;
+      const partitionMetadata = metadata((p) => (p % 3 === 0 ? (stale ? 1 : 2) : (p % 3) + 1));
+      const requests = new Map<number, Map<number, Message[]>>();
+      for (const { topic, messages } of topicMessages) {
+        for (const message of messages) {
+          const partition = this.partitionOf({ topic, partitionMetadata, message });
+          const leader = partitionMetadata[partition].leader;
+          const request = requests.get(leader) ?? new Map<number, Message[]>();
+          request.set(partition, [...(request.get(partition) ?? []), message]);
+          requests.set(leader, request);
+        }
+      }
+      let refused = false;
+      for (const [broker, partitions] of requests) {
+        if (answers.has(broker)) continue;
+        if (stale && broker === 1) {
+          refused = true;
+          continue;
+        }
+        for (const [partition, messages] of partitions) {
+          this.log.set(partition, [
+            ...(this.log.get(partition) ?? []),
+            ...messages.map((m) => String(m.value)),
+          ]);
+        }
+        answers.set(
+          broker,
+          [...partitions.keys()].map((partition) => ({
+            topicName: topicMessages[0].topic,
+            partition,
+            errorCode: 0,
+          })),
+        );
+      }
+      if (!refused) return [...answers.values()].flat();
+      this.knowsLeaders = true;
+    }
   }
 }
 
@@ -117,6 +199,38 @@ describe('EventPublisher', () => {
       trace.disable();
       propagation.disable();
       await provider.shutdown();
+    }
+  });
+
+  it('sends again what KafkaJS dropped when a partition it thought node 1 led had moved to a broker that had answered', async () => {
+    let producer: MovedLeaderProducer | undefined;
+    const kafka = {
+      producer: (options: ProducerConfig) => {
+        producer = new MovedLeaderProducer(options.createPartitioner!);
+        return producer as unknown as Producer;
+      },
+    } as unknown as Kafka;
+    const publisher = new EventPublisher(kafka, config, pino({ level: 'silent' }));
+    await publisher.connect();
+    // Two messages per job, enough jobs that every partition (and so every broker) gets some.
+    const jobs = Array.from({ length: 30 }, (_, i) => `job-${i}`);
+    const messages = jobs.flatMap((key) => [
+      { topic: 'events', key, value: `${key}:started` },
+      { topic: 'events', key, value: `${key}:completed` },
+    ]);
+
+    await publisher.publishRaw(messages);
+
+    const log = producer!.log;
+    expect([...log.keys()].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    // Every message written once, each job's two in order on its partition.
+    const written = [...log.values()].flat();
+    expect(written.sort()).toEqual(messages.map((m) => m.value).sort());
+    for (const values of log.values()) {
+      for (const key of jobs) {
+        const mine = values.filter((value) => value.startsWith(`${key}:`));
+        if (mine.length > 0) expect(mine).toEqual([`${key}:started`, `${key}:completed`]);
+      }
     }
   });
 });

@@ -1,9 +1,10 @@
-import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { encodeEvent, type EncodedEvent, type EventEnvelope } from '@app/contracts';
 import type { KafkaConfig } from '../config/common-config';
 import type { Logger } from '../logging/logger';
 import { eventHeaders, type StringHeaders } from './message-headers';
 import { KafkaUnavailableError } from './kafka-unavailable.error';
+import { PartitionRouting } from './partition-routing';
 import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { injectContext, jobAttributes, SpanKind, tracer } from '../telemetry/tracing';
 
@@ -21,6 +22,12 @@ export interface RawMessage {
   value: Buffer | string | null;
   headers?: StringHeaders;
 }
+
+/**
+ * How many times one send goes out for partitions KafkaJS reported written but never sent (see
+ * `PartitionRouting`); each round follows a leader move, so more than two is already unusual.
+ */
+const MAX_SEND_ROUNDS = 5;
 
 interface PendingSend {
   messages: RawMessage[];
@@ -48,6 +55,8 @@ export class EventPublisher {
    * ids, which consumers deduplicate.
    */
   private renewBeforeNextSend = false;
+  /** Where each send's messages had to go, to catch those KafkaJS dropped (see `PartitionRouting`). */
+  private readonly routing = new PartitionRouting();
 
   constructor(
     private readonly kafka: Kafka,
@@ -61,8 +70,9 @@ export class EventPublisher {
   private createProducer(): Producer {
     return this.kafka.producer({
       idempotent: true,
-      // murmur2, like the Java client: a job's key maps to the same partition whichever client wrote it.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      // murmur2, like the Java client: a job's key maps to the same partition whichever client wrote it
+      // (KafkaJS's DefaultPartitioner, its answers recorded to check each send's acknowledgements).
+      createPartitioner: this.routing.createPartitioner,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       transactionalId: this.options.transactionalId,
@@ -164,10 +174,7 @@ export class EventPublisher {
       this.queue = [];
       try {
         if (this.renewBeforeNextSend) await this.renewProducer();
-        await this.producer.sendBatch({
-          acks: -1,
-          topicMessages: groupByTopic(batch, this.config.topicPrefix),
-        });
+        await this.send(groupByTopic(batch, this.config.topicPrefix));
         for (const pending of batch) pending.resolve();
       } catch (error) {
         this.renewBeforeNextSend = true;
@@ -177,6 +184,32 @@ export class EventPublisher {
       }
     }
     this.sending = false;
+  }
+
+  /**
+   * One send, acknowledged for every partition its messages went to. Partitions KafkaJS left out after
+   * a leader move (its answer acknowledges the send, but not them) are sent again by the same producer:
+   * their sequence numbers were given back when their leader refused them, and the same messages in
+   * the same order are what a duplicate check would compare, so nothing is written twice.
+   */
+  private async send(topicMessages: TopicMessages[]): Promise<void> {
+    let pending = topicMessages;
+    for (let round = 1; ; round += 1) {
+      const unwritten = await this.routing.send(pending, (messages) =>
+        this.producer.sendBatch({ acks: -1, topicMessages: messages }),
+      );
+      if (unwritten.messages.length === 0) return;
+      if (round >= MAX_SEND_ROUNDS) {
+        throw new Error(
+          `Kafka acknowledged no write to ${unwritten.partitions.join(', ')} after ${round} sends`,
+        );
+      }
+      this.logger.warn(
+        { partitions: unwritten.partitions, round },
+        'a send was acknowledged without some partitions (their leader moved); sending their messages again',
+      );
+      pending = unwritten.messages;
+    }
   }
 
   private async renewProducer(): Promise<void> {
