@@ -37,6 +37,7 @@ import {
 } from '@app/documents/testing';
 
 import { BenchSystem } from './pipeline-bench';
+import { benchKafkaNodes } from './bench-kafka-nodes';
 
 /** A3 landscape in points (420 x 297 mm). */
 const A3 = { width: 1191, height: 842 };
@@ -295,7 +296,12 @@ async function endToEnd(
   const system = new BenchSystem();
   const results: EndToEndResult[] = [];
   try {
-    const endpoints = await stack.start({ dataDir, freePorts: true, fast: true });
+    const endpoints = await stack.start({
+      dataDir,
+      freePorts: true,
+      fast: true,
+      kafkaBrokers: benchKafkaNodes(),
+    });
     await system.start(
       endpoints.kafkaBrokers,
       endpoints.databaseUrl,

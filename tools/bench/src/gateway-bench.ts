@@ -19,6 +19,7 @@ import { LocalStack, repoRoot } from '@app/stack';
 import { LoadGenerator, percentiles, round, type Percentiles } from './load-generator';
 import { BenchSystem, profileEnv } from './pipeline-bench';
 import { summarizeProfile, type CpuProfile, type ProfileSummary } from './cpu-profile-summary';
+import { benchKafkaNodes } from './bench-kafka-nodes';
 
 interface PhaseResult {
   requests: number;
@@ -111,7 +112,12 @@ export async function runGatewayBench(): Promise<void> {
   // The URL is never fetched unless the pipeline runs; then it fails fast (nothing listens there).
   const body = JSON.stringify({ type: 'scrape', input: { url: 'http://127.0.0.1:9/page' } });
   try {
-    const endpoints = await stack.start({ dataDir, freePorts: true, fast: true });
+    const endpoints = await stack.start({
+      dataDir,
+      freePorts: true,
+      fast: true,
+      kafkaBrokers: benchKafkaNodes(),
+    });
     await system.start(
       endpoints.kafkaBrokers,
       endpoints.databaseUrl,

@@ -15,6 +15,7 @@ import { LocalStack, repoRoot } from '@app/stack';
 import { LoadGenerator, percentiles, round } from './load-generator';
 import { BenchSystem, waitProjected } from './pipeline-bench';
 import { startDelayedSite } from './scaling-bench';
+import { benchKafkaNodes } from './bench-kafka-nodes';
 
 interface JobTimes {
   createdAt: string;
@@ -50,7 +51,12 @@ export async function runIoBench(): Promise<void> {
   const system = new BenchSystem();
   let result: Record<string, unknown>;
   try {
-    const endpoints = await stack.start({ dataDir, freePorts: true, fast: true });
+    const endpoints = await stack.start({
+      dataDir,
+      freePorts: true,
+      fast: true,
+      kafkaBrokers: benchKafkaNodes(),
+    });
     await system.start(
       endpoints.kafkaBrokers,
       endpoints.databaseUrl,

@@ -32,6 +32,7 @@ import {
 import { migrateDatabase, startService, waitForGatewayReady, type ServiceName } from '@app/launcher/services';
 import { prepareKafka } from '@app/launcher/topics';
 import { cpuSnapshot, cpuUsedBetween, threadCpuSnapshot, type CpuSnapshot } from './cpu-meter';
+import { benchKafkaNodes } from './bench-kafka-nodes';
 import { summarizeProfile, type CpuProfile, type ProfileSummary } from './cpu-profile-summary';
 import { LoadGenerator, percentiles, round, type Percentiles } from './load-generator';
 
@@ -114,6 +115,8 @@ export class BenchSystem {
     this.topicPrefix = `bench-${suffix}.`;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      // Topics replicated as the stack's cluster allows (none of this for one broker).
+      ...kafkaTopicDefaults(benchKafkaNodes()),
       KAFKA_BROKERS: brokers,
       KAFKA_TOPIC_PREFIX: this.topicPrefix,
       DATABASE_URL: this.databaseUrl,
@@ -371,10 +374,7 @@ export async function runPipelineBench(): Promise<void> {
   const jobs = Number(process.env.BENCH_JOBS ?? 5000);
   const warmupJobs = Number(process.env.BENCH_WARMUP_JOBS ?? 2000);
   const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-  const kafkaBrokers = Number(process.env.BENCH_KAFKA_BROKERS ?? 1);
-  if (!Number.isInteger(kafkaBrokers) || kafkaBrokers < 1) {
-    throw new Error(`BENCH_KAFKA_BROKERS=${process.env.BENCH_KAFKA_BROKERS} is not a count of Kafka nodes`);
-  }
+  const kafkaBrokers = benchKafkaNodes();
   const dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'event-jobs-bench-'));
   await fs.promises.chmod(dataDir, 0o755);
   const stack = new LocalStack();
@@ -413,10 +413,7 @@ export async function runPipelineBench(): Promise<void> {
           : undefined,
       );
       system.nameProcess(stack.postgres?.pid, 'postgres');
-      await system.start(endpoints.kafkaBrokers, endpoints.databaseUrl, {
-        ...kafkaTopicDefaults(kafkaBrokers),
-        ...env,
-      });
+      await system.start(endpoints.kafkaBrokers, endpoints.databaseUrl, env);
       try {
         log(`${name}: warm-up, ${warmupJobs} jobs`);
         await throughputPhase(system, site.url, warmupJobs);

@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { PROJECTED_TOPICS, Topics, type JobEvent } from '@app/contracts';
 import { createLogger, KafkaRuntime, type KafkaConfig } from '@app/platform';
 import { createDataSource, ProjectionRebuilder, runMigrations, type RebuildRecord } from '@app/read-models';
-import { LocalStack } from '@app/stack';
+import { clusterReplication, LocalStack } from '@app/stack';
+import { benchKafkaNodes } from './bench-kafka-nodes';
 import {
   jobRequested,
   stageAttemptFailed,
@@ -68,12 +69,13 @@ export async function runRebuildBench(): Promise<unknown> {
   const logger = createLogger('rebuild-bench', process.env.LOG_LEVEL === 'info' ? 'info' : 'warn');
   try {
     log(`rebuild bench: starting Kafka + PostgreSQL in ${dataDir}`);
-    const endpoints = await stack.start({ dataDir, freePorts: true });
+    const nodes = benchKafkaNodes();
+    const endpoints = await stack.start({ dataDir, freePorts: true, kafkaBrokers: nodes });
     const config: KafkaConfig = {
       brokers: endpoints.kafkaBrokers.split(','),
       clientId: 'rebuild-bench',
       partitions: 12,
-      replicationFactor: 1,
+      ...clusterReplication(nodes),
       sendTimeoutMs: 60_000,
       topicPrefix: '',
     };

@@ -16,6 +16,7 @@ import { Topics } from '@app/contracts';
 import { LocalStack, repoRoot, waitFor } from '@app/stack';
 import { BenchSystem, round, waitProjected } from './pipeline-bench';
 import { scalingChartSvg, type ScalingPoint } from './scaling-chart';
+import { benchKafkaNodes } from './bench-kafka-nodes';
 
 const REPLICA_COUNTS = [1, 2, 4];
 const WORKER_ENV = {
@@ -131,7 +132,12 @@ export async function runScalingBench(): Promise<void> {
   const runs: ScalingRun[] = [];
   const system = new BenchSystem();
   try {
-    const endpoints = await stack.start({ dataDir, freePorts: true, fast: true });
+    const endpoints = await stack.start({
+      dataDir,
+      freePorts: true,
+      fast: true,
+      kafkaBrokers: benchKafkaNodes(),
+    });
     await system.start(
       endpoints.kafkaBrokers,
       endpoints.databaseUrl,

@@ -205,8 +205,10 @@ export const UNTYPED_VARIABLES: readonly UntypedVariable[] = [
   {
     name: 'BENCH_KAFKA_BROKERS',
     default: '`1`',
-    usedBy: 'bench pipeline',
-    doc: '`3`: the pipeline bench on a three-node Kafka cluster',
+    usedBy: 'benchmarks',
+    doc:
+      'Kafka nodes of every benchmark that starts its own stack (pipeline, compare, gateway, io, documents, ' +
+      'scaling, rebuild): `3` runs a three-node KRaft cluster with topics replicated 3x, min ISR 2',
   },
   {
     name: 'BENCH_WARMUP_JOBS',

@@ -28,6 +28,7 @@ import { cpuSnapshot, cpuUsedBetween, machineBusyMs, rssMbByRole } from '../cpu-
 import { BenchSystem } from '../pipeline-bench';
 import { BASELINE_API, baselineSource, CeleryBaseline } from './celery-baseline';
 import { measureKafkaCeiling, renderCeiling, type KafkaCeiling } from './kafka-ceiling';
+import { benchKafkaNodes } from '../bench-kafka-nodes';
 import {
   budgetSummary,
   buildRows,
@@ -202,7 +203,13 @@ async function startStack(stack: LocalStack, dataDir: string, jaeger: boolean): 
   for (let attempt = 1; ; attempt += 1) {
     const folder = path.join(dataDir, `stack-${attempt}`);
     try {
-      return await stack.start({ dataDir: folder, freePorts: true, jaeger, log });
+      return await stack.start({
+        dataDir: folder,
+        freePorts: true,
+        jaeger,
+        log,
+        kafkaBrokers: benchKafkaNodes(),
+      });
     } catch (error: unknown) {
       if (attempt >= 3 || !/already in use|Address already in use/i.test(String(error))) throw error;
       log(`stack start failed on a port taken meanwhile; retrying (${attempt}/3)`);
@@ -223,7 +230,11 @@ function platformServices(): ServiceName[] {
 
 export async function runCompareBench(argv: string[] = []): Promise<void> {
   const options: CompareOptions = parseCompareArgs(argv, process.env);
-  const command = `${options.scale !== 1 ? `BENCH_COMPARE_SCALE=${options.scale} ` : ''}npm run bench -- compare${argv.length ? ` ${argv.join(' ')}` : ''}`;
+  const settings = [
+    ...(options.scale !== 1 ? [`BENCH_COMPARE_SCALE=${options.scale}`] : []),
+    ...(benchKafkaNodes() !== 1 ? [`BENCH_KAFKA_BROKERS=${benchKafkaNodes()}`] : []),
+  ];
+  const command = `${settings.map((setting) => `${setting} `).join('')}npm run bench -- compare${argv.length ? ` ${argv.join(' ')}` : ''}`;
   const startedAt = new Date();
   const outDir = path.join(repoRoot(), 'bench-results', 'compare');
   fs.mkdirSync(outDir, { recursive: true });
