@@ -9,7 +9,8 @@
  * Results go to bench-results/pipeline.json. Sizes: BENCH_JOBS (default 5000), BENCH_SECONDS (10),
  * BENCH_WARMUP_JOBS (2000: until the JIT compilers of Kafka and Node have settled; cold, they were about
  * 60% of Kafka's CPU in the first thousand jobs). BENCH_TRACING=off or =on runs that configuration only;
- * BENCH_CPU_PROFILE=1 profiles every service during the burst and prints where its self time went.
+ * BENCH_CPU_PROFILE=1 profiles every service during the burst (BENCH_CPU_PROFILE_PHASE=steady: during the
+ * 200 jobs/s phase instead) and prints where its self time went.
  * BENCH_KAFKA_BROKERS=3 runs a three-node Kafka cluster (topics replicated 3x, min ISR 2) instead of one broker.
  */
 import { randomBytes } from 'node:crypto';
@@ -375,6 +376,10 @@ export async function runPipelineBench(): Promise<void> {
   const warmupJobs = Number(process.env.BENCH_WARMUP_JOBS ?? 2000);
   const seconds = Number(process.env.BENCH_SECONDS ?? 10);
   const kafkaBrokers = benchKafkaNodes();
+  const profiledPhase = process.env.BENCH_CPU_PROFILE_PHASE ?? 'burst';
+  if (profiledPhase !== 'burst' && profiledPhase !== 'steady') {
+    throw new Error(`BENCH_CPU_PROFILE_PHASE=${profiledPhase} is not burst or steady`);
+  }
   const dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'event-jobs-bench-'));
   await fs.promises.chmod(dataDir, 0o755);
   const stack = new LocalStack();
@@ -418,12 +423,13 @@ export async function runPipelineBench(): Promise<void> {
         log(`${name}: warm-up, ${warmupJobs} jobs`);
         await throughputPhase(system, site.url, warmupJobs);
         log(`${name}: ${jobs} jobs as fast as possible (64 in flight)`);
-        await system.profile(false);
+        if (profiledPhase === 'burst') await system.profile(false);
         const burst = await throughputPhase(system, site.url, jobs);
-        const profiles = await system.profile(true);
-        printProfiles(profiles);
+        if (profiledPhase === 'burst') printProfiles(await system.profile(true));
         log(`${name}: 200 jobs/s for ${seconds} s`);
+        if (profiledPhase === 'steady') await system.profile(false);
         const at200 = await steadyPhase(system, site.url, 200, seconds);
+        if (profiledPhase === 'steady') printProfiles(await system.profile(true));
         log(`${name}: 500 req/s for ${seconds} s`);
         const at500 = await steadyPhase(system, site.url, 500, seconds);
         results[name] = { burst, at200, at500 };

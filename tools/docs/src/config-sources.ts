@@ -234,6 +234,12 @@ export const UNTYPED_VARIABLES: readonly UntypedVariable[] = [
     usedBy: 'bench pipeline, gateway',
     doc: 'profiles a service during the burst (`bench-results/*.cpuprofile`)',
   },
+  {
+    name: 'BENCH_CPU_PROFILE_PHASE',
+    default: '`burst`',
+    usedBy: 'bench pipeline',
+    doc: '`steady`: profile the 200 jobs/s phase instead of the burst',
+  },
   { name: 'BENCH_REQUESTS', default: '`5000`', usedBy: 'bench gateway', doc: 'requests in the burst' },
   {
     name: 'BENCH_RATE',
