@@ -52,10 +52,19 @@ export class GroupOffsetReset {
     const result: GroupReset = { groupId, mode: idle ? 'reset' : 'members', state, topics: [] };
     for (const topic of topics) {
       const partitions = await this.offsetsAt(topic, from);
-      if (idle)
+      // Each setOffsets joins the group for a moment (seconds). An empty topic (every partition's
+      // earliest offset is its latest, e.g. the shared request topics nothing writes to any more) has
+      // nothing to replay, and whatever offset the group holds there reads on from the same place.
+      if (idle && !(await this.isEmpty(topic))) {
         await admin.setOffsets({ groupId: this.prefix + groupId, topic: this.prefix + topic, partitions });
+      }
       result.topics.push({ topic, partitions });
     }
     return result;
+  }
+
+  private async isEmpty(topic: string): Promise<boolean> {
+    const offsets = await (await this.admin.connected()).fetchTopicOffsets(this.prefix + topic);
+    return offsets.every((partition) => partition.low === partition.high);
   }
 }
