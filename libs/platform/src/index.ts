@@ -52,7 +52,7 @@ export { createKafkaClient } from './kafka/kafka-client';
 export { KafkaRuntime } from './kafka/kafka-runtime';
 export { KafkaUnavailableError } from './kafka/kafka-unavailable.error';
 export { decodeHeaders, type StringHeaders } from './kafka/message-headers';
-export { awaitGroupCoordinator, ensureTopics } from './kafka/topic-admin';
+export { awaitGroupCoordinator, awaitPartitionLeaders, ensureTopics } from './kafka/topic-admin';
 
 // Logging (pino)
 export { createLogger, type JobLogContext, jobLogger, type Logger, NestPinoLogger } from './logging/logger';

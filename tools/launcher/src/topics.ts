@@ -1,6 +1,7 @@
 import { allTopics } from '@app/contracts';
 import {
   awaitGroupCoordinator,
+  awaitPartitionLeaders,
   createLogger,
   EnvReader,
   createKafkaClient,
@@ -27,13 +28,21 @@ export function readLauncherKafkaSettings(env: NodeJS.ProcessEnv): {
   return { config, maxAttempts };
 }
 
-/** Creates every topic (retention forever, 12 partitions) and waits for the group coordinator. */
+/**
+ * Creates every topic (retention forever, 12 partitions), waits until each partition's leader serves
+ * it, and waits for the group coordinator.
+ */
 export async function prepareKafka(env: NodeJS.ProcessEnv): Promise<string[]> {
   const { config, maxAttempts } = readLauncherKafkaSettings(env);
   // Errors while the cluster is still electing its group coordinator are expected here, so only fatal ones print.
   const kafka = createKafkaClient(config, createLogger('launcher', 'fatal'));
   const topics = allTopics(maxAttempts);
   await ensureTopics(kafka, config, topics);
+  await awaitPartitionLeaders(
+    kafka,
+    topics.map((topic) => config.topicPrefix + topic),
+    60_000,
+  );
   await awaitGroupCoordinator(kafka, 60_000);
   return topics;
 }

@@ -65,3 +65,34 @@ export async function awaitGroupCoordinator(kafka: Kafka, timeoutMs: number): Pr
     await admin.disconnect();
   }
 }
+
+/**
+ * Waits until every partition of `topics` (full names) answers a ListOffsets from its leader. Just
+ * after topics are created, the metadata can name a leader that has not taken the partition up yet:
+ * a produce then fails with NOT_LEADER_OR_FOLLOWER until it has, and a gateway that reported ready
+ * answered its first `POST /jobs` with 503.
+ */
+export async function awaitPartitionLeaders(
+  kafka: Kafka,
+  topics: string[],
+  timeoutMs: number,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (const topic of topics) {
+      for (;;) {
+        try {
+          await admin.fetchTopicOffsets(topic);
+          break;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
