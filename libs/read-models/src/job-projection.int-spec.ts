@@ -1,7 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { rerunEvent, type JobEvent, type JobRequested, type JobType } from '@app/contracts';
+import {
+  EVENT_VERSIONS,
+  jobCancelRequestedEventId,
+  rerunEvent,
+  type JobCancelRequested,
+  type JobEvent,
+  type JobRequested,
+  type JobType,
+} from '@app/contracts';
 import {
   jobRequested,
   scrapeResult,
@@ -13,7 +21,7 @@ import {
 } from '@app/contracts/testing';
 import { runMigrations } from './database';
 import { createMigratedDatabase, requiredEnv } from '@app/test-support/harness-env';
-import { applyEvents, foldJobRequested, type ProjectableEvent } from './job-projection';
+import { applyEvents, foldCancellations, foldJobRequested, type ProjectableEvent } from './job-projection';
 import { decodeCursor, JobQueries } from './job-queries';
 import { JobSubmissions } from './job-submissions';
 import type { JobView } from './job-views';
@@ -626,6 +634,31 @@ describe('accepted requests before projection (JobSubmissions)', () => {
     expect(await queries.getJob(newTenant(), request.jobId)).toBeNull();
     await apply([positioned(request), positioned(stageCompleted(request, 1, at(10)))]);
     expect(await queries.getJob(tenantId, request.jobId)).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
+  });
+
+  it('shows a request cancelled before the projection has it as CANCELLED, and it stays so', async () => {
+    const { tenantId, request, at } = timeline(newTenant(), new Date().toISOString());
+    await submissions().record([{ event: request, traceId: null }]);
+    const cancel: JobCancelRequested = {
+      id: jobCancelRequestedEventId(request.jobId),
+      type: 'JobCancelRequested',
+      version: EVENT_VERSIONS.JobCancelRequested,
+      jobId: request.jobId,
+      tenantId,
+      correlationId: request.correlationId,
+      causationId: null,
+      occurredAt: at(5),
+      data: { reason: null },
+    };
+    // What the gateway's DELETE pre-applies: the request is not projected yet, so a hidden placeholder.
+    await foldCancellations(dataSource, [cancel]);
+    expect(await queries.getJob(tenantId, request.jobId)).toMatchObject({
+      status: 'CANCELLED',
+      finishedAt: cancel.occurredAt,
+    });
+    expect(await queries.getJob(newTenant(), request.jobId)).toBeNull();
+    await apply([positioned(request), positioned(cancel)]);
+    expect(await queries.getJob(tenantId, request.jobId)).toMatchObject({ status: 'CANCELLED' });
   });
 
   it('never touches the jobs rows the projector writes (a second record of a job is ignored)', async () => {

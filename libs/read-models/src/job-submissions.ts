@@ -13,6 +13,8 @@ interface SubmissionRow {
   correlation_id: string;
   trace_id: string | null;
   created_at: Date;
+  /** When a cancellation was pre-applied before the request was projected (its hidden placeholder row). */
+  cancelled_at: Date | null;
 }
 
 /**
@@ -41,8 +43,13 @@ export class JobSubmissions {
   /** An accepted request the projection does not show yet, as the PENDING job it is. */
   async pendingJob(tenantId: string, id: string): Promise<JobView | null> {
     const rows: SubmissionRow[] = await this.dataSource.query(
-      `SELECT id, type, priority, input, run, correlation_id, trace_id, created_at
-       FROM job_submissions WHERE id = $1 AND tenant_id = $2`,
+      // A cancellation that came before the projector folded the request waits in a hidden placeholder
+      // row (foldCancellations): a job cancelled right after its 202 reads CANCELLED, not PENDING.
+      `SELECT s.id, s.type, s.priority, s.input, s.run, s.correlation_id, s.trace_id, s.created_at,
+              c.finished_at AS cancelled_at
+       FROM job_submissions s
+       LEFT JOIN jobs c ON c.id = s.id AND c.tenant_id = s.tenant_id AND NOT c.requested AND c.status = 'CANCELLED'
+       WHERE s.id = $1 AND s.tenant_id = $2`,
       [id, tenantId],
     );
     const row = rows[0];
@@ -50,7 +57,7 @@ export class JobSubmissions {
     return {
       id: row.id,
       type: row.type,
-      status: 'PENDING',
+      status: row.cancelled_at ? 'CANCELLED' : 'PENDING',
       priority: row.priority,
       input: row.input,
       result: null,
@@ -61,7 +68,7 @@ export class JobSubmissions {
       traceId: row.trace_id,
       createdAt: row.created_at.toISOString(),
       startedAt: null,
-      finishedAt: null,
+      finishedAt: row.cancelled_at ? row.cancelled_at.toISOString() : null,
       stages: [],
     };
   }
