@@ -16,7 +16,6 @@ export {
   REQUEST_TOPICS,
   requestTopic,
   requestInputTopics,
-  isRequestTopic,
   retryTopic,
   retryTopics,
   type TopicName,

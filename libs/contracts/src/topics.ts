@@ -87,11 +87,6 @@ export function requestInputTopics(jobType: JobType, priority: JobPriority): Top
   return [REQUEST_TOPICS_BY_TYPE[jobType][priority], SHARED_REQUEST_TOPICS[priority]];
 }
 
-/** True for a topic that carries JobRequested (any type's, or the shared ones), without a prefix. */
-export function isRequestTopic(topic: string): boolean {
-  return (REQUEST_TOPICS as readonly string[]).includes(topic);
-}
-
 /** Every topic that carries JobRequested: each type's, highest priority first, then the shared ones. */
 export const REQUEST_TOPICS: readonly TopicName[] = [
   ...Object.values(REQUEST_TOPICS_BY_TYPE).flatMap((byPriority) => [

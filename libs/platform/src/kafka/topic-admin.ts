@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { KafkaConfig } from '../config/common-config';
 
 /**
@@ -43,18 +43,19 @@ export async function ensureTopics(
   }
 }
 
-/**
- * Waits until the group coordinator answers (on a brand-new cluster the offsets topic is created on
- * first use), so consumers started next join their groups at once instead of crashing on start-up.
- */
-export async function awaitGroupCoordinator(kafka: Kafka, timeoutMs: number): Promise<void> {
+/** Runs `attempt` with a connected admin until it resolves, every 250 ms, and rethrows its error past `timeoutMs`. */
+async function retryWithAdmin(
+  kafka: Kafka,
+  timeoutMs: number,
+  attempt: (admin: Admin) => Promise<unknown>,
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
       try {
-        await admin.describeGroups(['event-jobs-warm-up']);
+        await attempt(admin);
         return;
       } catch (error) {
         if (Date.now() > deadline) throw error;
@@ -64,6 +65,14 @@ export async function awaitGroupCoordinator(kafka: Kafka, timeoutMs: number): Pr
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Waits until the group coordinator answers (on a brand-new cluster the offsets topic is created on
+ * first use), so consumers started next join their groups at once instead of crashing on start-up.
+ */
+export async function awaitGroupCoordinator(kafka: Kafka, timeoutMs: number): Promise<void> {
+  await retryWithAdmin(kafka, timeoutMs, (admin) => admin.describeGroups(['event-jobs-warm-up']));
 }
 
 /**
@@ -77,22 +86,11 @@ export async function awaitPartitionLeaders(
   topics: string[],
   timeoutMs: number,
 ): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const deadline = Date.now() + timeoutMs;
-  try {
-    for (const topic of topics) {
-      for (;;) {
-        try {
-          await admin.fetchTopicOffsets(topic);
-          break;
-        } catch (error) {
-          if (Date.now() > deadline) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 250));
-        }
-      }
+  const waiting = [...topics];
+  await retryWithAdmin(kafka, timeoutMs, async (admin) => {
+    while (waiting.length > 0) {
+      await admin.fetchTopicOffsets(waiting[0]);
+      waiting.shift();
     }
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
