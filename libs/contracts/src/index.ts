@@ -65,7 +65,17 @@ export {
   StageRetryScheduledData,
   type StageStarted,
   StageStartedData,
+  type StageProgressed,
+  type StageLogged,
 } from './events/job-events';
+export {
+  STAGE_LOG_FIELDS_MAX_JSON_CHARS,
+  STAGE_LOG_FIELDS_MAX_KEYS,
+  STAGE_LOG_LEVELS,
+  type StageLogLevel,
+  StageLoggedData,
+  StageProgressedData,
+} from './events/stage-report-data';
 
 // Document jobs
 export { BlobRefDto } from './jobs/document/document-input.dto';

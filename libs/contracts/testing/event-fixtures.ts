@@ -10,6 +10,8 @@ import {
   type StageAttemptFailed,
   type StageCompleted,
   type StageFailed,
+  type StageLogged,
+  type StageProgressed,
   type StageRetryScheduled,
   type StageStarted,
 } from '../src/events/job-events';
@@ -153,6 +155,34 @@ export function stageRetryScheduled(
   );
 }
 
+export function stageProgressed(
+  cause: JobRequested | StageRetryScheduled,
+  progress: { attempt?: number; done?: number; total?: number | null; seq?: number; page?: number } = {},
+  occurredAt?: string,
+): StageProgressed {
+  const { attempt = 1, done = 10, total = 100, seq = 1, page } = progress;
+  return causedEvent(
+    cause,
+    EventTypes.StageProgressed,
+    { stage: 'scrape', stageVersion: '1', attempt, page, done, total, unit: 'bytes', message: null },
+    { discriminator: `scrape@1|${seq}`, ...at(occurredAt) },
+  );
+}
+
+export function stageLogged(
+  cause: JobRequested | StageRetryScheduled,
+  message = 'fetching',
+  seq = 1,
+  occurredAt?: string,
+): StageLogged {
+  return causedEvent(
+    cause,
+    EventTypes.StageLogged,
+    { stage: 'scrape', stageVersion: '1', attempt: 1, level: 'info', message, fields: { seq } },
+    { discriminator: `scrape@1|${seq}`, ...at(occurredAt) },
+  );
+}
+
 /** One valid event of every type, keyed by type. */
 export function oneOfEachType(): Record<JobEvent['type'], JobEvent> {
   const request = jobRequested();
@@ -164,6 +194,8 @@ export function oneOfEachType(): Record<JobEvent['type'], JobEvent> {
     StageCompleted: stageCompleted(retry, 2),
     StageFailed: stageFailed(request),
     StageRetryScheduled: retry,
+    StageProgressed: stageProgressed(request),
+    StageLogged: stageLogged(request),
     JobCancelRequested: {
       ...request,
       id: deriveEventId(request.id, 'JobCancelRequested'),

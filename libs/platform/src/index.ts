@@ -79,7 +79,13 @@ export {
 
 // Stage services: the worker loop, its configuration, failures and subscriptions
 export { isStageWorkerGroup } from './stage/control-group';
-export { readStageConfig, RETRY_MAX_ATTEMPTS_DOC, type StageRuntimeConfig } from './stage/stage-config';
+export {
+  readStageConfig,
+  RETRY_MAX_ATTEMPTS_DOC,
+  type StageReportingConfig,
+  type StageRuntimeConfig,
+} from './stage/stage-config';
+export type { ProgressReport } from './stage/attempt-reporter';
 export { StageFailure } from './stage/stage-failure';
 export { StageHost } from './stage/stage-host';
 export { type StageSubscription, stageSubscriptions } from './stage/stage-subscriptions';

@@ -2,17 +2,16 @@ import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
-  IsInt,
   IsISO8601,
   IsObject,
   IsOptional,
   IsString,
   Length,
-  Max,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import type { EventEnvelope } from './envelope';
+import { StageEventData } from './stage-event-data';
+import { StageLoggedData, StageProgressedData } from './stage-report-data';
 import { JOB_PRIORITIES, JOB_TYPES, type JobError, type JobPriority, type JobType } from '../jobs/job-types';
 
 /** Event type names. DO NOT RENAME: they are stored in the log forever. */
@@ -25,6 +24,8 @@ export const EventTypes = {
   StageRetryScheduled: 'StageRetryScheduled',
   JobCancelRequested: 'JobCancelRequested',
   StageReplayRequested: 'StageReplayRequested',
+  StageProgressed: 'StageProgressed',
+  StageLogged: 'StageLogged',
 } as const;
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
 
@@ -40,14 +41,6 @@ export class JobRequestedData {
   @IsObject() input!: Record<string, unknown>;
   @IsIn(JOB_PRIORITIES) priority!: JobPriority;
   @IsOptional() @IsString() @Length(1, 255) idempotencyKey!: string | null;
-}
-
-class StageEventData {
-  @IsString() @Length(1, 64) stage!: string;
-  @IsString() @Length(1, 64) stageVersion!: string;
-  @IsInt() @Min(1) @Max(1000) attempt!: number;
-  /** Set by per-page stages (documents): the page this event is about. */
-  @IsOptional() @IsInt() @Min(1) @Max(100000) page?: number;
 }
 
 export class StageStartedData extends StageEventData {}
@@ -88,6 +81,9 @@ export class JobCancelRequestedData {
   @IsOptional() @IsString() @Length(0, 500) reason!: string | null;
 }
 
+export type StageProgressed = EventEnvelope<typeof EventTypes.StageProgressed, StageProgressedData>;
+export type StageLogged = EventEnvelope<typeof EventTypes.StageLogged, StageLoggedData>;
+
 export type JobCancelRequested = EventEnvelope<typeof EventTypes.JobCancelRequested, JobCancelRequestedData>;
 
 /** `from` of a replay: an ISO time, or the beginning of the topics. */
@@ -117,7 +113,9 @@ export type JobEvent =
   | StageFailed
   | StageRetryScheduled
   | JobCancelRequested
-  | StageReplayRequested;
+  | StageReplayRequested
+  | StageProgressed
+  | StageLogged;
 
 /** Current schema version of each event type. */
 export const EVENT_VERSIONS: Readonly<Record<EventType, number>> = {
@@ -129,6 +127,8 @@ export const EVENT_VERSIONS: Readonly<Record<EventType, number>> = {
   StageRetryScheduled: 1,
   JobCancelRequested: 1,
   StageReplayRequested: 1,
+  StageProgressed: 1,
+  StageLogged: 1,
 };
 
 export const EVENT_DATA_SCHEMAS = {
@@ -140,4 +140,6 @@ export const EVENT_DATA_SCHEMAS = {
   StageRetryScheduled: StageRetryScheduledData,
   JobCancelRequested: JobCancelRequestedData,
   StageReplayRequested: StageReplayRequestedData,
+  StageProgressed: StageProgressedData,
+  StageLogged: StageLoggedData,
 } as const;

@@ -40,6 +40,15 @@ export class DeferredStart {
     await this.sent?.catch(() => undefined);
   }
 
+  /**
+   * Sends StageStarted now if it has not gone yet (before a progress or log event of the attempt, which
+   * must follow it on the partition: the publisher sends in call order).
+   */
+  announce(): void {
+    clearTimeout(this.timer);
+    this.sendNow();
+  }
+
   private sendNow(): void {
     if (this.sent) return;
     this.sent = this.publisher.publish([this.started]);

@@ -21,6 +21,22 @@ export interface StageRuntimeConfig {
    * results supersede the old ones instead of deduping against them.
    */
   versionOverride: string | null;
+  /** How running attempts report progress and log lines (see `StageReporting`). */
+  reporting: StageReportingConfig;
+}
+
+/**
+ * Rate limits of `StageProgressed` / `StageLogged` (per job): an attempt ending within `afterMs` sends
+ * neither (fast jobs pay nothing); after that, at most one progress event per `intervalMs` (the latest
+ * value wins) and `logLinesPerSecond` log lines (the rest counted in one "N lines dropped" line).
+ */
+export interface StageReportingConfig {
+  /** STAGE_PROGRESS_AFTER_MS */
+  afterMs: number;
+  /** STAGE_PROGRESS_INTERVAL_MS */
+  intervalMs: number;
+  /** STAGE_LOG_LINES_PER_SECOND */
+  logLinesPerSecond: number;
 }
 
 /**
@@ -95,5 +111,31 @@ export function readStageConfig(env: EnvReader, defaults: StageDefaults): StageR
         defaultDoc: "the stage's code version (`scraper@1`, …)",
         doc: 'version stamped on stage events; change it on a deploy that changes results, then replay',
       }) || null,
+    reporting: readStageReportingConfig(env),
+  };
+}
+
+function readStageReportingConfig(env: EnvReader): StageReportingConfig {
+  return {
+    afterMs: env.int('STAGE_PROGRESS_AFTER_MS', {
+      default: 1000,
+      min: 0,
+      max: 3_600_000,
+      doc:
+        'an attempt sends `StageProgressed` / `StageLogged` only once it has run this long ' +
+        '(faster attempts send none; their outcome says it all)',
+    }),
+    intervalMs: env.int('STAGE_PROGRESS_INTERVAL_MS', {
+      default: 500,
+      min: 10,
+      max: 600_000,
+      doc: 'at most one `StageProgressed` per job per interval (the latest value is sent)',
+    }),
+    logLinesPerSecond: env.int('STAGE_LOG_LINES_PER_SECOND', {
+      default: 5,
+      min: 1,
+      max: 1000,
+      doc: '`StageLogged` lines per attempt per second; the rest are counted in one "N lines dropped" line',
+    }),
   };
 }

@@ -46,6 +46,7 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
         slots: new PrioritySlots(runtime.concurrency),
         timeLimitMs: runtime.timeLimitMs,
         startedDelayMs: runtime.startedDelayMs,
+        reporting: runtime.reporting,
       },
       executor,
       kafka.publisher,

@@ -495,4 +495,112 @@ describe('StageWorker', () => {
   it('dueAt is null for events other than StageRetryScheduled', () => {
     expect(StageWorker.dueAt(jobRequested())).toBeNull();
   });
+
+  describe('progress and log lines (StageExecutionContext.progress / log)', () => {
+    const immediate = { afterMs: 0, intervalMs: 10, logLinesPerSecond: 5 };
+    const types = (publisher: FakePublisher): string[] => publisher.events.map((e) => e.type);
+
+    it('publishes them after StageStarted and before the outcome, with ids from the cause and a sequence', async () => {
+      const report = async (ctx: StageExecutionContext): Promise<Record<string, unknown>> => {
+        ctx.progress({ done: 10, total: 100, unit: 'bytes' });
+        ctx.log('info', 'fetched', { status: 200 });
+        return { ...scrapeResult() };
+      };
+      const request = jobRequested();
+      const first = setup(report, { startedDelayMs: 60_000, reporting: immediate });
+      await first.worker.handleBatch([consumed(request)], context);
+      expect(types(first.publisher)).toEqual([
+        'StageStarted',
+        'StageProgressed',
+        'StageLogged',
+        'StageCompleted',
+      ]);
+      const [, progressed, logged] = first.publisher.events;
+      expect(progressed.data).toEqual({
+        stage: 'scrape',
+        stageVersion: '1.2.3',
+        attempt: 1,
+        done: 10,
+        total: 100,
+        unit: 'bytes',
+        message: null,
+      });
+      expect(logged.data).toEqual({
+        stage: 'scrape',
+        stageVersion: '1.2.3',
+        attempt: 1,
+        level: 'info',
+        message: 'fetched',
+        fields: { status: 200 },
+      });
+      expect(progressed.id).toBe(deriveEventId(request.id, 'StageProgressed', 'scrape@1.2.3|1'));
+      expect(logged.id).toBe(deriveEventId(request.id, 'StageLogged', 'scrape@1.2.3|2'));
+      // A redelivery of the same input re-emits the same ids (the projector dedupes them).
+      const again = setup(report, { startedDelayMs: 60_000, reporting: immediate });
+      await again.worker.handleBatch([consumed(request)], context);
+      expect(again.publisher.events.map((e) => e.id)).toEqual(first.publisher.events.map((e) => e.id));
+    });
+
+    it('sends none for an attempt faster than afterMs (defaults): one publish, as before', async () => {
+      const { publisher, worker } = setup(
+        async (ctx) => {
+          for (let i = 0; i < 100; i++) ctx.progress({ done: i, total: 100, unit: 'bytes' });
+          ctx.log('warn', 'something');
+          return { ...scrapeResult() };
+        },
+        { startedDelayMs: 60_000 },
+      );
+      await worker.handleBatch([consumed(jobRequested())], context);
+      expect(publisher.calls.map((call) => call.events.map((o) => o.event.type))).toEqual([
+        ['StageStarted', 'StageCompleted'],
+      ]);
+    });
+
+    it('drops an invalid report or one whose publish fails, and the job still succeeds', async () => {
+      const { publisher, worker } = setup(
+        async (ctx) => {
+          ctx.progress({ done: -1, total: null, unit: 'bytes' });
+          ctx.log(
+            'info',
+            'too many fields',
+            Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i])),
+          );
+          return { ...scrapeResult() };
+        },
+        { reporting: immediate },
+      );
+      await worker.handleBatch([consumed(jobRequested())], context);
+      expect(types(publisher)).toEqual(['StageStarted', 'StageCompleted']);
+
+      const failing = setup(
+        async (ctx) => {
+          ctx.progress({ done: 1, unit: 'bytes' });
+          return { ...scrapeResult() };
+        },
+        { reporting: immediate },
+      );
+      const publish = failing.publisher.publish.bind(failing.publisher);
+      failing.publisher.publish = async (events, alongside) => {
+        if (events.some((o) => o.event.type === EventTypes.StageProgressed)) throw new Error('broker down');
+        return publish(events, alongside);
+      };
+      await failing.worker.handleBatch([consumed(jobRequested())], context);
+      expect(types(failing.publisher)).toEqual(['StageStarted', 'StageCompleted']);
+    });
+
+    it('ignores a report made after the attempt ended', async () => {
+      let saved: StageExecutionContext | undefined;
+      const { publisher, worker } = setup(
+        async (ctx) => {
+          saved = ctx;
+          return { ...scrapeResult() };
+        },
+        { reporting: immediate },
+      );
+      await worker.handleBatch([consumed(jobRequested())], context);
+      saved?.progress({ done: 5, unit: 'bytes' });
+      saved?.log('error', 'late');
+      expect(types(publisher)).toEqual(['StageStarted', 'StageCompleted']);
+    });
+  });
 });

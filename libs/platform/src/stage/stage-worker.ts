@@ -10,6 +10,7 @@ import {
   type JobError,
   type JobEvent,
   type JobType,
+  type StageLogLevel,
 } from '@app/contracts';
 import type { BatchContext, ConsumedEvent, EventBatchHandler } from '../kafka/event-consumer';
 import type { EventPublisher, OutgoingEvent, RawMessage } from '../kafka/event-publisher';
@@ -26,6 +27,16 @@ import { CancellationRegistry } from './cancellation-registry';
 import { PrioritySlots } from './priority-slots';
 import { admitByPriority } from './slot-admission';
 import { DeferredStart } from './deferred-start';
+import { AttemptReporter, type ProgressReport } from './attempt-reporter';
+import type { JobProgressGate } from './progress-throttle';
+import type { StageReportingConfig } from './stage-config';
+
+/** Default of `StageDefinition.reporting` (the defaults of the STAGE_PROGRESS_* variables). */
+export const DEFAULT_STAGE_REPORTING: StageReportingConfig = {
+  afterMs: 1000,
+  intervalMs: 500,
+  logLinesPerSecond: 5,
+};
 
 export interface StageExecutionContext {
   jobId: string;
@@ -35,6 +46,13 @@ export interface StageExecutionContext {
   /** Fires when the stage's time limit passes or the service stops. */
   signal: AbortSignal;
   logger: Logger;
+  /**
+   * Reports how far the attempt got (`StageProgressed`). Cheap to call often: rate-limited per job, the
+   * latest value wins, nothing is sent for an attempt shorter than STAGE_PROGRESS_AFTER_MS.
+   */
+  progress: (report: ProgressReport) => void;
+  /** A log line the job's owner sees (`StageLogged`, `GET /jobs/{id}/logs`); rate-limited per attempt. */
+  log: (level: StageLogLevel, message: string, fields?: Record<string, unknown>) => void;
 }
 
 /** The stage-specific work: turn a job request into a result, or throw (ideally a StageFailure). */
@@ -63,6 +81,8 @@ export interface StageDefinition {
    * with its outcome, in one produce request; it always precedes the outcome on the partition.
    */
   startedDelayMs?: number;
+  /** Rate limits of progress and log events (default DEFAULT_STAGE_REPORTING). */
+  reporting?: StageReportingConfig;
   /**
    * Which events start work, and what work (default: `JobRequested` of `jobType`, one item). A
    * per-page stage returns one item per page of the event it follows.
@@ -89,6 +109,8 @@ export interface WorkItem {
 export class StageWorker implements EventBatchHandler, IntakeHandler {
   private readonly stopping = new AbortController();
   private readonly slots: PrioritySlots;
+  /** Per job with attempts running here: when its next progress event may go (pages share it). */
+  private readonly progressGates = new Map<string, { gate: JobProgressGate; attempts: number }>();
 
   constructor(
     private readonly definition: StageDefinition,
@@ -210,13 +232,19 @@ export class StageWorker implements EventBatchHandler, IntakeHandler {
       this.definition.startedDelayMs ?? 0,
     );
     const startedAt = Date.now();
+    const reporter = this.reporter(work, started, log, startedAt);
     const deadLetters: RawMessage[] = [];
-    const outputs = await this.attempt(work, log, deadLetters).catch(async (thrown: unknown) => {
-      // Stopping: a StageStarted already on its way still settles, but none is sent any more.
-      await started.abandon();
-      throw thrown;
-    });
-    await started.publishWith(outputs, deadLetters);
+    const outputs = await this.attempt(work, log, deadLetters, reporter)
+      .catch(async (thrown: unknown) => {
+        // Stopping: a StageStarted already on its way still settles, but none is sent any more.
+        await reporter.close();
+        await started.abandon();
+        throw thrown;
+      })
+      .finally(() => this.releaseGate(cause.jobId));
+    // Reports end before the outcome is published (a late call is a no-op), so they precede it.
+    const reportsSettled = reporter.close();
+    await Promise.all([started.publishWith(outputs, deadLetters), reportsSettled]);
     if (outputs.length === 0) return;
     if (deadLetters.length > 0)
       this.metrics?.deadLetters.inc({ group: work.source?.group ?? stage, reason: 'retriesExhausted' });
@@ -227,7 +255,46 @@ export class StageWorker implements EventBatchHandler, IntakeHandler {
     log.info({ stage, attempt, outcome, ms: Date.now() - startedAt }, 'attempt finished');
   }
 
-  private async attempt(work: WorkItem, log: Logger, deadLetters: RawMessage[]): Promise<OutgoingEvent[]> {
+  /** The attempt's progress and log reporting; its job's attempts here share one progress gate. */
+  private reporter(work: WorkItem, started: DeferredStart, log: Logger, startedAt: number): AttemptReporter {
+    const { stage, stageVersion, eventsTopic } = this.definition;
+    const jobId = work.cause.jobId;
+    let entry = this.progressGates.get(jobId);
+    if (!entry) {
+      entry = { gate: { nextAt: 0 }, attempts: 0 };
+      this.progressGates.set(jobId, entry);
+    }
+    entry.attempts += 1;
+    return new AttemptReporter(
+      {
+        cause: work.cause,
+        stage,
+        stageVersion,
+        attempt: work.attempt,
+        page: work.page,
+        topic: eventsTopic,
+        discriminator: outputId(stage, stageVersion, work.page).discriminator,
+      },
+      this.publisher,
+      log,
+      this.definition.reporting ?? DEFAULT_STAGE_REPORTING,
+      () => started.announce(),
+      entry.gate,
+      startedAt,
+    );
+  }
+
+  private releaseGate(jobId: string): void {
+    const entry = this.progressGates.get(jobId);
+    if (entry && --entry.attempts === 0) this.progressGates.delete(jobId);
+  }
+
+  private async attempt(
+    work: WorkItem,
+    log: Logger,
+    deadLetters: RawMessage[],
+    reporter: AttemptReporter,
+  ): Promise<OutgoingEvent[]> {
     const { cause, request, attempt, page } = work;
     const { stage, stageVersion, eventsTopic, retry, timeLimitMs } = this.definition;
     const id = outputId(stage, stageVersion, page);
@@ -236,7 +303,15 @@ export class StageWorker implements EventBatchHandler, IntakeHandler {
     const signal = AbortSignal.any([limit, this.stopping.signal, cancellation.signal]);
     try {
       const result = await abortable(
-        this.executor.execute(request, { jobId: cause.jobId, attempt, page, signal, logger: log }),
+        this.executor.execute(request, {
+          jobId: cause.jobId,
+          attempt,
+          page,
+          signal,
+          logger: log,
+          progress: reporter.progress,
+          log: reporter.log,
+        }),
         signal,
         () =>
           limit.aborted
