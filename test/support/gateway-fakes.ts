@@ -71,5 +71,6 @@ export function jobView(fields: { id: string; type?: JobType; status: JobStatus;
     startedAt: null,
     finishedAt: null,
     stages: [],
+    progress: null,
   };
 }

@@ -12,6 +12,8 @@ export {
   stageAttemptFailed,
   stageCompleted,
   stageFailed,
+  stageLogged,
+  stageProgressed,
   stageRetryScheduled,
   stageStarted,
 } from './event-fixtures';

@@ -18,9 +18,18 @@ export {
   resetJobRuns,
 } from './job-projection';
 export { type JobCursor, type JobListFilter, JobQueries } from './job-queries';
+export { type JobLogFilter, JobLogQueries } from './job-log-queries';
 export { JobRunQueries, type JobRunState, type LoggedEvent } from './job-run-queries';
 export { JobSubmissions } from './job-submissions';
-export { type JobEventView, type JobPage, type JobStageView, type JobView } from './job-views';
+export {
+  type JobEventView,
+  type JobLogLineView,
+  type JobLogPage,
+  type JobPage,
+  type JobProgressView,
+  type JobStageView,
+  type JobView,
+} from './job-views';
 export { decodeCursor, encodeCursor, type KeysetCursor } from './keyset-cursor';
 
 // Dead letters: recording, listing, redrive claims

@@ -13,6 +13,7 @@ import {
 import { foldDocumentEvent, isDocumentStage } from './document-projection';
 import { jsonbElements } from './jsonb-elements';
 import { dropContradictingStageEvents } from './stage-outcome-guard';
+import { foldProgress, type PositionedProgress } from './progress-projection';
 
 /** An event with its position in the log (kept so a job's history has a stable order on rebuild). */
 export interface ProjectableEvent {
@@ -119,18 +120,23 @@ async function foldRound(manager: Query, round: ProjectableEvent[]): Promise<voi
   const requests: { event: JobRequested; traceId: string | null }[] = [];
   const stageEvents: StageEvent[] = [];
   const cancellations: JobCancelRequested[] = [];
-  for (const { event, traceId } of round) {
+  const progress: PositionedProgress[] = [];
+  for (const { event, traceId, topic, offset } of round) {
     // A request's fields are the same in every run (a re-run copies it): always folded.
     if (event.type === EventTypes.JobRequested) requests.push({ event, traceId: traceId ?? null });
     // An older run's events stay in the history only.
     else if (runOf(event) < (currentRuns.get(event.jobId) ?? 0)) continue;
     else if (event.type === EventTypes.JobCancelRequested) cancellations.push(event);
+    else if (event.type === EventTypes.StageProgressed) progress.push({ event, topic, offset });
+    // Log lines are read from job_events (GET /jobs/{id}/logs): nothing to fold.
+    else if (event.type === EventTypes.StageLogged) continue;
     else if (event.type !== EventTypes.StageRetryScheduled && event.type !== EventTypes.StageReplayRequested)
       stageEvents.push(event);
   }
   if (requests.length > 0) await foldJobRequests(manager, requests);
   if (cancellations.length > 0) await foldCancellations(manager, cancellations);
   if (stageEvents.length > 0) await foldStageEvents(manager, stageEvents);
+  if (progress.length > 0) await foldProgress(manager, progress);
   for (const event of [...requests.map((r) => r.event), ...stageEvents]) {
     if (
       event.type === EventTypes.JobRequested
@@ -169,7 +175,7 @@ async function startNewerRuns(manager: Query, round: ProjectableEvent[]): Promis
 export async function resetJobRuns(manager: Query, runs: { jobId: string; run: number }[]): Promise<void> {
   await manager.query(
     `UPDATE jobs SET run = u.run, status = 'PENDING', result = NULL, error = NULL, attempts = 0,
-       started_at = NULL, finished_at = NULL, outcome_version = NULL
+       started_at = NULL, finished_at = NULL, outcome_version = NULL, progress = NULL
      FROM unnest($1::uuid[], $2::int[]) AS u(id, run)
      WHERE jobs.id = u.id AND jobs.run < u.run`,
     [runs.map((r) => r.jobId), runs.map((r) => r.run)],

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope, JobError, JobPriority, JobStatus, JobType } from '@app/contracts';
-import type { JobPage, JobStageView, JobView } from './job-views';
+import type { JobPage, JobProgressView, JobStageView, JobView } from './job-views';
 import { afterCursorSql, cursorTimeSql, keysetPage, type KeysetCursor } from './keyset-cursor';
 import { JobSubmissions } from './job-submissions';
 
@@ -19,6 +19,7 @@ interface JobRow {
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
+  progress: JobProgressView | null;
 }
 
 interface StageRow {
@@ -156,5 +157,6 @@ function toView(row: JobRow, stages: JobStageView[]): JobView {
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
     stages,
+    progress: row.progress ?? null,
   };
 }

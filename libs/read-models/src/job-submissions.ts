@@ -70,6 +70,7 @@ export class JobSubmissions {
       startedAt: null,
       finishedAt: row.cancelled_at ? row.cancelled_at.toISOString() : null,
       stages: [],
+      progress: null,
     };
   }
 

@@ -11,6 +11,40 @@ export interface JobStageView {
   finishedAt: string | null;
 }
 
+/**
+ * The latest progress a stage reported in the job's current run (`StageProgressed`), kept after the
+ * job finished as its last report.
+ */
+export interface JobProgressView {
+  stage: string;
+  attempt: number;
+  /** The page it is about (per-page stages, and split as it renders pages), else null. */
+  page: number | null;
+  done: number;
+  total: number | null;
+  unit: string;
+  message: string | null;
+  at: string;
+}
+
+/** A log line of a stage (`StageLogged`), as `GET /jobs/{id}/logs` lists it. */
+export interface JobLogLineView {
+  id: string;
+  at: string;
+  run: number;
+  stage: string;
+  attempt: number;
+  page: number | null;
+  level: string;
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+export interface JobLogPage {
+  items: JobLogLineView[];
+  nextCursor: string | null;
+}
+
 /** A job as the API returns it (plain data, never an ORM row). */
 export interface JobView {
   id: string;
@@ -29,6 +63,8 @@ export interface JobView {
   startedAt: string | null;
   finishedAt: string | null;
   stages: JobStageView[];
+  /** The latest progress of the current run, or null (none reported: fast attempts report none). */
+  progress: JobProgressView | null;
 }
 
 export interface JobPage {

@@ -22,7 +22,13 @@ import {
   type Logger,
   type PlatformMetrics,
 } from '@app/platform';
-import { createDataSource, DocumentQueries, JobQueries, JobSubmissions } from '@app/read-models';
+import {
+  createDataSource,
+  DocumentQueries,
+  JobLogQueries,
+  JobQueries,
+  JobSubmissions,
+} from '@app/read-models';
 import { AdminModule } from './admin/admin.module';
 import { ReplayAdminController } from './admin/replay/replay-admin.controller';
 import { ReplayStageUseCase } from './admin/replay/replay-stage.usecase';
@@ -103,6 +109,11 @@ export class GatewayModule {
         ...admissionProviders,
         DocumentAdmissionGuard,
         { provide: JobQueries, useFactory: (ds: DataSource) => new JobQueries(ds), inject: [DataSource] },
+        {
+          provide: JobLogQueries,
+          useFactory: (ds: DataSource) => new JobLogQueries(ds),
+          inject: [DataSource],
+        },
         {
           provide: DocumentQueries,
           useFactory: (ds: DataSource) => new DocumentQueries(ds),

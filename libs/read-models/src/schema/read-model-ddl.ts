@@ -109,6 +109,15 @@ export const RUN_PROJECTION_DDL: readonly string[] = [
 ];
 
 /**
+ * StageReports1770000000000: a job's latest progress (`StageProgressed`, see progress-projection.ts)
+ * and an index over its log lines (`StageLogged` events in job_events, read by `GET /jobs/{id}/logs`).
+ */
+export const STAGE_REPORT_PROJECTION_DDL: readonly string[] = [
+  `ALTER TABLE jobs ADD COLUMN progress jsonb`,
+  `CREATE INDEX job_events_logs ON job_events (job_id, occurred_at, event_id) WHERE type = 'StageLogged'`,
+];
+
+/**
  * Every projection DDL step, in migration order. A migration that changes a projection table puts its
  * statements here as a new step (and runs that step in its `up`), so a rebuild creates exactly the
  * tables the migrations produce, from one copy of the SQL.
@@ -117,6 +126,7 @@ export const PROJECTION_DDL_STEPS: readonly (readonly string[])[] = [
   INITIAL_PROJECTION_DDL,
   DOCUMENT_PROJECTION_DDL,
   RUN_PROJECTION_DDL,
+  STAGE_REPORT_PROJECTION_DDL,
 ];
 
 /** Runs one DDL step (a migration's share of the projection schema). */

@@ -10,11 +10,11 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DEFAULT_TENANT_ID } from '@app/contracts';
-import { JobQueries } from '@app/read-models';
+import { JobLogQueries, JobQueries } from '@app/read-models';
 import { AdmissionControl } from '../admission/admission-control';
 import { JobNotFoundError } from '../http/api-errors';
 import { correlationIdOf } from '../http/correlation-id';
-import { pageOptions } from '../http/page-query';
+import { PageQuery, pageOptions } from '../http/page-query';
 import { isUuid } from '../http/parse-request';
 import { ValidBody, ValidHeader, ValidQuery } from '../http/request-dto.pipe';
 import { ApiProblem } from '../openapi/api-problem.decorator';
@@ -29,6 +29,7 @@ import { CREATE_JOB_EXAMPLES } from './dto/create-job.examples';
 import {
   JobAcceptedResponse,
   JobEventResponse,
+  JobLogPageResponse,
   JobPageResponse,
   JobResponse,
   JobRerunResponse,
@@ -48,6 +49,7 @@ export class JobsController {
     @Inject(CancelJobUseCase) private readonly cancelJob: CancelJobUseCase,
     @Inject(RerunJobUseCase) private readonly rerunJob: RerunJobUseCase,
     @Inject(AdmissionControl) private readonly admission: AdmissionControl,
+    @Inject(JobLogQueries) private readonly logs: JobLogQueries,
   ) {}
 
   @Post()
@@ -176,5 +178,30 @@ export class JobsController {
     const events = isUuid(id) ? await this.jobs.getEvents(DEFAULT_TENANT_ID, id) : null;
     if (!events) throw new JobNotFoundError(id);
     return events;
+  }
+
+  @Get(':id/logs')
+  @ApiOperation({
+    operationId: 'listJobLogs',
+    summary: 'The log lines the job’s stages reported, oldest first',
+    description:
+      'StageLogged events of every run and attempt, a page at a time. Rate-limited at the stage ' +
+      '(STAGE_LOG_LINES_PER_SECOND per attempt, the rest counted in one "N lines dropped" line); ' +
+      'attempts shorter than STAGE_PROGRESS_AFTER_MS report none.',
+  })
+  @ApiParam(JOB_ID_PARAM)
+  @ApiOkResponse({ type: JobLogPageResponse })
+  @ApiProblem(400, 'Invalid query (field errors)')
+  @ApiProblem(404, 'No such job')
+  @ApiProblem(503, 'PostgreSQL unavailable')
+  async logLines(
+    @Param('id') id: string,
+    @ValidQuery(PageQuery) parsed: PageQuery,
+  ): Promise<JobLogPageResponse> {
+    const page = isUuid(id)
+      ? await this.logs.getLogs({ tenantId: DEFAULT_TENANT_ID, jobId: id, ...pageOptions(parsed) })
+      : null;
+    if (!page) throw new JobNotFoundError(id);
+    return page;
   }
 }

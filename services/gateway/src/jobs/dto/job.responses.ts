@@ -3,6 +3,7 @@ import {
   JOB_PRIORITIES,
   JOB_STATUSES,
   JOB_TYPES,
+  STAGE_LOG_LEVELS,
   type JobPriority,
   type JobStatus,
   type JobType,
@@ -31,6 +32,55 @@ export class JobStageResponse {
   @ApiProperty({ type: JobErrorResponse, nullable: true }) error!: JobErrorResponse | null;
   @ApiProperty(NULLABLE_TIMESTAMP) startedAt!: string | null;
   @ApiProperty(NULLABLE_TIMESTAMP) finishedAt!: string | null;
+}
+
+export class JobProgressResponse {
+  @ApiProperty({ example: 'scrape' }) stage!: string;
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1 }) attempt!: number;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    description: 'The page it is about (per-page document stages; split as it renders), else null',
+  })
+  page!: number | null;
+  @ApiProperty({ type: 'number', minimum: 0, example: 52000, description: 'How many `unit`s are done' })
+  done!: number;
+  @ApiProperty({
+    type: 'number',
+    nullable: true,
+    minimum: 0,
+    example: 120000,
+    description: 'How many in all; null when unknown',
+  })
+  total!: number | null;
+  @ApiProperty({ example: 'bytes', description: '`bytes`, `pages`, `paths`…' }) unit!: string;
+  @ApiProperty({ type: String, nullable: true, example: null }) message!: string | null;
+  @ApiProperty({ ...TIMESTAMP, description: 'When the stage reported it' }) at!: string;
+}
+
+export class JobLogLineResponse {
+  @ApiProperty({ format: 'uuid', description: 'The `StageLogged` event' }) id!: string;
+  @ApiProperty(TIMESTAMP) at!: string;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'The run of the job it belongs to' }) run!: number;
+  @ApiProperty({ example: 'scrape' }) stage!: string;
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1 }) attempt!: number;
+  @ApiProperty({ type: 'integer', nullable: true, minimum: 1 }) page!: number | null;
+  @ApiProperty({ enum: STAGE_LOG_LEVELS, example: 'info' }) level!: string;
+  @ApiProperty({ example: 'redirected to https://example.com/' }) message!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Structured fields (small)' })
+  fields!: Record<string, unknown>;
+}
+
+export class JobLogPageResponse {
+  @ApiProperty({ type: [JobLogLineResponse], description: 'Oldest first' }) items!: JobLogLineResponse[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last',
+    example: null,
+  })
+  nextCursor!: string | null;
 }
 
 export class JobAcceptedResponse {
@@ -83,6 +133,14 @@ export class JobResponse {
   @ApiProperty(NULLABLE_TIMESTAMP) startedAt!: string | null;
   @ApiProperty(NULLABLE_TIMESTAMP) finishedAt!: string | null;
   @ApiProperty({ type: [JobStageResponse] }) stages!: JobStageResponse[];
+  @ApiProperty({
+    type: JobProgressResponse,
+    nullable: true,
+    description:
+      'The latest progress a stage reported in the current run (kept after the job finished); null when ' +
+      'none was reported (attempts shorter than STAGE_PROGRESS_AFTER_MS report none)',
+  })
+  progress!: JobProgressResponse | null;
 }
 
 export class JobPageResponse {
