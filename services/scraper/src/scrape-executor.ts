@@ -2,14 +2,20 @@ import type { JobRequestedData, ScrapeInput } from '@app/contracts';
 import { StageFailure, type StageExecutionContext, type StageExecutor } from '@app/platform';
 import type { PageScraper } from './extraction/page-scraper';
 
-/** The scrape stage's work: fetch and extract one page. Failures carry the contract's error codes. */
+/**
+ * The scrape stage's work: fetch and extract one page, reporting bytes received as progress. Failures
+ * carry the contract's error codes.
+ */
 export class ScrapeExecutor implements StageExecutor {
   constructor(private readonly scraper: PageScraper) {}
 
   async execute(request: JobRequestedData, context: StageExecutionContext): Promise<Record<string, unknown>> {
     const input = request.input as Partial<ScrapeInput>;
     if (typeof input.url !== 'string') throw new StageFailure('INVALID_INPUT', 'input.url is missing', false);
-    const result = await this.scraper.scrape(input.url, context.signal);
+    // Bytes of the body as they arrive (rate-limited by the context: a fast page reports nothing).
+    const result = await this.scraper.scrape(input.url, context.signal, (received, expected) =>
+      context.progress({ done: received, total: expected, unit: 'bytes' }),
+    );
     return { ...result };
   }
 }

@@ -2,7 +2,10 @@ import type { JobRequestedData, OcrBlockDto, SplitPageDto } from '@app/contracts
 import type { BlobStore, StageExecutionContext, StageExecutor } from '@app/platform';
 import type { PageClassifier, PageOcr, ScaleFinder, TextLayer } from '../core';
 
-/** ocr (per page): the text layer when the PDF has a real one, else Tesseract on the page image. */
+/**
+ * ocr (per page): the text layer when the PDF has a real one, else Tesseract on the page image. Reports
+ * the page under way as progress (0 of 1 page), which only a slow page sends.
+ */
 export class OcrExecutor implements StageExecutor {
   constructor(
     private readonly ocr: PageOcr,
@@ -11,6 +14,8 @@ export class OcrExecutor implements StageExecutor {
 
   async execute(request: JobRequestedData, context: StageExecutionContext): Promise<Record<string, unknown>> {
     const page = request.input.page as SplitPageDto;
+    // The page's OCR under way: reported only if it runs past STAGE_PROGRESS_AFTER_MS.
+    context.progress({ done: 0, total: 1, unit: 'pages', message: `recognising page ${page.pageNo}` });
     const image = await this.blobs.get(page.image);
     const textLayer = page.textLayer
       ? (JSON.parse((await this.blobs.get(page.textLayer)).toString('utf8')) as TextLayer)

@@ -2,7 +2,10 @@ import type { BlobRefDto, JobRequestedData, SplitPageDto } from '@app/contracts'
 import { StageFailure, type BlobStore, type StageExecutionContext, type StageExecutor } from '@app/platform';
 import { DocumentError, type DocumentSplitter } from '../core';
 
-/** split: renders every page to a PNG blob and keeps the PDF's own text layer as a JSON blob. */
+/**
+ * split: renders every page to a PNG blob and keeps the PDF's own text layer as a JSON blob; reports
+ * pages rendered of the document's pages as progress (with the page just rendered).
+ */
 export class SplitExecutor implements StageExecutor {
   constructor(
     private readonly splitter: DocumentSplitter,
@@ -20,6 +23,15 @@ export class SplitExecutor implements StageExecutor {
         dpi: this.dpi,
         grayscale: this.grayscale,
         signal: context.signal,
+        // Per-page progress (rate-limited by the context: a quick split reports nothing).
+        onPageRendered: (pageNo, rendered, pageCount) =>
+          context.progress({
+            done: rendered,
+            total: pageCount,
+            unit: 'pages',
+            page: pageNo,
+            message: `page ${pageNo} rendered`,
+          }),
       });
       const pages: SplitPageDto[] = [];
       for (const page of split.pages) {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ScrapeResult } from '@app/contracts/plain';
-import type { PageFetcher } from '../fetching/page-fetcher';
+import type { BytesReceived, PageFetcher } from '../fetching/page-fetcher';
 import { decodeHtml } from './charset';
 import { extractPage } from './page-extractor';
 
@@ -11,9 +11,9 @@ import { extractPage } from './page-extractor';
 export class PageScraper {
   constructor(private readonly fetcher: PageFetcher) {}
 
-  async scrape(url: string, signal?: AbortSignal): Promise<ScrapeResult> {
+  async scrape(url: string, signal?: AbortSignal, onBytes?: BytesReceived): Promise<ScrapeResult> {
     const started = performance.now();
-    const page = await this.fetcher.fetch(url, signal);
+    const page = await this.fetcher.fetch(url, signal, onBytes);
     const text = decodeHtml(page.body, page.contentType);
     const extracted = extractPage(text, page.finalUrl);
     return {

@@ -123,8 +123,11 @@ export class PageFetcher {
     });
   }
 
-  /** Fetches `url`, following redirects. Rejects with ScrapeFailure, or ScrapeAborted when `signal` fires. */
-  async fetch(url: string, signal?: AbortSignal): Promise<FetchedPage> {
+  /**
+   * Fetches `url`, following redirects. Rejects with ScrapeFailure, or ScrapeAborted when `signal` fires.
+   * `onBytes` hears of every body chunk of the final response: bytes so far, and Content-Length if any.
+   */
+  async fetch(url: string, signal?: AbortSignal, onBytes?: BytesReceived): Promise<FetchedPage> {
     if (signal?.aborted) throw new ScrapeAborted(signal.reason);
     const started = performance.now();
     const fetchedAt = new Date().toISOString();
@@ -190,7 +193,8 @@ export class PageFetcher {
           throw tooLarge(current, this.maxBytes, `Content-Length ${declared.trim()}`);
         }
 
-        const buffer = await readCapped(body, this.maxBytes, current);
+        const expected = declared !== null && /^\d+$/.test(declared.trim()) ? Number(declared) : null;
+        const buffer = await readCapped(body, this.maxBytes, current, onBytes, expected);
         return {
           url,
           finalUrl: current.href,
@@ -314,10 +318,15 @@ function discard(body: Dispatcher.ResponseData['body']): void {
 
 function ignore(): void {}
 
+/** Progress of a body download: bytes received so far, and the Content-Length (null when absent). */
+export type BytesReceived = (received: number, expected: number | null) => void;
+
 async function readCapped(
   body: Dispatcher.ResponseData['body'],
   maxBytes: number,
   url: URL,
+  onBytes: BytesReceived | undefined,
+  expected: number | null,
 ): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
@@ -328,6 +337,7 @@ async function readCapped(
       throw tooLarge(url, maxBytes, `read ${total} bytes so far`);
     }
     chunks.push(chunk);
+    onBytes?.(total, expected);
   }
   return Buffer.concat(chunks, total);
 }

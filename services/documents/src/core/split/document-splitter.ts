@@ -23,8 +23,13 @@ export class DocumentSplitter {
     );
     if (!inspected.ok) throw new DocumentError(inspected.code, inspected.message);
     const indexes = Array.from({ length: inspected.pageCount }, (_, i) => i);
+    let rendered = 0;
     const pages = await Promise.all(
-      indexes.map((pageIndex) => this.renderPage(shared, mediaType, pageIndex, options)),
+      indexes.map(async (pageIndex) => {
+        const page = await this.renderPage(shared, mediaType, pageIndex, options);
+        options.onPageRendered?.(page.pageNo, ++rendered, inspected.pageCount);
+        return page;
+      }),
     );
     return { pageCount: inspected.pageCount, pages };
   }

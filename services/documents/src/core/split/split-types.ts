@@ -39,4 +39,6 @@ export interface SplitOptions {
   /** Render in DeviceGray instead of RGB (smaller PNGs, enough for OCR). Default false. */
   grayscale?: boolean;
   signal?: AbortSignal;
+  /** Called as each page is rendered (in completion order): its number, pages rendered so far, pages in all. */
+  onPageRendered?: (pageNo: number, rendered: number, pageCount: number) => void;
 }
