@@ -181,6 +181,27 @@ export class TestSite {
       else answer();
       return;
     }
+    const trickle = /^\/trickle\/(\d+)\//.exec(path);
+    if (trickle) {
+      // A page whose body arrives 1 KiB every 100 ms over about `ms` (with Content-Length): a slow download.
+      const chunks = Math.max(1, Math.round(Number(trickle[1]) / 100));
+      const head = '<html><head><title>Trickle</title></head><body>';
+      const body = Buffer.alloc(chunks * 1024, ' ');
+      body.write(head);
+      res.writeHead(200, { 'content-type': 'text/html', 'content-length': String(body.length) });
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (res.destroyed) return clearInterval(timer);
+        res.write(body.subarray(sent * 1024, (sent + 1) * 1024));
+        sent += 1;
+        if (sent === chunks) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 100);
+      res.on('error', () => clearInterval(timer));
+      return;
+    }
     if (path === '/json') {
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end('{"not":"html"}');

@@ -16,6 +16,8 @@ export class ScrapeExecutor implements StageExecutor {
     const result = await this.scraper.scrape(input.url, context.signal, (received, expected) =>
       context.progress({ done: received, total: expected, unit: 'bytes' }),
     );
+    // Seen by the job's owner only when the attempt ran long enough to report (a slow page).
+    context.log('info', `fetched ${result.finalUrl}`, { statusCode: result.statusCode, bytes: result.bytes });
     return { ...result };
   }
 }
