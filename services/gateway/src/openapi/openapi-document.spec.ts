@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import request from 'supertest';
 import { ConsumerGroupInspector, OpsModule, PlatformMetrics, type Logger } from '@app/platform';
-import { DeadLetterQueries, DocumentQueries, JobQueries } from '@app/read-models';
+import { DeadLetterQueries, DocumentQueries, JobLogQueries, JobQueries } from '@app/read-models';
 import { ConsumerGroupsAdminController } from '../admin/consumer-groups-admin.controller';
 import { DeadLetterRedriver } from '../admin/dlq/dead-letter-redriver';
 import { DeadLettersAdminController } from '../admin/dlq/dead-letters-admin.controller';
@@ -44,6 +44,7 @@ async function gatewayApp(): Promise<INestApplication> {
     providers: [
       SubmitJobUseCase,
       JobQueries,
+      JobLogQueries,
       CancelJobUseCase,
       RerunJobUseCase,
       AdmissionControl,
