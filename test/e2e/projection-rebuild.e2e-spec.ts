@@ -34,7 +34,17 @@ describe('projection rebuild (end to end)', () => {
     },
   });
   beforeAll(async () => {
-    const paths = ['/article', '/missing', '/flaky/rebuild', '/no-title', '/redirect/3', '/legacy', '/json'];
+    // A page trickling in for 1.2 s: its job reports progress and a log line (projected into jobs.progress).
+    const paths = [
+      '/article',
+      '/missing',
+      '/flaky/rebuild',
+      '/no-title',
+      '/redirect/3',
+      '/legacy',
+      '/json',
+      '/trickle/1200/',
+    ];
     for (const path of paths) ids.push(await e2e.api.submitScrape(`${site.baseUrl}${path}`));
     ids.push(await e2e.api.submitScrape(`${site.baseUrl}/base`, { 'Idempotency-Key': 'rebuild-e2e' }));
     for (const id of ids) await e2e.api.terminal(id);
@@ -47,6 +57,7 @@ describe('projection rebuild (end to end)', () => {
       out.push(
         await e2e.api.request('GET', `/jobs/${id}`),
         await e2e.api.request('GET', `/jobs/${id}/events`),
+        await e2e.api.request('GET', `/jobs/${id}/logs`),
       );
     }
     out.push(await e2e.api.request('GET', '/jobs?limit=200'), await e2e.api.request('GET', '/jobs?limit=3'));
@@ -72,6 +83,8 @@ describe('projection rebuild (end to end)', () => {
   });
 
   it('rebuilds every read model from the log, with identical answers afterwards', async () => {
+    const trickled = await e2e.api.job(ids[7]);
+    expect(trickled.progress).toMatchObject({ stage: 'scrape', unit: 'bytes' });
     const before = await snapshot();
     const started = await e2e.api.request<ProjectionsStatus>('POST', '/admin/projections/rebuild');
     expect(started.status).toBe(202);
