@@ -181,9 +181,14 @@ export class TestSite {
       else answer();
       return;
     }
-    const trickle = /^\/trickle\/(\d+)\//.exec(path);
+    const trickle = /^\/trickle\/(\d+)\/(hop)?$/.exec(path);
+    if (trickle?.[2]) {
+      res.writeHead(302, { location: `/trickle/${trickle[1]}/` });
+      return void res.end();
+    }
     if (trickle) {
       // A page whose body arrives 1 KiB every 100 ms over about `ms` (with Content-Length): a slow download.
+      // `/trickle/<ms>/hop` redirects to it.
       const chunks = Math.max(1, Math.round(Number(trickle[1]) / 100));
       const head = '<html><head><title>Trickle</title></head><body>';
       const body = Buffer.alloc(chunks * 1024, ' ');
