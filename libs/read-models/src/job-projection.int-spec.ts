@@ -630,6 +630,7 @@ describe('accepted requests before projection (JobSubmissions)', () => {
       startedAt: null,
       finishedAt: null,
       stages: [],
+      progress: null,
     });
     expect(await queries.getJob(newTenant(), request.jobId)).toBeNull();
     await apply([positioned(request), positioned(stageCompleted(request, 1, at(10)))]);
