@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { useSystemUnderTest } from '../support/e2e-system';
+import { TEST_ADMIN_KEY } from '../support/test-keys';
 import { ensureSchemathesis, runSchemathesis } from '../support/schemathesis';
 
 const CONTRACT_DIR = path.join(__dirname, 'openapi-contract');
@@ -83,6 +84,10 @@ describe('OpenAPI contract (Schemathesis)', () => {
             '--request-timeout',
             '20',
             '--no-color',
+            // Every route but health, metrics and docs needs a key; the check `ignored_auth` also
+            // sends each secured operation without it and expects the 401 the document states.
+            '--header',
+            `Authorization: Bearer ${TEST_ADMIN_KEY}`,
           ],
           {
             cwd: workDir,

@@ -31,6 +31,7 @@ export {
   type EventEnvelope,
   EventEnvelopeDto,
   runOf,
+  TENANT_PATTERN,
 } from './events/envelope';
 export {
   decodeEvent,

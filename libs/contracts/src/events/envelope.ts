@@ -16,6 +16,9 @@ export const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const DEFAULT_TENANT_ID = 'default';
 
+/** A tenant name (an API key's, so every event's): lower-case letters, digits, `.`, `_`, `-`, at most 63. */
+export const TENANT_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
 /**
  * The envelope every event travels in (JSON value of a Kafka message whose key is `jobId`).
  * `causationId` is the id of the event that caused this one (null for a job's first event).

@@ -12,10 +12,15 @@ import {
   UnsupportedMediaTypeError,
   JobNotFoundError,
   RequestValidationError,
+  ForbiddenError,
+  ApiKeyNotFoundError,
+  UnauthenticatedError,
 } from './api-errors';
 import type { AllowedMethods } from './allowed-methods';
 import { nameMultipartLimit } from './multipart-limits';
 import { problem, sendProblem, type Problem } from './problem';
+
+const AUTH_REALM = 'Bearer realm="event-jobs"';
 
 /** Maps every error to RFC 9457 problem+json. Unknown errors are logged and answered 500 without detail. */
 @Catch()
@@ -33,10 +38,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const instance = req.originalUrl.split('?')[0];
     const retryAfter = { 'Retry-After': String(this.retryAfterSeconds) };
 
+    if (error instanceof UnauthenticatedError) {
+      // RFC 6750: the scheme always; error="invalid_token" when a key was sent but is not valid.
+      const challenge = error.reason === 'missing' ? AUTH_REALM : `${AUTH_REALM}, error="invalid_token"`;
+      return sendProblem(res, problem(401, error.message, { instance }), { 'WWW-Authenticate': challenge });
+    }
+    if (error instanceof ForbiddenError) return sendProblem(res, problem(403, error.message, { instance }));
     if (error instanceof RequestValidationError) {
       return sendProblem(res, problem(400, error.message, { instance, errors: error.errors }));
     }
-    if (error instanceof JobNotFoundError || error instanceof DeadLetterNotFoundError)
+    if (
+      error instanceof JobNotFoundError ||
+      error instanceof DeadLetterNotFoundError ||
+      error instanceof ApiKeyNotFoundError
+    )
       return sendProblem(res, problem(404, error.message, { instance }));
     if (error instanceof UnsupportedMediaTypeError)
       return sendProblem(res, problem(415, error.message, { instance }));

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DEFAULT_TENANT_ID, STAGE_CATALOG } from '@app/contracts';
+import { STAGE_CATALOG } from '@app/contracts';
 import { EventPublisher, LOGGER, type Logger } from '@app/platform';
 import { DeadLetterClaims, type DeadLetterView } from '@app/read-models';
 import { RerunJobUseCase } from '../../jobs/usecases/rerun-job/rerun-job.usecase';
@@ -53,7 +53,8 @@ export class DeadLetterRedriver {
     const stage = stageOfGroup(entry.source.group);
     if (entry.reason === 'retriesExhausted' && entry.jobId !== null && stage !== undefined) {
       await this.rerunJob.execute({
-        tenantId: DEFAULT_TENANT_ID,
+        // Redrive is an admin's: the entry's job, whatever its tenant.
+        tenantId: null,
         jobId: entry.jobId,
         correlationId: `redrive-${entry.id}`,
         stage,

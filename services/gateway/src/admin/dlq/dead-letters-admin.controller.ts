@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param, Post, Res, type PipeTransform } from '@
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DeadLetterQueries } from '@app/read-models';
+import { RequiresRole } from '../../auth/route-access';
 import { DeadLetterNotFoundError, RequestValidationError } from '../../http/api-errors';
 import { pageOptions } from '../../http/page-query';
 import { isUuid } from '../../http/parse-request';
@@ -31,6 +32,7 @@ class DeadLetterIdPipe implements PipeTransform<string, string> {
 
 /** The dead-letter queue: messages consumers gave up on, and sending one back to its topic. */
 @ApiTags('operations')
+@RequiresRole('admin')
 @Controller('admin/dlq')
 export class DeadLettersAdminController {
   constructor(

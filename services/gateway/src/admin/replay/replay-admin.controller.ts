@@ -8,7 +8,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DEFAULT_TENANT_ID } from '@app/contracts';
+import { RequiresRole } from '../../auth/route-access';
 import { correlationIdOf } from '../../http/correlation-id';
 import { RequestValidationError } from '../../http/api-errors';
 import { ValidBody } from '../../http/request-dto.pipe';
@@ -20,6 +20,7 @@ import { StageReplayResponse } from './replay.responses';
 import { ReplayStageUseCase } from './replay-stage.usecase';
 
 @ApiTags('admin')
+@RequiresRole('admin')
 @Controller('admin/replay')
 export class ReplayAdminController {
   constructor(
@@ -69,7 +70,8 @@ export class ReplayAdminController {
     }
     if (request.jobId !== undefined) {
       return this.rerunJob.execute({
-        tenantId: DEFAULT_TENANT_ID,
+        // Replay is an admin's: the job, whatever its tenant.
+        tenantId: null,
         jobId: request.jobId,
         correlationId,
         stage: request.stage,

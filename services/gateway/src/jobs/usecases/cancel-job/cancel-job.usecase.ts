@@ -26,7 +26,8 @@ export class CancelJobUseCase {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async execute(tenantId: string, jobId: string, correlationId: string): Promise<JobView> {
+  /** `tenantId`: the caller's tenant, or null for an admin (any tenant's job). */
+  async execute(tenantId: string | null, jobId: string, correlationId: string): Promise<JobView> {
     const job = await this.jobs.getJob(tenantId, jobId);
     if (!job) throw new JobNotFoundError(jobId);
     if (TERMINAL_STATUSES.includes(job.status)) {
@@ -37,7 +38,7 @@ export class CancelJobUseCase {
       type: EventTypes.JobCancelRequested,
       version: EVENT_VERSIONS.JobCancelRequested,
       jobId,
-      tenantId,
+      tenantId: job.tenantId,
       correlationId,
       causationId: null,
       occurredAt: new Date().toISOString(),

@@ -6,7 +6,8 @@ import { JobConflictError, JobNotFoundError, RequestValidationError } from '../.
 import { ReadYourWrites } from '../../read-your-writes';
 
 export interface RerunJobCommand {
-  tenantId: string;
+  /** The caller's tenant, or null for an admin (any tenant's job). */
+  tenantId: string | null;
   jobId: string;
   correlationId: string;
   /** The stage to run again (and every stage after it); default: the job's first stage. */
