@@ -81,7 +81,7 @@ describe('API keys, roles and tenants', () => {
         [anonymous, 'Bearer realm="event-jobs"'],
         [madeUp, 'Bearer realm="event-jobs", error="invalid_token"'],
       ] as const) {
-        const response = await client.request(operation.method, concrete(operation.path), { json: {} });
+        const response = await client.request(operation.method, concrete(operation.path));
         expect({ route: `${operation.method} ${operation.path}`, status: response.status }).toEqual({
           route: `${operation.method} ${operation.path}`,
           status: 401,
@@ -105,7 +105,7 @@ describe('API keys, roles and tenants', () => {
         [member, 'member'],
       ] as const) {
         if (rank[held] >= rank[operation.role]) continue;
-        const response = await client.request(operation.method, concrete(operation.path), { json: {} });
+        const response = await client.request(operation.method, concrete(operation.path));
         expect({ route: `${operation.method} ${operation.path}`, held, status: response.status }).toEqual({
           route: `${operation.method} ${operation.path}`,
           held,

@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { useSystemUnderTest } from '../support/e2e-system';
-import { TEST_ADMIN_KEY } from '../support/test-keys';
+import { bearer, TEST_ADMIN_KEY } from '../support/test-keys';
 import { ensureSchemathesis, runSchemathesis } from '../support/schemathesis';
 
 const CONTRACT_DIR = path.join(__dirname, 'openapi-contract');
@@ -36,7 +36,7 @@ function rawRequest(
   url: string,
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method }, (response) => {
+    const request = http.request(url, { method, headers: bearer() }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));

@@ -542,7 +542,10 @@ export class HostileCorpus {
     keyCase('an unknown API key in X-API-Key', ['X-API-Key', 'ejk_' + 'x'.repeat(43)]);
     keyCase('Basic credentials instead of a key', ['Authorization', 'Basic YWRtaW46YWRtaW4=']);
     keyCase('a Bearer token of latin-1 bytes', ['Authorization', 'Bearer caf\u00e9\u00ff']);
-    keyCase('the admin key with a character changed', ['Authorization', `Bearer ${TEST_ADMIN_KEY.slice(0, -1)}X`]);
+    keyCase('the admin key with a character changed', [
+      'Authorization',
+      `Bearer ${TEST_ADMIN_KEY.slice(0, -1)}X`,
+    ]);
     keyCase('an API key with SQL in it', ['X-API-Key', "' OR '1'='1"]);
     this.add('headers', 'no Host', requestBytes('GET', '/jobs', [['Connection', 'close']]));
     this.add(

@@ -96,8 +96,11 @@ export class ApiKeyStore {
   /** Revokes a key; null when there is no such key. Revoking twice keeps the first time. */
   async revoke(id: string): Promise<ApiKeyView | null> {
     const rows: KeyRow[] = await this.dataSource.query(
-      `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1
-       RETURNING id, tenant_id, role, created_at, expires_at, revoked_at`,
+      // In a CTE: TypeORM answers a bare UPDATE with [rows, count], a SELECT with its rows.
+      `WITH revoked AS (
+         UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1
+         RETURNING id, tenant_id, role, created_at, expires_at, revoked_at)
+       SELECT * FROM revoked`,
       [id],
     );
     return rows.length === 0 ? null : toView(rows[0]);

@@ -1,4 +1,5 @@
 import { presentedKey } from './api-key.guard';
+import { isPublicPath } from './authentication.middleware';
 import { roleAllows } from './route-access';
 import { tenantScope } from './caller';
 
@@ -40,5 +41,16 @@ describe('roles', () => {
     expect(tenantScope({ keyId: 'k', tenant: 'acme', role: 'admin' })).toBeNull();
     expect(tenantScope({ keyId: 'k', tenant: 'acme', role: 'member' })).toBe('acme');
     expect(tenantScope({ keyId: 'k', tenant: 'acme', role: 'reader' })).toBe('acme');
+  });
+});
+
+describe('isPublicPath', () => {
+  it('opens health, metrics and the docs only, spelled exactly', () => {
+    for (const path of ['/health/live', '/health/ready', '/metrics', '/docs', '/docs/openapi.json']) {
+      expect(isPublicPath(path)).toBe(true);
+    }
+    for (const path of ['/jobs', '/HEALTH/live', '/metrics/', '/docsx', '/admin/keys', '/']) {
+      expect(isPublicPath(path)).toBe(false);
+    }
   });
 });

@@ -4,39 +4,29 @@ import type { Request } from 'express';
 import { PUBLIC_ROUTE } from '@app/platform';
 import type { ApiKeyRole } from '@app/read-models';
 import { ForbiddenError, UnauthenticatedError } from '../http/api-errors';
-import { ApiKeyAuthenticator } from './api-key-authenticator';
-import { setCaller } from './caller';
+import { findCaller } from './caller';
 import { REQUIRED_ROLE, roleAllows } from './route-access';
 
 /**
- * Every route needs an API key (`Authorization: Bearer <key>` or `X-API-Key: <key>`) whose role is at
- * least the route's `RequiresRole`, except routes marked `PublicRoute`. A route that states neither is
- * denied to everyone, so a new route is closed until it says who may call it.
+ * Every route needs a caller (set by the authentication middleware from the request's API key) whose
+ * role is at least the route's `RequiresRole`, except routes marked `PublicRoute`. A route that states
+ * neither is denied to everyone, so a new route is closed until it says who may call it.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(
-    @Inject(Reflector) private readonly reflector: Reflector,
-    @Inject(ApiKeyAuthenticator) private readonly authenticator: ApiKeyAuthenticator,
-  ) {}
+  constructor(@Inject(Reflector) private readonly reflector: Reflector) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const required = this.reflector.getAllAndOverride<ApiKeyRole | undefined>(REQUIRED_ROLE, targets);
-    const req = context.switchToHttp().getRequest<Request>();
-    const secret = presentedKey(req);
-    if (secret === null) throw new UnauthenticatedError('missing');
-    const caller = await this.authenticator.authenticate(secret);
-    if (caller === null) throw new UnauthenticatedError('invalid');
-    if (required === undefined || !roleAllows(caller.role, required)) {
-      throw new ForbiddenError(
-        required === undefined
-          ? 'This route is not open to any key'
-          : `This route needs a ${required} key; this key is a ${caller.role} key`,
-      );
+    const caller = findCaller(context.switchToHttp().getRequest<Request>());
+    // Only on a path the middleware lets through without a key that is not a public route.
+    if (caller === undefined) throw new UnauthenticatedError('missing');
+    if (required === undefined) throw new ForbiddenError('This route is not open to any key');
+    if (!roleAllows(caller.role, required)) {
+      throw new ForbiddenError(`This route needs a ${required} key; this key is a ${caller.role} key`);
     }
-    setCaller(req, caller);
     return true;
   }
 }

@@ -17,8 +17,12 @@ export function setCaller(req: Request, caller: Caller): void {
   (req as RequestWithCaller)[CALLER] = caller;
 }
 
+export function findCaller(req: Request): Caller | undefined {
+  return (req as RequestWithCaller)[CALLER];
+}
+
 export function callerOf(req: Request): Caller {
-  const caller = (req as RequestWithCaller)[CALLER];
+  const caller = findCaller(req);
   // Only reachable through a route without RequiresRole, which the guard denies: a wiring bug.
   if (!caller) throw new Error('no caller on this request: the route states no role');
   return caller;

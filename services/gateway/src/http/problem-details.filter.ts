@@ -16,11 +16,10 @@ import {
   ApiKeyNotFoundError,
   UnauthenticatedError,
 } from './api-errors';
+import { sendUnauthenticated } from '../auth/authentication.middleware';
 import type { AllowedMethods } from './allowed-methods';
 import { nameMultipartLimit } from './multipart-limits';
 import { problem, sendProblem, type Problem } from './problem';
-
-const AUTH_REALM = 'Bearer realm="event-jobs"';
 
 /** Maps every error to RFC 9457 problem+json. Unknown errors are logged and answered 500 without detail. */
 @Catch()
@@ -39,9 +38,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const retryAfter = { 'Retry-After': String(this.retryAfterSeconds) };
 
     if (error instanceof UnauthenticatedError) {
-      // RFC 6750: the scheme always; error="invalid_token" when a key was sent but is not valid.
-      const challenge = error.reason === 'missing' ? AUTH_REALM : `${AUTH_REALM}, error="invalid_token"`;
-      return sendProblem(res, problem(401, error.message, { instance }), { 'WWW-Authenticate': challenge });
+      return sendUnauthenticated(res, error, instance);
     }
     if (error instanceof ForbiddenError) return sendProblem(res, problem(403, error.message, { instance }));
     if (error instanceof RequestValidationError) {
