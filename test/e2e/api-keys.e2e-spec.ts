@@ -170,6 +170,56 @@ describe('API keys, roles and tenants', () => {
     expect(events.body.map((event) => event.tenantId)).toEqual(events.body.map(() => 'acme'));
   });
 
+  it('records who asked: the key on the events it made, and an audit line per change', async () => {
+    const acme = await createKey('acme', 'member');
+    const acmeKeyId = await newestKeyId();
+    const submitted = await acme.submit({ type: 'scrape', input: { url: 'https://example.com/audit' } });
+    const id = submitted.body.id as string;
+    const adminKeyId = (
+      await e2e.api.request<{ id: string; role: string; tenant: string }[]>('GET', '/admin/keys')
+    ).body.find((key) => key.role === 'admin' && key.tenant === 'default')?.id;
+    expect((await e2e.api.request('DELETE', `/jobs/${id}`)).status).toBe(202);
+
+    const events = await eventually('the request and the cancellation in the history', async () => {
+      const history = await acme.request<{ type: string; actor?: unknown }[]>('GET', `/jobs/${id}/events`);
+      const types = history.body.map((event) => event.type);
+      return types.includes('JobRequested') && types.includes('JobCancelRequested')
+        ? history.body
+        : undefined;
+    });
+    expect(events.find((event) => event.type === 'JobRequested')?.actor).toEqual({
+      keyId: acmeKeyId,
+      role: 'member',
+      tenant: 'acme',
+    });
+    // An admin cancelling another tenant's job shows with its own tenant.
+    expect(events.find((event) => event.type === 'JobCancelRequested')?.actor).toEqual({
+      keyId: adminKeyId,
+      role: 'admin',
+      tenant: 'default',
+    });
+
+    const audit = await eventually('the audit lines', async () => {
+      const lines = (await fs.promises.readFile(e2e.system.logFile, 'utf8'))
+        .split('\n')
+        .filter((line) => line.includes('"msg":"audit"') && line.includes(id));
+      return lines.length >= 1
+        ? lines.map((line) => JSON.parse(line.slice(line.indexOf('{'))) as { audit: Record<string, unknown> })
+        : undefined;
+    });
+    expect(audit.map((line) => line.audit)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: 'DELETE /jobs/:id',
+          id,
+          keyId: adminKeyId,
+          role: 'admin',
+          status: 202,
+        }),
+      ]),
+    );
+  });
+
   it('a revoked key stops working within a second; an expired key stops at its time', async () => {
     const member = await createKey('acme', 'member');
     expect((await member.request('GET', '/jobs')).status).toBe(200);

@@ -7,6 +7,7 @@ or a check.
 """
 
 import base64
+from datetime import datetime, timedelta, timezone
 import hashlib
 import json
 import uuid
@@ -75,6 +76,10 @@ def before_call(context, case, kwargs):
         if key is not None and _positive_at(case, ParameterLocation.HEADER) and _pattern_ok(key):
             # The same key with another body is a 422 by design: tie each generated key to its body.
             headers["Idempotency-Key"] = f"{key[:190]}-{_digest(body)[:16]}"
+    if route == "POST /admin/keys" and body_positive and isinstance(case.body, dict):
+        if case.body.get("expiresAt") is not None:
+            # A key that would expire before it exists is a 400 by design: expire it in a day.
+            case.body["expiresAt"] = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
     if route == "POST /documents" and body_positive and isinstance(case.body, dict):
         file = case.body.get("file")
         data = file.data if isinstance(file, Binary) else file

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { DEFAULT_TENANT_ID } from '@app/contracts';
 import { LOGGER, SERVICE_CONFIG, type Logger } from '@app/platform';
@@ -8,6 +8,7 @@ import { ApiKeysAdminController } from '../admin/keys/api-keys-admin.controller'
 import type { GatewayConfig } from '../gateway.config';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { ApiKeyGuard } from './api-key.guard';
+import { AuditTrailInterceptor } from './audit-trail.interceptor';
 
 /**
  * `EVENT_JOBS_ADMIN_KEY`, when set, is an admin key of the default tenant: created at start-up if its
@@ -29,7 +30,7 @@ class ConfiguredAdminKey implements OnApplicationBootstrap {
   }
 }
 
-/** API keys: who is calling (the guard on every route), and the keys' admin routes. */
+/** API keys: who is calling (the guard on every route), the audit trail, and the keys' admin routes. */
 @Module({
   controllers: [ApiKeysAdminController],
   providers: [
@@ -41,6 +42,7 @@ class ConfiguredAdminKey implements OnApplicationBootstrap {
       inject: [ApiKeyStore, SERVICE_CONFIG],
     },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_INTERCEPTOR, useClass: AuditTrailInterceptor },
     ConfiguredAdminKey,
   ],
 })

@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import type { EventActor } from '@app/contracts';
 import type { ApiKeyRole } from '@app/read-models';
 
 /** Who is calling: the key the request presented (set by ApiKeyGuard). Never holds the secret. */
@@ -32,6 +33,11 @@ export function callerOf(req: Request): Caller {
 export const CurrentCaller = createParamDecorator((_data: unknown, context: ExecutionContext): Caller =>
   callerOf(context.switchToHttp().getRequest<Request>()),
 );
+
+/** The caller as recorded on the events its request makes (audit). */
+export function actorOf(caller: Caller): EventActor {
+  return { keyId: caller.keyId, role: caller.role, tenant: caller.tenant };
+}
 
 /**
  * The tenants whose rows the caller may read or change: its own, or every tenant (null) for an admin.

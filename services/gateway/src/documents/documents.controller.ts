@@ -22,7 +22,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DocumentQueries } from '@app/read-models';
-import { CurrentCaller, tenantScope, type Caller } from '../auth/caller';
+import { actorOf, CurrentCaller, tenantScope, type Caller } from '../auth/caller';
 import { RequiresRole } from '../auth/route-access';
 import { DocumentAdmissionGuard } from '../admission/admission.guard';
 import { JobNotFoundError } from '../http/api-errors';
@@ -82,7 +82,7 @@ export class DocumentsController {
     @CurrentCaller() caller: Caller,
   ): Promise<DocumentAcceptedResponse> {
     const priority = fields.priority ?? 'normal';
-    const accepted = await this.upload.execute(file, correlationIdOf(res), caller.tenant, priority);
+    const accepted = await this.upload.execute(file, correlationIdOf(res), actorOf(caller), priority);
     res.setHeader('Location', `/documents/${accepted.id}`);
     return accepted;
   }

@@ -11,7 +11,7 @@ import {
 import type { Response } from 'express';
 import { JobQueries } from '@app/read-models';
 import { AdmissionControl } from '../admission/admission-control';
-import { CurrentCaller, tenantScope, type Caller } from '../auth/caller';
+import { actorOf, CurrentCaller, tenantScope, type Caller } from '../auth/caller';
 import { RequiresRole } from '../auth/route-access';
 import { ForbiddenError, JobNotFoundError } from '../http/api-errors';
 import { correlationIdOf } from '../http/correlation-id';
@@ -90,6 +90,7 @@ export class JobsController {
       priority: request.priority,
       correlationId: correlationIdOf(res),
       idempotencyKey,
+      actor: actorOf(caller),
     });
     const job = await this.submitJob.execute(command);
     res.setHeader('Location', `/jobs/${job.id}`);
@@ -148,7 +149,7 @@ export class JobsController {
     @CurrentCaller() caller: Caller,
   ): Promise<JobResponse> {
     if (!isUuid(id)) throw new JobNotFoundError(id);
-    return this.cancelJob.execute(tenantScope(caller), id, correlationIdOf(res));
+    return this.cancelJob.execute(tenantScope(caller), id, correlationIdOf(res), actorOf(caller));
   }
 
   @Post(':id/retry')
@@ -181,6 +182,7 @@ export class JobsController {
       tenantId: tenantScope(caller),
       jobId: id,
       correlationId: correlationIdOf(res),
+      actor: actorOf(caller),
     });
   }
 

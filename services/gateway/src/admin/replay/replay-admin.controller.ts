@@ -8,6 +8,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { actorOf, CurrentCaller, type Caller } from '../../auth/caller';
 import { RequiresRole } from '../../auth/route-access';
 import { correlationIdOf } from '../../http/correlation-id';
 import { RequestValidationError } from '../../http/api-errors';
@@ -63,6 +64,7 @@ export class ReplayAdminController {
   async replay(
     @ValidBody(ReplayRequest) request: ReplayRequest,
     @Res({ passthrough: true }) res: Response,
+    @CurrentCaller() caller: Caller,
   ): Promise<StageReplayResponse | JobRerunResponse> {
     const correlationId = correlationIdOf(res);
     if ((request.from === undefined) === (request.jobId === undefined)) {
@@ -75,8 +77,9 @@ export class ReplayAdminController {
         jobId: request.jobId,
         correlationId,
         stage: request.stage,
+        actor: actorOf(caller),
       });
     }
-    return this.replayStage.execute(request.stage, request.from as string, correlationId);
+    return this.replayStage.execute(request.stage, request.from as string, correlationId, actorOf(caller));
   }
 }
