@@ -1,5 +1,6 @@
 import { buildTestPdf, encodeGrayPng, solidGray } from '@app/documents/testing';
 import { completedStages, finishedDocument, uploadDocument } from '../support/document-client';
+import { bearer } from '../support/test-keys';
 import { DOOR_SCHEDULE_SHEET, FLOOR_PLAN_SHEET, NORTH_ELEVATION_SHEET } from '../support/drawing-sheets';
 import { useSystemUnderTest } from '../support/e2e-system';
 
@@ -90,7 +91,11 @@ describe('document pipeline (end to end)', () => {
     expect(text.headers.get('content-type')).toContain('application/problem+json');
     expect((await upload(Buffer.alloc(0), 'empty.pdf')).status).toBe(400);
     expect((await upload(Buffer.alloc(300 * 1024, 0x20), 'huge.pdf')).status).toBe(413);
-    const noFile = await fetch(`${e2e.system.baseUrl}/documents`, { method: 'POST', body: new FormData() });
+    const noFile = await fetch(`${e2e.system.baseUrl}/documents`, {
+      method: 'POST',
+      body: new FormData(),
+      headers: bearer(),
+    });
     expect(noFile.status).toBe(400);
     expect((await e2e.api.request('GET', '/documents/00000000-0000-4000-8000-000000000000')).status).toBe(
       404,

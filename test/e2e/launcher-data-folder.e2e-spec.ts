@@ -84,6 +84,14 @@ describe('npm start owns its data folder (launcher killed with SIGKILL, second s
     async () => {
       const first = launch();
       await first.waitForLine(/\[start\] ready in/, READY_TIMEOUT_MS);
+      // A new data folder gets an admin key: printed once, kept in a file only its owner reads.
+      const keyFile = path.join(dataDir, 'admin-key');
+      const adminKey = (await fs.promises.readFile(keyFile, 'utf8')).trim();
+      expect(adminKey).toMatch(/^ejk_[A-Za-z0-9_-]{43}$/);
+      expect((await fs.promises.stat(keyFile)).mode & 0o777).toBe(0o600);
+      expect(first.output()).toContain(adminKey);
+      api = new ApiClient(api.baseUrl, adminKey);
+      expect((await new ApiClient(api.baseUrl, null).request('GET', '/jobs')).status).toBe(401);
       // Right after ready, a loaded machine can still answer 503 (Kafka send timeout): submit until accepted.
       jobId = await eventually(
         'the job to be accepted',
@@ -99,6 +107,9 @@ describe('npm start owns its data folder (launcher killed with SIGKILL, second s
       await holder.waitForLine(/an earlier run left .*postgres pid .*; stopping them/, READY_TIMEOUT_MS);
       await holder.waitForLine(/\[start\] ready in/, READY_TIMEOUT_MS);
       await expectJobStillThere();
+      // The second start keeps the key (and does not print it again).
+      expect(holder.output()).not.toContain(adminKey);
+      expect(holder.output()).toContain(`admin key: in ${keyFile}`);
     },
     CASE_TIMEOUT_MS,
   );

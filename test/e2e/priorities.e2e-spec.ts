@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { encodeGrayPng, solidGray } from '@app/documents/testing';
 import { useSystemUnderTest } from '../support/e2e-system';
+import { bearer } from '../support/test-keys';
 import { TestSite } from '../support/test-site';
 import { eventually } from '../support/wait';
 
@@ -108,7 +109,7 @@ describe('priorities (end to end)', () => {
     const form = new FormData();
     form.append('file', new Blob([encodeGrayPng(solidGray(8, 8, 200))]), 'page.png');
     for (const [name, value] of Object.entries(fields)) form.append(name, value);
-    return fetch(`${e2e.system.baseUrl}/documents`, { method: 'POST', body: form });
+    return fetch(`${e2e.system.baseUrl}/documents`, { method: 'POST', body: form, headers: bearer() });
   }
 
   it('publishes each request to its type’s and priority’s topic, documents included, and refuses unknown priorities', async () => {

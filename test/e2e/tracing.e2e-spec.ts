@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { findFreePorts, JaegerServer } from '@app/stack';
 import { ApiClient } from '../support/api-client';
+import { bearer } from '../support/test-keys';
 import { SystemUnderTest } from '../support/system-under-test';
 import { TestSite } from '../support/test-site';
 import { eventually } from '../support/wait';
@@ -148,7 +149,7 @@ describe('tracing (end to end, real Jaeger)', () => {
     const response = await fetch(`${system.baseUrl}/documents`, {
       method: 'POST',
       body: form,
-      headers: { 'X-Request-ID': 'trace-doc-1' },
+      headers: { 'X-Request-ID': 'trace-doc-1', ...bearer() },
     });
     expect(response.status).toBe(202);
     const id = ((await response.json()) as { id: string }).id;

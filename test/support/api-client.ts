@@ -1,3 +1,4 @@
+import { TEST_ADMIN_KEY } from './test-keys';
 import { eventually } from './wait';
 
 export interface ApiResponse<T = Record<string, unknown>> {
@@ -6,9 +7,15 @@ export interface ApiResponse<T = Record<string, unknown>> {
   body: T;
 }
 
-/** A thin client of the gateway's REST API for tests. */
+/**
+ * A thin client of the gateway's REST API for tests. Sends `key` as a Bearer token (the harness's admin
+ * key by default; null: none) unless a request sets Authorization or X-API-Key itself.
+ */
 export class ApiClient {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly key: string | null = TEST_ADMIN_KEY,
+  ) {}
 
   async request<T = Record<string, unknown>>(
     method: string,
@@ -16,6 +23,8 @@ export class ApiClient {
     options: { json?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> } = {},
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
+    const namesKey = Object.keys(headers).some((name) => /^(authorization|x-api-key)$/i.test(name));
+    if (this.key !== null && !namesKey) headers.authorization = `Bearer ${this.key}`;
     let body: string | Buffer | undefined;
     if (options.json !== undefined) {
       body = JSON.stringify(options.json);

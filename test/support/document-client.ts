@@ -1,3 +1,4 @@
+import { bearer, TEST_ADMIN_KEY } from './test-keys';
 import { buildScannedPdf, drawingSheet, drawingSheetPage } from '@app/documents/testing';
 import { MupdfPool } from '@app/documents/core/mupdf/mupdf-pool';
 import { DocumentSplitter } from '@app/documents/core/split/document-splitter';
@@ -42,10 +43,11 @@ export async function uploadDocument(
   baseUrl: string,
   bytes: Buffer,
   filename: string,
+  key: string = TEST_ADMIN_KEY,
 ): Promise<UploadResponse> {
   const form = new FormData();
   form.append('file', new Blob([bytes]), filename);
-  const response = await fetch(`${baseUrl}/documents`, { method: 'POST', body: form });
+  const response = await fetch(`${baseUrl}/documents`, { method: 'POST', body: form, headers: bearer(key) });
   return {
     status: response.status,
     body: (await response.json()) as Record<string, unknown>,

@@ -45,8 +45,9 @@ export class FakeReadModelWrites<T> {
 export class FakeJobQueries {
   readonly jobs = new Map<string, JobView>();
 
-  async getJob(_tenantId: string, jobId: string): Promise<JobView | null> {
-    return this.jobs.get(jobId) ?? null;
+  async getJob(tenantId: string | null, jobId: string): Promise<JobView | null> {
+    const job = this.jobs.get(jobId);
+    return job !== undefined && (tenantId === null || job.tenantId === tenantId) ? job : null;
   }
 
   as(): JobQueries {
@@ -54,9 +55,16 @@ export class FakeJobQueries {
   }
 }
 
-export function jobView(fields: { id: string; type?: JobType; status: JobStatus; run?: number }): JobView {
+export function jobView(fields: {
+  id: string;
+  type?: JobType;
+  status: JobStatus;
+  run?: number;
+  tenantId?: string;
+}): JobView {
   return {
     id: fields.id,
+    tenantId: fields.tenantId ?? 'default',
     type: fields.type ?? 'scrape',
     status: fields.status,
     priority: 'normal',

@@ -1,3 +1,4 @@
+import { TEST_ADMIN_KEY } from './test-keys';
 import { randomUUID } from 'node:crypto';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { requestBytes } from './raw-http';
@@ -121,7 +122,10 @@ export class HostileCorpus {
     this.cases.push({ category, name, bytes, endAfterSend, expected });
   }
 
-  /** A request with Host, Connection: close and (unless given) Content-Length; a JSON type by default. */
+  /**
+   * A request with Host, Connection: close, the harness's admin key and (unless given) Content-Length;
+   * a JSON type by default. Headers that name a key replace the admin key.
+   */
   private request(
     method: string,
     target: string,
@@ -129,7 +133,9 @@ export class HostileCorpus {
     headers: Header[] = [['Content-Type', 'application/json']],
   ): Buffer {
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    const all: Header[] = [['Host', '127.0.0.1'], ['Connection', 'close'], ...headers];
+    const namesKey = headers.some(([name]) => /^(authorization|x-api-key)$/i.test(name));
+    const key: Header[] = namesKey ? [] : [['Authorization', `Bearer ${TEST_ADMIN_KEY}`]];
+    const all: Header[] = [['Host', '127.0.0.1'], ['Connection', 'close'], ...key, ...headers];
     const hasLength = headers.some(([name]) => /^(content-length|transfer-encoding)$/i.test(name));
     if (!hasLength && (bytes.length > 0 || method !== 'GET'))
       all.push(['Content-Length', String(bytes.length)]);
@@ -529,6 +535,18 @@ export class HostileCorpus {
     add('a header without a colon', [json, ['X-Broken\r\nno colon here', 'x']]);
     add('a header name with a space', [json, ['X Bad', 'x']]);
     add('an obs-fold continuation', [json, ['X-Folded', 'a\r\n  b']]);
+    const unauthorized: ExpectedRefusal = { status: 401, detail: /API key/ };
+    const keyCase = (name: string, header: Header): void =>
+      this.add('headers', name, this.request('POST', '/jobs', valid, [json, header]), false, unauthorized);
+    keyCase('an API key of 10,000 chars', ['Authorization', `Bearer ${'k'.repeat(10_000)}`]);
+    keyCase('an unknown API key in X-API-Key', ['X-API-Key', 'ejk_' + 'x'.repeat(43)]);
+    keyCase('Basic credentials instead of a key', ['Authorization', 'Basic YWRtaW46YWRtaW4=']);
+    keyCase('a Bearer token of latin-1 bytes', ['Authorization', 'Bearer caf\u00e9\u00ff']);
+    keyCase('the admin key with a character changed', [
+      'Authorization',
+      `Bearer ${TEST_ADMIN_KEY.slice(0, -1)}X`,
+    ]);
+    keyCase('an API key with SQL in it', ['X-API-Key', "' OR '1'='1"]);
     this.add('headers', 'no Host', requestBytes('GET', '/jobs', [['Connection', 'close']]));
     this.add(
       'headers',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { TEST_ADMIN_KEY } from './test-keys';
 import { createDatabase, requiredEnv, withDatabase } from './harness-env';
 import { findFreePorts, ProcessSupervisor, waitFor, type ExitInfo, type UnexpectedExit } from '@app/stack';
 import {
@@ -85,6 +86,8 @@ export class SystemUnderTest {
       OPS_PORT: '0',
       BLOB_DIR: path.join(os.tmpdir(), `event-jobs-blobs-${suffix}`),
       PROJECTOR_ADMIN_URL: `http://127.0.0.1:${projectorOpsPort}`,
+      // Every gateway stores it at start-up: the tests' ApiClient sends it by default.
+      EVENT_JOBS_ADMIN_KEY: TEST_ADMIN_KEY,
       ...options.env,
     };
     const logFile = path.join(os.tmpdir(), `event-jobs-${topicPrefix}log`);

@@ -27,10 +27,15 @@ export { setFastValidation, validatePlain, type ValidationOutcome } from './vali
 // The event contract: envelope, event types and their data, encoding, derived events
 export {
   CORRELATION_ID_PATTERN,
+  ACTOR_ROLES,
+  API_KEY_ID_PATTERN,
   DEFAULT_TENANT_ID,
+  type EventActor,
+  EventActorDto,
   type EventEnvelope,
   EventEnvelopeDto,
   runOf,
+  TENANT_PATTERN,
 } from './events/envelope';
 export {
   decodeEvent,

@@ -62,6 +62,7 @@ export { PlatformMetrics } from './metrics/platform-metrics';
 
 // Health, readiness and metrics endpoints
 export { OpsModule, workerOpsModule } from './ops/ops.module';
+export { PUBLIC_ROUTE, PublicRoute } from './ops/public-route';
 
 // Process start-up and shutdown
 export { runService } from './runtime/run-service';

@@ -7,6 +7,7 @@ import { DeadLetters1767000000000 } from './migrations/1767000000000-dead-letter
 import { JobRuns1768000000000 } from './migrations/1768000000000-job-runs';
 import { JobSubmissions1769000000000 } from './migrations/1769000000000-job-submissions';
 import { StageReports1770000000000 } from './migrations/1770000000000-stage-reports';
+import { ApiKeys1772000000000 } from './migrations/1772000000000-api-keys';
 
 export const MIGRATIONS = [
   InitialReadModels1764000000000,
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   JobRuns1768000000000,
   JobSubmissions1769000000000,
   StageReports1770000000000,
+  ApiKeys1772000000000,
 ];
 
 /** The PostgreSQL connection pool; schema changes only through migrations (never `synchronize`). */

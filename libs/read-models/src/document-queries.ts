@@ -57,7 +57,7 @@ const STATUS_OF_JOB: Record<string, DocumentStatus> = {
 export class DocumentQueries {
   constructor(private readonly dataSource: DataSource) {}
 
-  async getDocument(tenantId: string, id: string): Promise<DocumentView | null> {
+  async getDocument(tenantId: string | null, id: string): Promise<DocumentView | null> {
     const rows: {
       status: string;
       error: StoredError | null;
@@ -69,7 +69,7 @@ export class DocumentQueries {
     }[] = await this.dataSource.query(
       `SELECT j.status, j.error, d.filename, d.media_type, d.size, d.sha256, d.page_count
        FROM jobs j LEFT JOIN documents d ON d.job_id = j.id
-       WHERE j.id = $1 AND j.tenant_id = $2 AND j.requested AND j.type = 'document'`,
+       WHERE j.id = $1 AND ($2::text IS NULL OR j.tenant_id = $2) AND j.requested AND j.type = 'document'`,
       [id, tenantId],
     );
     const row = rows[0];

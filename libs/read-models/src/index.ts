@@ -32,6 +32,18 @@ export {
 } from './job-views';
 export { decodeCursor, encodeCursor, type KeysetCursor } from './keyset-cursor';
 
+// API keys: the table, secrets as stored
+export {
+  API_KEY_ROLES,
+  type ApiKeyPrincipal,
+  type ApiKeyRole,
+  ApiKeyStore,
+  type ApiKeyView,
+  type CreatedApiKey,
+  type NewApiKey,
+} from './api-keys/api-key-store';
+export { apiKeySecretHash, newApiKeySecret } from './api-keys/api-key-secret';
+
 // Dead letters: recording, listing, redrive claims
 export { DeadLetterClaims, type RedriveClaim } from './dead-letters/dead-letter-claims';
 export {

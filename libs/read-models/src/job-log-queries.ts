@@ -4,7 +4,8 @@ import type { JobLogLineView, JobLogPage } from './job-views';
 import { cursorTimeSql, keysetPage, type KeysetCursor } from './keyset-cursor';
 
 export interface JobLogFilter {
-  tenantId: string;
+  /** null: any tenant's job (an admin's read). */
+  tenantId: string | null;
   jobId: string;
   limit: number;
   /** Position after the last line of the previous page (oldest first: occurred_at, event id). */
@@ -22,7 +23,7 @@ export class JobLogQueries {
   /** A page of the job's log lines, or null when the job is unknown (to this tenant). */
   async getLogs(filter: JobLogFilter): Promise<JobLogPage | null> {
     const job: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM jobs WHERE id = $1 AND tenant_id = $2 AND requested`,
+      `SELECT 1 FROM jobs WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2) AND requested`,
       [filter.jobId, filter.tenantId],
     );
     if (job.length === 0) return null;

@@ -6,6 +6,7 @@ import { JobSubmissions } from './job-submissions';
 
 interface JobRow {
   id: string;
+  tenant_id: string;
   type: JobType;
   status: JobStatus;
   priority: JobPriority;
@@ -34,7 +35,8 @@ interface StageRow {
 }
 
 export interface JobListFilter {
-  tenantId: string;
+  /** null: every tenant (an admin's list). */
+  tenantId: string | null;
   status?: JobStatus;
   type?: JobType;
   limit: number;
@@ -61,7 +63,8 @@ export class JobQueries {
   }
 
   /** One round trip: the job row with its stages as a JSON array (a client polling a job calls this most). */
-  async getJob(tenantId: string, id: string): Promise<JobView | null> {
+  /** `tenantId` null: any tenant's job (an admin's read). */
+  async getJob(tenantId: string | null, id: string): Promise<JobView | null> {
     const rows: (JobRow & { stages: JobStageView[] })[] = await this.dataSource.query(
       `SELECT j.*, COALESCE((
          SELECT json_agg(json_build_object(
@@ -69,7 +72,7 @@ export class JobQueries {
            'error', s.error, 'startedAt', ${isoSql('s.started_at')}, 'finishedAt', ${isoSql('s.finished_at')})
            ORDER BY s.started_at NULLS LAST, s.stage)
          FROM job_stages s WHERE s.job_id = j.id), '[]') AS stages
-       FROM jobs j WHERE j.id = $1 AND j.tenant_id = $2 AND j.requested`,
+       FROM jobs j WHERE j.id = $1 AND ($2::text IS NULL OR j.tenant_id = $2) AND j.requested`,
       [id, tenantId],
     );
     // Accepted but not projected yet: the gateway's record of the request (read-your-writes).
@@ -78,8 +81,12 @@ export class JobQueries {
   }
 
   async listJobs(filter: JobListFilter): Promise<JobPage> {
-    const params: unknown[] = [filter.tenantId];
-    const where = ['tenant_id = $1', 'requested'];
+    const params: unknown[] = [];
+    const where = ['requested'];
+    if (filter.tenantId !== null) {
+      params.push(filter.tenantId);
+      where.push(`tenant_id = $${params.length}`);
+    }
     if (filter.status) {
       params.push(filter.status);
       where.push(`status = $${params.length}`);
@@ -101,9 +108,9 @@ export class JobQueries {
   }
 
   /** The job's events in log order, or null when the job is unknown. */
-  async getEvents(tenantId: string, id: string): Promise<EventEnvelope[] | null> {
+  async getEvents(tenantId: string | null, id: string): Promise<EventEnvelope[] | null> {
     const job: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM jobs WHERE id = $1 AND tenant_id = $2 AND requested`,
+      `SELECT 1 FROM jobs WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2) AND requested`,
       [id, tenantId],
     );
     if (job.length === 0) return null;
@@ -143,6 +150,7 @@ export class JobQueries {
 function toView(row: JobRow, stages: JobStageView[]): JobView {
   return {
     id: row.id,
+    tenantId: row.tenant_id,
     type: row.type,
     status: row.status,
     priority: row.priority,

@@ -25,9 +25,10 @@ export interface LoggedEvent {
 export class JobRunQueries {
   constructor(private readonly dataSource: DataSource) {}
 
-  async runState(tenantId: string, jobId: string): Promise<JobRunState | null> {
+  /** `tenantId` null: any tenant's job (an admin's re-run). */
+  async runState(tenantId: string | null, jobId: string): Promise<JobRunState | null> {
     const rows: JobRunState[] = await this.dataSource.query(
-      `SELECT id, type, status, run FROM jobs WHERE id = $1 AND tenant_id = $2 AND requested`,
+      `SELECT id, type, status, run FROM jobs WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2) AND requested`,
       [jobId, tenantId],
     );
     return rows[0] ?? null;

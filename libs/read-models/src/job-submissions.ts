@@ -6,6 +6,7 @@ type Query = Pick<DataSource, 'query'>;
 
 interface SubmissionRow {
   id: string;
+  tenant_id: string;
   type: JobView['type'];
   priority: JobView['priority'];
   input: Record<string, unknown>;
@@ -41,21 +42,22 @@ export class JobSubmissions {
   }
 
   /** An accepted request the projection does not show yet, as the PENDING job it is. */
-  async pendingJob(tenantId: string, id: string): Promise<JobView | null> {
+  async pendingJob(tenantId: string | null, id: string): Promise<JobView | null> {
     const rows: SubmissionRow[] = await this.dataSource.query(
       // A cancellation that came before the projector folded the request waits in a hidden placeholder
       // row (foldCancellations): a job cancelled right after its 202 reads CANCELLED, not PENDING.
-      `SELECT s.id, s.type, s.priority, s.input, s.run, s.correlation_id, s.trace_id, s.created_at,
+      `SELECT s.id, s.tenant_id, s.type, s.priority, s.input, s.run, s.correlation_id, s.trace_id, s.created_at,
               c.finished_at AS cancelled_at
        FROM job_submissions s
        LEFT JOIN jobs c ON c.id = s.id AND c.tenant_id = s.tenant_id AND NOT c.requested AND c.status = 'CANCELLED'
-       WHERE s.id = $1 AND s.tenant_id = $2`,
+       WHERE s.id = $1 AND ($2::text IS NULL OR s.tenant_id = $2)`,
       [id, tenantId],
     );
     const row = rows[0];
     if (!row) return null;
     return {
       id: row.id,
+      tenantId: row.tenant_id,
       type: row.type,
       status: row.cancelled_at ? 'CANCELLED' : 'PENDING',
       priority: row.priority,

@@ -48,6 +48,8 @@ export interface JobLogPage {
 /** A job as the API returns it (plain data, never an ORM row). */
 export interface JobView {
   id: string;
+  /** The tenant of the key that submitted the job. */
+  tenantId: string;
   type: JobType;
   status: JobStatus;
   priority: JobPriority;

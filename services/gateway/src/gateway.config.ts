@@ -30,6 +30,41 @@ export interface GatewayConfig {
   /** The projector's admin HTTP API: `/admin/projections` is forwarded there. */
   projectorAdminUrl: string;
   admission: AdmissionConfig;
+  auth: AuthConfig;
+}
+
+export interface AuthConfig {
+  /** EVENT_JOBS_ADMIN_KEY: an admin key of the default tenant the operator chose (scripts, CI). */
+  bootstrapAdminKey: string | undefined;
+  /** How long a key lookup is reused; a revocation reaches every replica within it. */
+  cacheMs: number;
+}
+
+/** A configured key must carry at least as much as a generated one could be guessed with (128 bits). */
+export const MIN_CONFIGURED_KEY_LENGTH = 32;
+
+function readAuthConfig(reader: EnvReader): AuthConfig {
+  const bootstrapAdminKey = reader.optionalString('EVENT_JOBS_ADMIN_KEY', {
+    doc:
+      `an admin key of the \`default\` tenant, stored (as a hash) at start-up if new; at least ` +
+      `${MIN_CONFIGURED_KEY_LENGTH} characters, no whitespace. Unset: \`npm start\` creates a random one on a new data ` +
+      'folder (see [auth](auth.md))',
+  });
+  // The value is a secret: a problem names the variable, never its value.
+  if (bootstrapAdminKey !== undefined && !/^\S+$/.test(bootstrapAdminKey)) {
+    reader.problem('EVENT_JOBS_ADMIN_KEY must not contain whitespace');
+  } else if (bootstrapAdminKey !== undefined && bootstrapAdminKey.length < MIN_CONFIGURED_KEY_LENGTH) {
+    reader.problem(`EVENT_JOBS_ADMIN_KEY must be at least ${MIN_CONFIGURED_KEY_LENGTH} characters`);
+  }
+  return {
+    bootstrapAdminKey,
+    cacheMs: reader.int('AUTH_CACHE_MS', {
+      default: 500,
+      min: 0,
+      max: 1000,
+      doc: 'how long a key lookup is reused by a gateway; a revoked key stops working on every replica within it',
+    }),
+  };
 }
 
 export interface AdmissionConfig {
@@ -168,6 +203,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       doc: "the projector's ops port, where `/admin/projections` (rebuilds) is forwarded",
     }),
     admission: readAdmissionConfig(reader),
+    auth: readAuthConfig(reader),
   };
   reader.done();
   return config;

@@ -30,6 +30,7 @@ import {
   JobSubmissions,
 } from '@app/read-models';
 import { AdminModule } from './admin/admin.module';
+import { AuthModule } from './auth/auth.module';
 import { ReplayAdminController } from './admin/replay/replay-admin.controller';
 import { ReplayStageUseCase } from './admin/replay/replay-stage.usecase';
 import { DocumentAdmissionGuard } from './admission/admission.guard';
@@ -102,6 +103,7 @@ export class GatewayModule {
           }),
         }),
         RerunJobModule,
+        AuthModule,
         AdminModule,
       ],
       controllers: [JobsController, DocumentsController, ReplayAdminController],

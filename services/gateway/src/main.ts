@@ -3,6 +3,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger, NestPinoLogger, PlatformMetrics, runService } from '@app/platform';
+import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
+import { authentication } from './auth/authentication.middleware';
 import { AllowedMethods } from './http/allowed-methods';
 import { bodyParserErrorHandler, jsonBodyParser } from './http/body-parsing';
 import { answerClientErrorsWithProblems, hostHeaderRequired } from './http/client-errors';
@@ -35,6 +37,8 @@ runService('gateway', async () => {
     correlationIdMiddleware,
     requestLogging(logger, metrics),
     hostHeaderRequired,
+    // Who is calling before any body is read (401 here); the role is checked per route by ApiKeyGuard.
+    authentication(app.get(ApiKeyAuthenticator), config.retryAfterSeconds),
     mediaTypeGuard(routes),
     jsonBodyParser(config.maxBodyBytes),
     bodyParserErrorHandler,

@@ -38,6 +38,7 @@ import {
 
 import { BenchSystem } from './pipeline-bench';
 import { benchKafkaNodes } from './bench-kafka-nodes';
+import { benchAuth } from './bench-key';
 
 /** A3 landscape in points (420 x 297 mm). */
 const A3 = { width: 1191, height: 842 };
@@ -321,14 +322,18 @@ async function endToEnd(
     for (const input of [...warmUp, ...inputs.map((measured) => ({ ...measured, warmUp: false }))]) {
       const form = new FormData();
       form.append('file', new Blob([input.pdf]), `${input.kind}.pdf`);
-      const response = await fetch(`${system.baseUrl}/documents`, { method: 'POST', body: form });
+      const response = await fetch(`${system.baseUrl}/documents`, {
+        method: 'POST',
+        body: form,
+        headers: benchAuth(),
+      });
       const accepted = (await response.json()) as { id?: string };
       if (response.status !== 202 || !accepted.id) throw new Error(`upload failed: ${response.status}`);
       const started = performance.now();
       let status = 'UPLOADED';
       while (status !== 'READY' && status !== 'ERROR') {
         await new Promise((resolve) => setTimeout(resolve, 50));
-        const document = await fetch(`${system.baseUrl}/documents/${accepted.id}`);
+        const document = await fetch(`${system.baseUrl}/documents/${accepted.id}`, { headers: benchAuth() });
         status = ((await document.json()) as { status: string }).status;
         if (performance.now() - started > 600_000)
           throw new Error(`${input.kind}: not READY after 10 minutes`);

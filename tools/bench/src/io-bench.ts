@@ -16,6 +16,7 @@ import { LoadGenerator, percentiles, round } from './load-generator';
 import { BenchSystem, waitProjected } from './pipeline-bench';
 import { startDelayedSite } from './scaling-bench';
 import { benchKafkaNodes } from './bench-kafka-nodes';
+import { benchAuth } from './bench-key';
 
 interface JobTimes {
   createdAt: string;
@@ -29,7 +30,10 @@ async function jobTimes(baseUrl: string, ids: string[]): Promise<JobTimes[]> {
   for (let i = 0; i < ids.length; i += 50) {
     const chunk = await Promise.all(
       ids.slice(i, i + 50).map(async (id) => {
-        const response = await fetch(`${baseUrl}/jobs/${id}`, { signal: AbortSignal.timeout(10_000) });
+        const response = await fetch(`${baseUrl}/jobs/${id}`, {
+          headers: benchAuth(),
+          signal: AbortSignal.timeout(10_000),
+        });
         if (response.status !== 200) throw new Error(`GET /jobs/${id} answered ${response.status}`);
         return (await response.json()) as JobTimes;
       }),

@@ -1,5 +1,6 @@
 /* The load generator of the benchmarks that drive POST /jobs, and latency percentiles. */
 import { Agent, request } from 'undici';
+import { benchAuth } from './bench-key';
 
 export const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -43,7 +44,7 @@ export class LoadGenerator {
       const response = await request(`${this.baseUrl}/jobs`, {
         method: 'POST',
         dispatcher: this.agent,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...benchAuth() },
         body: this.body,
       });
       const body = (await response.body.json()) as { id?: string };

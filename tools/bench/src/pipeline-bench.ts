@@ -36,6 +36,7 @@ import { cpuSnapshot, cpuUsedBetween, threadCpuSnapshot, type CpuSnapshot } from
 import { benchKafkaNodes } from './bench-kafka-nodes';
 import { summarizeProfile, type CpuProfile, type ProfileSummary } from './cpu-profile-summary';
 import { LoadGenerator, percentiles, round, type Percentiles } from './load-generator';
+import { BENCH_ADMIN_KEY } from './bench-key';
 
 const SERVICES: ServiceName[] = ['gateway', 'scraper', 'projector'];
 const PAGE =
@@ -124,6 +125,7 @@ export class BenchSystem {
       GATEWAY_PORT: String(port),
       OPS_PORT: '0',
       SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
+      EVENT_JOBS_ADMIN_KEY: BENCH_ADMIN_KEY,
       // Per-job info lines cost real CPU at thousands of jobs per second.
       ...(benchOverrides ? { LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20' } : {}),
       ...extraEnv,

@@ -17,6 +17,7 @@ import { LocalStack, repoRoot, waitFor } from '@app/stack';
 import { BenchSystem, round, waitProjected } from './pipeline-bench';
 import { scalingChartSvg, type ScalingPoint } from './scaling-chart';
 import { benchKafkaNodes } from './bench-kafka-nodes';
+import { benchAuth } from './bench-key';
 
 const REPLICA_COUNTS = [1, 2, 4];
 const WORKER_ENV = {
@@ -65,7 +66,10 @@ async function waitForGroup(baseUrl: string, replicas: number): Promise<void> {
   }
   await waitFor(
     async () => {
-      const response = await fetch(`${baseUrl}/admin/consumer-groups`, { signal: AbortSignal.timeout(5000) });
+      const response = await fetch(`${baseUrl}/admin/consumer-groups`, {
+        headers: benchAuth(),
+        signal: AbortSignal.timeout(5000),
+      });
       if (response.status !== 200) return undefined;
       const { groups } = (await response.json()) as { groups: Group[] };
       const group = groups.find((g) => g.groupId === 'scraper');
@@ -92,7 +96,7 @@ async function submitJobs(baseUrl: string, siteUrl: string, jobs: number): Promi
           const response = await request(`${baseUrl}/jobs`, {
             method: 'POST',
             dispatcher: agent,
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...benchAuth() },
             body: JSON.stringify({ type: 'scrape', input: { url: `${siteUrl}/page/${n}` } }),
           });
           const body = (await response.body.json()) as { id?: string };

@@ -1,3 +1,5 @@
+import { gatewayUrlOf } from './admin-api';
+
 /** What `npm run replay -- ...` asks the gateway for. */
 export interface ReplayArguments {
   gatewayUrl: string;
@@ -7,7 +9,8 @@ export interface ReplayArguments {
 export const REPLAY_USAGE = `usage: npm run replay -- --stage <stage> (--from <ISO time|earliest> | --job <job id>) [--gateway <url>]
   --from   re-run the stage for every job since that time (rewinds its consumer groups)
   --job    re-run the stage, and the stages after it, for one finished job (its next run)
-  --gateway defaults to $GATEWAY_URL or http://127.0.0.1:3000`;
+  --gateway defaults to $GATEWAY_URL or http://127.0.0.1:3000
+  sends an admin key: $EVENT_JOBS_API_KEY, $EVENT_JOBS_ADMIN_KEY, or the data folder's admin-key file`;
 
 /** Parses the replay CLI's arguments; throws an Error whose message names the bad flag. */
 export function parseReplayArguments(argv: string[], env: NodeJS.ProcessEnv): ReplayArguments {
@@ -27,11 +30,6 @@ export function parseReplayArguments(argv: string[], env: NodeJS.ProcessEnv): Re
   const from = flags.get('--from');
   const jobId = flags.get('--job');
   if ((from === undefined) === (jobId === undefined)) throw new Error('give exactly one of --from and --job');
-  const gatewayUrl = flags.get('--gateway') ?? env.GATEWAY_URL ?? 'http://127.0.0.1:3000';
-  try {
-    new URL(gatewayUrl);
-  } catch {
-    throw new Error(`--gateway ${gatewayUrl} is not a URL`);
-  }
+  const gatewayUrl = gatewayUrlOf(flags.get('--gateway'), env);
   return { gatewayUrl, body: { stage, ...(from ? { from } : {}), ...(jobId ? { jobId } : {}) } };
 }

@@ -1,3 +1,4 @@
+import { callGateway, cliApiKey, GatewayUnreachableError } from './admin-api';
 import { parseReplayArguments, REPLAY_USAGE } from './replay-arguments';
 
 /**
@@ -7,28 +8,23 @@ import { parseReplayArguments, REPLAY_USAGE } from './replay-arguments';
  */
 async function main(): Promise<number> {
   let parsed;
+  let key: string;
   try {
     parsed = parseReplayArguments(process.argv.slice(2), process.env);
+    key = cliApiKey(process.env);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${REPLAY_USAGE}\n`);
     return 64;
   }
-  const url = new URL('/admin/replay', parsed.gatewayUrl);
-  let response: Response;
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(parsed.body),
-      signal: AbortSignal.timeout(30_000),
-    });
+    const answer = await callGateway(parsed.gatewayUrl, key, 'POST', '/admin/replay', parsed.body);
+    (answer.ok ? process.stdout : process.stderr).write(`${answer.text}\n`);
+    return answer.ok ? 0 : 1;
   } catch (error) {
-    process.stderr.write(`cannot reach the gateway at ${url.origin}: ${(error as Error).message}\n`);
+    if (!(error instanceof GatewayUnreachableError)) throw error;
+    process.stderr.write(`${error.message}\n`);
     return 69;
   }
-  const text = await response.text();
-  (response.ok ? process.stdout : process.stderr).write(`${text}\n`);
-  return response.ok ? 0 : 1;
 }
 
 main().then(

@@ -144,8 +144,14 @@ export const UNTYPED_VARIABLES: readonly UntypedVariable[] = [
   {
     name: 'GATEWAY_URL',
     default: '`http://127.0.0.1:3000`',
-    usedBy: 'npm run replay',
-    doc: 'the gateway the replay CLI calls (`--gateway` overrides it)',
+    usedBy: 'npm run replay, npm run keys',
+    doc: 'the gateway the CLIs call (`--gateway` overrides it)',
+  },
+  {
+    name: 'EVENT_JOBS_API_KEY',
+    default: '`EVENT_JOBS_ADMIN_KEY`, else the data folder’s `admin-key` file',
+    usedBy: 'npm run replay, npm run keys',
+    doc: 'the API key the CLIs send (an admin key: both call `/admin/*`); see [auth](auth.md)',
   },
   {
     name: 'TEST_TIER',

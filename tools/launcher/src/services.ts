@@ -27,6 +27,30 @@ export async function migrateDatabase(env: NodeJS.ProcessEnv): Promise<void> {
   if (result.code !== 0) throw new Error(`migrations failed:\n${result.stderr || result.stdout}`);
 }
 
+/** Where `npm start` keeps the admin key it created for a new data folder (mode 0600). */
+export const ADMIN_KEY_FILE = 'admin-key';
+
+/**
+ * On a database without any API key, creates the first admin key and writes it to the data folder's
+ * ADMIN_KEY_FILE; returns that file's path when it did, null otherwise.
+ */
+export async function createFirstAdminKey(env: NodeJS.ProcessEnv, dataDir: string): Promise<string | null> {
+  const file = path.join(dataDir, ADMIN_KEY_FILE);
+  const result = await runCommand(
+    process.execPath,
+    [distPath('tools/launcher/src/first-admin-key.js'), file],
+    {
+      env,
+      check: false,
+      timeoutMs: 60_000,
+    },
+  );
+  if (result.code !== 0)
+    throw new Error(`could not create the first admin key:\n${result.stderr || result.stdout}`);
+  const answer = JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') as { created?: boolean };
+  return answer.created ? file : null;
+}
+
 /** The supervisor (and log) name of a service's replica: `scraper`, or `scraper#2`. */
 export function replicaName(service: string, replica?: number): string {
   return replica === undefined ? service : `${service}#${replica}`;

@@ -14,7 +14,14 @@ import {
 import { DataFolderInUseError, lockDataFolder } from './data-folder-lock';
 import { announceJaeger, jaegerPendingLines, type JaegerAttachment } from './jaeger-attachment';
 import { prepareKafka } from './topics';
-import { migrateDatabase, startPlannedProcess, waitForGatewayReady } from './services';
+import * as fs from 'node:fs';
+import {
+  ADMIN_KEY_FILE,
+  createFirstAdminKey,
+  migrateDatabase,
+  startPlannedProcess,
+  waitForGatewayReady,
+} from './services';
 import { LauncherArgumentError, parseLauncherArgs, takeBrokersOption } from './scale-option';
 import { planProcesses, type PlannedProcess } from './process-plan';
 
@@ -84,6 +91,7 @@ async function main(): Promise<void> {
   };
   const [topics] = await Promise.all([prepareKafka(env), migrateDatabase(env)]);
   log(`${topics.length} topics ready; migrations applied`);
+  const adminKeyFile = process.env.EVENT_JOBS_ADMIN_KEY ? null : await createFirstAdminKey(env, dataDir);
 
   await assignOpsPorts(plan);
   timeline.servicesStartedAt = Date.now();
@@ -104,7 +112,23 @@ async function main(): Promise<void> {
   if (jaegerAttachment && !jaegerSettled) {
     for (const line of jaegerPendingLines(jaegerAttachment, buildingJaeger)) log(line);
   }
+  if (adminKeyFile !== null) announceAdminKey(adminKeyFile, log);
+  else if (process.env.EVENT_JOBS_ADMIN_KEY) log('admin key: the one in EVENT_JOBS_ADMIN_KEY');
+  else log(`admin key: in ${path.join(dataDir, ADMIN_KEY_FILE)} (created on this data folder's first start)`);
   log('press Ctrl-C to stop everything');
+}
+
+/** Shows the new admin key once: every route but health, metrics and docs needs a key. */
+function announceAdminKey(file: string, log: (line: string) => void): void {
+  const key = fs.readFileSync(file, 'utf8').trim();
+  log('a new admin key was created for this data folder (shown this once; also in the file below):');
+  log(`    ${key}`);
+  log(`    file: ${file} (readable by you only)`);
+  log(
+    '    use it as: curl -H "Authorization: Bearer $(cat ' +
+      file +
+      ')" ...; more keys: npm run keys -- --help',
+  );
 }
 
 function jaegerAttachmentOf(

@@ -1,5 +1,5 @@
 import { deriveEventId } from '../event-id';
-import { runOf, type EventEnvelope } from './envelope';
+import { runOf, type EventActor, type EventEnvelope } from './envelope';
 import { EVENT_VERSIONS, type EventType, type JobEvent } from './job-events';
 
 type EventOf<T extends EventType> = Extract<JobEvent, { type: T }>;
@@ -31,11 +31,19 @@ export function causedEvent<T extends EventType>(
 
 /**
  * A copy of `original` that starts run `run` of its job: same type and data, a new id derived from the
- * original's id and the run (so re-publishing the same re-run dedupes), caused by the original.
+ * original's id and the run (so re-publishing the same re-run dedupes), caused by the original, asked
+ * for by `actor` (the original's actor is not copied: the re-run is someone's new request).
  */
-export function rerunEvent<E extends JobEvent>(original: E, run: number, occurredAt: Date = new Date()): E {
+export function rerunEvent<E extends JobEvent>(
+  original: E,
+  run: number,
+  occurredAt: Date = new Date(),
+  actor?: EventActor,
+): E {
+  const { actor: _originalActor, ...copied } = original;
   return {
-    ...original,
+    ...(copied as E),
+    ...(actor ? { actor } : {}),
     id: deriveEventId(original.id, 'rerun', run),
     causationId: original.id,
     occurredAt: occurredAt.toISOString(),

@@ -9,6 +9,7 @@ import {
 import type { Response } from 'express';
 import { PlatformMetrics } from '../metrics/platform-metrics';
 import { LivenessResponse, ReadinessResponse } from './ops.responses';
+import { PublicRoute } from './public-route';
 import { withDeadline, type ReadinessProbe } from './readiness';
 
 export const READINESS_PROBES = Symbol('READINESS_PROBES');
@@ -20,6 +21,7 @@ const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** Health and Prometheus metrics, the same on every service. */
 @ApiTags('operations')
+@PublicRoute()
 @Controller()
 export class OpsController {
   constructor(

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ConsumerGroupInspector } from '@app/platform';
+import { RequiresRole } from '../auth/route-access';
 import { DependencyUnavailableError } from '../http/api-errors';
 import { ValidQuery } from '../http/request-dto.pipe';
 import { ApiProblem } from '../openapi/api-problem.decorator';
@@ -9,6 +10,7 @@ import { ConsumerGroupsResponse } from './dto/consumer-groups.responses';
 
 /** The deployment's consumer groups: who consumes what, and how far behind. */
 @ApiTags('operations')
+@RequiresRole('admin')
 @Controller('admin/consumer-groups')
 export class ConsumerGroupsAdminController {
   constructor(@Inject(ConsumerGroupInspector) private readonly inspector: ConsumerGroupInspector) {}

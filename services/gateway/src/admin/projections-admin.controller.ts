@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { RequiresRole } from '../auth/route-access';
 import { correlationIdOf } from '../http/correlation-id';
 import { problem, sendProblem } from '../http/problem';
 import { ApiProblem } from '../openapi/api-problem.decorator';
@@ -14,6 +15,7 @@ const PROJECTOR_STATUS_SCHEMA = { type: 'object', additionalProperties: true } a
  * the projector does not answer.
  */
 @ApiTags('operations')
+@RequiresRole('admin')
 @Controller('admin/projections')
 export class ProjectionsAdminController {
   constructor(@Inject(ProjectorAdminClient) private readonly projector: ProjectorAdminClient) {}

@@ -21,8 +21,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DEFAULT_TENANT_ID } from '@app/contracts';
 import { DocumentQueries } from '@app/read-models';
+import { actorOf, CurrentCaller, tenantScope, type Caller } from '../auth/caller';
+import { RequiresRole } from '../auth/route-access';
 import { DocumentAdmissionGuard } from '../admission/admission.guard';
 import { JobNotFoundError } from '../http/api-errors';
 import { correlationIdOf } from '../http/correlation-id';
@@ -50,6 +51,7 @@ export class DocumentsController {
   ) {}
 
   @Post()
+  @RequiresRole('member')
   @HttpCode(202)
   @UseGuards(DocumentAdmissionGuard)
   // Limits (MAX_UPLOAD_BYTES, one file) come from the MulterModule options the GatewayModule registers.
@@ -77,14 +79,16 @@ export class DocumentsController {
     @UploadedFile() file: Upload | undefined,
     @ValidBody(UploadDocumentFields) fields: UploadDocumentFields,
     @Res({ passthrough: true }) res: Response,
+    @CurrentCaller() caller: Caller,
   ): Promise<DocumentAcceptedResponse> {
     const priority = fields.priority ?? 'normal';
-    const accepted = await this.upload.execute(file, correlationIdOf(res), DEFAULT_TENANT_ID, priority);
+    const accepted = await this.upload.execute(file, correlationIdOf(res), actorOf(caller), priority);
     res.setHeader('Location', `/documents/${accepted.id}`);
     return accepted;
   }
 
   @Get(':id')
+  @RequiresRole('reader')
   @ApiOperation({
     operationId: 'getDocument',
     summary: 'A document with its pages (text, classification, scale)',
@@ -96,8 +100,8 @@ export class DocumentsController {
   @ApiOkResponse({ type: DocumentResponse })
   @ApiProblem(404, 'No such document')
   @ApiProblem(503, 'PostgreSQL unavailable')
-  async get(@Param('id') id: string): Promise<DocumentResponse> {
-    const document = isUuid(id) ? await this.documents.getDocument(DEFAULT_TENANT_ID, id) : null;
+  async get(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<DocumentResponse> {
+    const document = isUuid(id) ? await this.documents.getDocument(tenantScope(caller), id) : null;
     if (!document) throw new JobNotFoundError(id);
     return document;
   }

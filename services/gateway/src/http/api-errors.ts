@@ -22,6 +22,12 @@ export class DeadLetterNotFoundError extends Error {
   }
 }
 
+export class ApiKeyNotFoundError extends Error {
+  constructor(readonly id: string) {
+    super(`No API key ${id}`);
+  }
+}
+
 export class IdempotencyKeyReusedError extends Error {
   constructor() {
     super('This Idempotency-Key was already used with a different request body');
@@ -62,3 +68,17 @@ export class AdmissionRejectedError extends Error {
     );
   }
 }
+
+/** No API key, or one that is unknown, revoked or expired (401). The message never echoes the key. */
+export class UnauthenticatedError extends Error {
+  constructor(readonly reason: 'missing' | 'invalid') {
+    super(
+      reason === 'missing'
+        ? 'This route needs an API key: send Authorization: Bearer <key> (or X-API-Key: <key>)'
+        : 'The API key is not valid: unknown, revoked or expired',
+    );
+  }
+}
+
+/** A known key whose role does not allow the route (403). */
+export class ForbiddenError extends Error {}

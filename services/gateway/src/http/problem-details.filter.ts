@@ -12,7 +12,11 @@ import {
   UnsupportedMediaTypeError,
   JobNotFoundError,
   RequestValidationError,
+  ForbiddenError,
+  ApiKeyNotFoundError,
+  UnauthenticatedError,
 } from './api-errors';
+import { sendUnauthenticated } from '../auth/authentication.middleware';
 import type { AllowedMethods } from './allowed-methods';
 import { nameMultipartLimit } from './multipart-limits';
 import { problem, sendProblem, type Problem } from './problem';
@@ -33,10 +37,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const instance = req.originalUrl.split('?')[0];
     const retryAfter = { 'Retry-After': String(this.retryAfterSeconds) };
 
+    if (error instanceof UnauthenticatedError) {
+      return sendUnauthenticated(res, error, instance);
+    }
+    if (error instanceof ForbiddenError) return sendProblem(res, problem(403, error.message, { instance }));
     if (error instanceof RequestValidationError) {
       return sendProblem(res, problem(400, error.message, { instance, errors: error.errors }));
     }
-    if (error instanceof JobNotFoundError || error instanceof DeadLetterNotFoundError)
+    if (
+      error instanceof JobNotFoundError ||
+      error instanceof DeadLetterNotFoundError ||
+      error instanceof ApiKeyNotFoundError
+    )
       return sendProblem(res, problem(404, error.message, { instance }));
     if (error instanceof UnsupportedMediaTypeError)
       return sendProblem(res, problem(415, error.message, { instance }));

@@ -104,7 +104,9 @@ describe('the gateway refuses text the read models cannot store', () => {
       ['NUL', 'plan\u0000.pdf', /NUL/],
       ['a lone surrogate', 'plan\udfff.pdf', /lone UTF-16 surrogate/],
     ])('400 for %s', async (_, name, message) => {
-      const outcome = upload.execute(file(name), 'c', 'default').catch((error: unknown) => error);
+      const outcome = upload
+        .execute(file(name), 'c', { keyId: 'key_0123456789abcdef', role: 'member', tenant: 'default' })
+        .catch((error: unknown) => error);
       const error = await outcome;
       expect(error).toBeInstanceOf(RequestValidationError);
       expect((error as RequestValidationError).errors).toEqual([

@@ -9,10 +9,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DEFAULT_TENANT_ID } from '@app/contracts';
 import { JobLogQueries, JobQueries } from '@app/read-models';
 import { AdmissionControl } from '../admission/admission-control';
-import { JobNotFoundError } from '../http/api-errors';
+import { actorOf, CurrentCaller, tenantScope, type Caller } from '../auth/caller';
+import { RequiresRole } from '../auth/route-access';
+import { ForbiddenError, JobNotFoundError } from '../http/api-errors';
 import { correlationIdOf } from '../http/correlation-id';
 import { PageQuery, pageOptions } from '../http/page-query';
 import { isUuid } from '../http/parse-request';
@@ -53,6 +54,7 @@ export class JobsController {
   ) {}
 
   @Post()
+  @RequiresRole('member')
   @HttpCode(202)
   @ApiOperation({
     operationId: 'submitJob',
@@ -80,15 +82,17 @@ export class JobsController {
     @ValidBody(CreateJobRequest) request: CreateJobRequest,
     @ValidHeader(IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_RULE) idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @CurrentCaller() caller: Caller,
   ): Promise<JobAcceptedResponse> {
     this.admission.assertAdmits(request.type);
     const command = SubmitJobCommand.create({
-      tenantId: DEFAULT_TENANT_ID,
+      tenantId: caller.tenant,
       type: request.type,
       input: request.input,
       priority: request.priority,
       correlationId: correlationIdOf(res),
       idempotencyKey,
+      actor: actorOf(caller),
     });
     const job = await this.submitJob.execute(command);
     res.setHeader('Location', `/jobs/${job.id}`);
@@ -96,13 +100,17 @@ export class JobsController {
   }
 
   @Get()
+  @RequiresRole('reader')
   @ApiOperation({ operationId: 'listJobs', summary: 'List jobs, newest first' })
   @ApiOkResponse({ type: JobPageResponse })
   @ApiProblem(400, 'Invalid query (field errors)')
   @ApiProblem(503, 'PostgreSQL unavailable')
-  async list(@ValidQuery(ListJobsQuery) parsed: ListJobsQuery): Promise<JobPageResponse> {
+  async list(
+    @ValidQuery(ListJobsQuery) parsed: ListJobsQuery,
+    @CurrentCaller() caller: Caller,
+  ): Promise<JobPageResponse> {
     return this.jobs.listJobs({
-      tenantId: DEFAULT_TENANT_ID,
+      tenantId: listedTenant(caller, parsed.tenant),
       status: parsed.status,
       type: parsed.type,
       ...pageOptions(parsed),
@@ -110,18 +118,20 @@ export class JobsController {
   }
 
   @Get(':id')
+  @RequiresRole('reader')
   @ApiOperation({ operationId: 'getJob', summary: 'A job with its status, result or error, and stages' })
   @ApiParam(JOB_ID_PARAM)
   @ApiOkResponse({ type: JobResponse })
   @ApiProblem(404, 'No such job')
   @ApiProblem(503, 'PostgreSQL unavailable')
-  async get(@Param('id') id: string): Promise<JobResponse> {
-    const job = isUuid(id) ? await this.jobs.getJob(DEFAULT_TENANT_ID, id) : null;
+  async get(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<JobResponse> {
+    const job = isUuid(id) ? await this.jobs.getJob(tenantScope(caller), id) : null;
     if (!job) throw new JobNotFoundError(id);
     return job;
   }
 
   @Delete(':id')
+  @RequiresRole('member')
   @HttpCode(202)
   @ApiOperation({
     operationId: 'cancelJob',
@@ -135,12 +145,17 @@ export class JobsController {
   @ApiProblem(404, 'No such job')
   @ApiProblem(409, 'The job already finished')
   @ApiProblem(503, 'Kafka or PostgreSQL unavailable')
-  async cancel(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<JobResponse> {
+  async cancel(
+    @Param('id') id: string,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentCaller() caller: Caller,
+  ): Promise<JobResponse> {
     if (!isUuid(id)) throw new JobNotFoundError(id);
-    return this.cancelJob.execute(DEFAULT_TENANT_ID, id, correlationIdOf(res));
+    return this.cancelJob.execute(tenantScope(caller), id, correlationIdOf(res), actorOf(caller));
   }
 
   @Post(':id/retry')
+  @RequiresRole('member')
   @HttpCode(202)
   @ApiOperation({
     operationId: 'retryJob',
@@ -158,29 +173,36 @@ export class JobsController {
   @ApiProblem(404, 'No such job')
   @ApiProblem(409, 'The job is still pending or running')
   @ApiProblem(503, 'Kafka or PostgreSQL unavailable')
-  async retry(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<JobRerunResponse> {
+  async retry(
+    @Param('id') id: string,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentCaller() caller: Caller,
+  ): Promise<JobRerunResponse> {
     if (!isUuid(id)) throw new JobNotFoundError(id);
     res.setHeader('Location', `/jobs/${id}`);
     return this.rerunJob.execute({
-      tenantId: DEFAULT_TENANT_ID,
+      tenantId: tenantScope(caller),
       jobId: id,
       correlationId: correlationIdOf(res),
+      actor: actorOf(caller),
     });
   }
 
   @Get(':id/events')
+  @RequiresRole('reader')
   @ApiOperation({ operationId: 'listJobEvents', summary: 'The job’s events, in order' })
   @ApiParam(JOB_ID_PARAM)
   @ApiOkResponse({ type: [JobEventResponse] })
   @ApiProblem(404, 'No such job')
   @ApiProblem(503, 'PostgreSQL unavailable')
-  async events(@Param('id') id: string): Promise<JobEventResponse[]> {
-    const events = isUuid(id) ? await this.jobs.getEvents(DEFAULT_TENANT_ID, id) : null;
+  async events(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<JobEventResponse[]> {
+    const events = isUuid(id) ? await this.jobs.getEvents(tenantScope(caller), id) : null;
     if (!events) throw new JobNotFoundError(id);
     return events;
   }
 
   @Get(':id/logs')
+  @RequiresRole('reader')
   @ApiOperation({
     operationId: 'listJobLogs',
     summary: 'The log lines the job’s stages reported, oldest first',
@@ -197,11 +219,21 @@ export class JobsController {
   async logLines(
     @Param('id') id: string,
     @ValidQuery(PageQuery) parsed: PageQuery,
+    @CurrentCaller() caller: Caller,
   ): Promise<JobLogPageResponse> {
     const page = isUuid(id)
-      ? await this.logs.getLogs({ tenantId: DEFAULT_TENANT_ID, jobId: id, ...pageOptions(parsed) })
+      ? await this.logs.getLogs({ tenantId: tenantScope(caller), jobId: id, ...pageOptions(parsed) })
       : null;
     if (!page) throw new JobNotFoundError(id);
     return page;
   }
+}
+
+/** Whose jobs a list shows: an admin's, every tenant's or the `tenant` asked for; anyone else's, its own. */
+function listedTenant(caller: Caller, asked: string | undefined): string | null {
+  if (caller.role === 'admin') return asked ?? null;
+  if (asked !== undefined && asked !== caller.tenant) {
+    throw new ForbiddenError('Only an admin key can list another tenant’s jobs');
+  }
+  return caller.tenant;
 }

@@ -11,6 +11,13 @@ const RETRY_AFTER: HeadersObject = {
   },
 };
 
+const WWW_AUTHENTICATE: HeadersObject = {
+  'WWW-Authenticate': {
+    description: 'The Bearer challenge (RFC 6750), with `error="invalid_token"` when a key was sent',
+    schema: { type: 'string', example: 'Bearer realm="event-jobs"' },
+  },
+};
+
 /** Statuses whose answers carry Retry-After. */
 const RETRYABLE = new Set([503]);
 
@@ -19,7 +26,7 @@ const RETRYABLE = new Set([503]);
  * 400 with the field `errors`, any other status with the plain problem body.
  */
 export function ApiProblem(
-  status: 400 | 404 | 409 | 413 | 415 | 422 | 503,
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 503,
   description: string,
   options: { retryAfter?: boolean } = {},
 ): MethodDecorator & ClassDecorator {
@@ -32,6 +39,7 @@ export function ApiProblem(
       description,
       content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(model) } } },
       ...(retryAfter ? { headers: RETRY_AFTER } : {}),
+      ...(status === 401 ? { headers: WWW_AUTHENTICATE } : {}),
     }),
   );
 }

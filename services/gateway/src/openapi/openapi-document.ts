@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { BEARER_SCHEME, HEADER_SCHEME } from '../auth/route-access';
 import { REQUEST_ID_HEADER } from '../http/correlation-id';
 import { requireStrictRequestSchemas } from './strict-request-schemas';
 
@@ -28,6 +29,14 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       description: REQUEST_ID_DESCRIPTION,
       schema: { type: 'string' },
     })
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'An API key (see docs/auth.md)' },
+      BEARER_SCHEME,
+    )
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same key, in its own header' },
+      HEADER_SCHEME,
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config);
   addRequestIdResponseHeader(document);

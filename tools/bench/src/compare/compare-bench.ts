@@ -44,6 +44,7 @@ import {
   type StackName,
   type StackRun,
 } from './compare-report';
+import { BENCH_ADMIN_KEY } from '../bench-key';
 
 const log = (line: string): void => void process.stdout.write(`[compare] ${line}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -104,6 +105,8 @@ async function runLoadgen(
     '--json',
     json,
     '--quiet',
+    // The platform's gateways need a key (the loadgen sends it as a Bearer token; Celery ignores it).
+    ...(stack.name === 'platform' ? ['--api-key', BENCH_ADMIN_KEY] : []),
   ];
   const result = await runCommand(process.execPath, args, { check: false, timeoutMs: 20 * 60_000 });
   for (const line of result.stdout.trim().split('\n')) log(`  ${line}`);

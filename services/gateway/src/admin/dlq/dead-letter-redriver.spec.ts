@@ -113,7 +113,7 @@ describe('DeadLetterRedriver', () => {
     expect(await redriver.redrive(exhausted.id)).toEqual({ entry: exhausted, alreadyRedriven: false });
     expect(await redriver.redrive(exhausted.id)).toMatchObject({ alreadyRedriven: true });
     expect(rerun.commands).toEqual([
-      { tenantId: 'default', jobId, correlationId: `redrive-${exhausted.id}`, stage: 'classify' },
+      { tenantId: null, jobId, correlationId: `redrive-${exhausted.id}`, stage: 'classify' },
     ]);
     expect(publisher.sent).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DEFAULT_TENANT_ID, STAGE_CATALOG } from '@app/contracts';
+import { STAGE_CATALOG, type EventActor } from '@app/contracts';
 import { EventPublisher, LOGGER, type Logger } from '@app/platform';
 import { DeadLetterClaims, type DeadLetterView } from '@app/read-models';
 import { RerunJobUseCase } from '../../jobs/usecases/rerun-job/rerun-job.usecase';
@@ -29,12 +29,12 @@ export class DeadLetterRedriver {
   ) {}
 
   /** Null when the entry is unknown; rejects (KafkaUnavailableError) when the message was not sent. */
-  async redrive(id: string): Promise<RedriveOutcome | null> {
+  async redrive(id: string, actor?: EventActor): Promise<RedriveOutcome | null> {
     const claim = await this.claims.claim(id);
     if (claim === null) return null;
     if (!claim.claimed) return { entry: claim.entry, alreadyRedriven: true };
     try {
-      await this.resend(claim.entry);
+      await this.resend(claim.entry, actor);
     } catch (error) {
       await this.claims.release(id).catch((releaseError: unknown) =>
         // The entry stays marked redriven although nothing was sent; clear redriven_at by hand to retry.
@@ -43,20 +43,26 @@ export class DeadLetterRedriver {
       throw error;
     }
     this.logger.info(
-      { deadLetterId: id, topic: claim.entry.source.topic, jobId: claim.entry.jobId },
+      { deadLetterId: id, topic: claim.entry.source.topic, jobId: claim.entry.jobId, keyId: actor?.keyId },
       'dead letter redriven',
     );
     return { entry: claim.entry, alreadyRedriven: false };
   }
 
-  protected async resend(entry: DeadLetterView): Promise<void> {
+  /**
+   * A retriesExhausted entry re-runs its job (the new run's events carry `actor`); any other entry's
+   * original bytes go back as they were (the audit log line names who sent them).
+   */
+  protected async resend(entry: DeadLetterView, actor?: EventActor): Promise<void> {
     const stage = stageOfGroup(entry.source.group);
     if (entry.reason === 'retriesExhausted' && entry.jobId !== null && stage !== undefined) {
       await this.rerunJob.execute({
-        tenantId: DEFAULT_TENANT_ID,
+        // Redrive is an admin's: the entry's job, whatever its tenant.
+        tenantId: null,
         jobId: entry.jobId,
         correlationId: `redrive-${entry.id}`,
         stage,
+        ...(actor ? { actor } : {}),
       });
       return;
     }

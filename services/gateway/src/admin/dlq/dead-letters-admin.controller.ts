@@ -2,6 +2,8 @@ import { Controller, Get, Inject, Param, Post, Res, type PipeTransform } from '@
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DeadLetterQueries } from '@app/read-models';
+import { actorOf, CurrentCaller, type Caller } from '../../auth/caller';
+import { RequiresRole } from '../../auth/route-access';
 import { DeadLetterNotFoundError, RequestValidationError } from '../../http/api-errors';
 import { pageOptions } from '../../http/page-query';
 import { isUuid } from '../../http/parse-request';
@@ -31,6 +33,7 @@ class DeadLetterIdPipe implements PipeTransform<string, string> {
 
 /** The dead-letter queue: messages consumers gave up on, and sending one back to its topic. */
 @ApiTags('operations')
+@RequiresRole('admin')
 @Controller('admin/dlq')
 export class DeadLettersAdminController {
   constructor(
@@ -79,8 +82,9 @@ export class DeadLettersAdminController {
   async redrive(
     @Param('id', DeadLetterIdPipe) id: string,
     @Res({ passthrough: true }) res: Response,
+    @CurrentCaller() caller: Caller,
   ): Promise<DeadLetterRedriveResponse> {
-    const outcome = await this.redriver.redrive(id.toLowerCase());
+    const outcome = await this.redriver.redrive(id.toLowerCase(), actorOf(caller));
     if (!outcome) throw new DeadLetterNotFoundError(id);
     res.status(outcome.alreadyRedriven ? 200 : 202);
     return { ...outcome.entry, alreadyRedriven: outcome.alreadyRedriven };

@@ -8,7 +8,8 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DEFAULT_TENANT_ID } from '@app/contracts';
+import { actorOf, CurrentCaller, type Caller } from '../../auth/caller';
+import { RequiresRole } from '../../auth/route-access';
 import { correlationIdOf } from '../../http/correlation-id';
 import { RequestValidationError } from '../../http/api-errors';
 import { ValidBody } from '../../http/request-dto.pipe';
@@ -20,6 +21,7 @@ import { StageReplayResponse } from './replay.responses';
 import { ReplayStageUseCase } from './replay-stage.usecase';
 
 @ApiTags('admin')
+@RequiresRole('admin')
 @Controller('admin/replay')
 export class ReplayAdminController {
   constructor(
@@ -62,6 +64,7 @@ export class ReplayAdminController {
   async replay(
     @ValidBody(ReplayRequest) request: ReplayRequest,
     @Res({ passthrough: true }) res: Response,
+    @CurrentCaller() caller: Caller,
   ): Promise<StageReplayResponse | JobRerunResponse> {
     const correlationId = correlationIdOf(res);
     if ((request.from === undefined) === (request.jobId === undefined)) {
@@ -69,12 +72,14 @@ export class ReplayAdminController {
     }
     if (request.jobId !== undefined) {
       return this.rerunJob.execute({
-        tenantId: DEFAULT_TENANT_ID,
+        // Replay is an admin's: the job, whatever its tenant.
+        tenantId: null,
         jobId: request.jobId,
         correlationId,
         stage: request.stage,
+        actor: actorOf(caller),
       });
     }
-    return this.replayStage.execute(request.stage, request.from as string, correlationId);
+    return this.replayStage.execute(request.stage, request.from as string, correlationId, actorOf(caller));
   }
 }

@@ -9,6 +9,7 @@ import {
   stageInputs,
   Topics,
   type StageReplayRequested,
+  type EventActor,
 } from '@app/contracts';
 import { KafkaRuntime, LOGGER, stageSubscriptions, type GroupReset, type Logger } from '@app/platform';
 import { RequestValidationError } from '../../http/api-errors';
@@ -35,7 +36,12 @@ export class ReplayStageUseCase {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async execute(stageName: string, from: string, correlationId: string): Promise<StageReplayAccepted> {
+  async execute(
+    stageName: string,
+    from: string,
+    correlationId: string,
+    actor?: EventActor,
+  ): Promise<StageReplayAccepted> {
     const stage = describeStage(stageName);
     if (!stage) throw new RequestValidationError([{ path: 'stage', message: `unknown stage ${stageName}` }]);
     if (from !== REPLAY_FROM_EARLIEST && Number.isNaN(Date.parse(from))) {
@@ -54,10 +60,11 @@ export class ReplayStageUseCase {
         type: EventTypes.StageReplayRequested,
         version: EVENT_VERSIONS.StageReplayRequested,
         jobId: replayId,
-        tenantId: DEFAULT_TENANT_ID,
+        tenantId: actor?.tenant ?? DEFAULT_TENANT_ID,
         correlationId,
         causationId: null,
         occurredAt: new Date().toISOString(),
+        ...(actor ? { actor } : {}),
         data: { stage: stage.stage, from },
       };
       await this.kafka.publisher.publish([{ topic: Topics.JobsControl, event: request }]);
@@ -69,6 +76,7 @@ export class ReplayStageUseCase {
         from,
         groups: groups.map((g) => `${g.groupId}:${g.mode}`),
         correlationId,
+        keyId: actor?.keyId,
       },
       'stage replay requested',
     );

@@ -53,17 +53,14 @@ const file = (buffer: Buffer, originalname = 'sheet.png'): UploadedFile => ({
   size: buffer.length,
 });
 
+const ACTOR = { keyId: 'key_0123456789abcdef', role: 'member', tenant: 'tenant-1' } as const;
+
 describe('UploadDocumentUseCase', () => {
   it('stores the file by its sha256 and publishes the document job with a reference to it', async () => {
     const { blobs, publisher, pendingRows, useCase } = setup();
     const sha256 = createHash('sha256').update(PNG).digest('hex');
 
-    const accepted = await useCase.execute(
-      file(PNG, 'C:\\scans\\sheet\u0007 1.png'),
-      'corr-1',
-      'tenant-1',
-      'low',
-    );
+    const accepted = await useCase.execute(file(PNG, 'C:\\scans\\sheet\u0007 1.png'), 'corr-1', ACTOR, 'low');
 
     expect(accepted).toEqual({
       id: expect.any(String),
@@ -78,6 +75,7 @@ describe('UploadDocumentUseCase', () => {
       type: EventTypes.JobRequested,
       jobId: accepted.id,
       tenantId: 'tenant-1',
+      actor: ACTOR,
       correlationId: 'corr-1',
       data: {
         jobType: 'document',
@@ -92,10 +90,8 @@ describe('UploadDocumentUseCase', () => {
   it('refuses a missing file and an empty one (400) before storing anything', async () => {
     const { blobs, publisher, useCase } = setup();
 
-    await expect(useCase.execute(undefined, 'corr-1', 'tenant-1')).rejects.toBeInstanceOf(
-      RequestValidationError,
-    );
-    await expect(useCase.execute(file(Buffer.alloc(0)), 'corr-1', 'tenant-1')).rejects.toBeInstanceOf(
+    await expect(useCase.execute(undefined, 'corr-1', ACTOR)).rejects.toBeInstanceOf(RequestValidationError);
+    await expect(useCase.execute(file(Buffer.alloc(0)), 'corr-1', ACTOR)).rejects.toBeInstanceOf(
       RequestValidationError,
     );
     expect(blobs.blobs.size).toBe(0);
@@ -106,7 +102,7 @@ describe('UploadDocumentUseCase', () => {
     const { blobs, useCase } = setup();
 
     await expect(
-      useCase.execute(file(Buffer.from('MZ not an image'), 'sheet.png'), 'corr-1', 'tenant-1'),
+      useCase.execute(file(Buffer.from('MZ not an image'), 'sheet.png'), 'corr-1', ACTOR),
     ).rejects.toBeInstanceOf(UnsupportedMediaTypeError);
     expect(blobs.blobs.size).toBe(0);
   });
@@ -115,7 +111,7 @@ describe('UploadDocumentUseCase', () => {
     const { blobs, publisher, useCase } = setup();
     blobs.failWith = new BlobStoreUnavailableError('bucket unreachable');
 
-    const upload = useCase.execute(file(PNG), 'corr-1', 'tenant-1');
+    const upload = useCase.execute(file(PNG), 'corr-1', ACTOR);
 
     await expect(upload).rejects.toBeInstanceOf(DependencyUnavailableError);
     await expect(upload).rejects.toMatchObject({ dependency: 'The blob store' });
@@ -126,9 +122,7 @@ describe('UploadDocumentUseCase', () => {
     const { publisher, pendingRows, useCase } = setup();
     publisher.failWith = new KafkaUnavailableError('no leader');
 
-    await expect(useCase.execute(file(PNG), 'corr-1', 'tenant-1')).rejects.toBeInstanceOf(
-      KafkaUnavailableError,
-    );
+    await expect(useCase.execute(file(PNG), 'corr-1', ACTOR)).rejects.toBeInstanceOf(KafkaUnavailableError);
     expect(pendingRows.written).toHaveLength(0);
   });
 });

@@ -10,6 +10,7 @@ import {
   type JobPriority,
   type JobRequested,
   type MediaType,
+  type EventActor,
 } from '@app/contracts';
 import {
   activeTraceIds,
@@ -60,7 +61,8 @@ export class UploadDocumentUseCase {
   async execute(
     file: UploadedFile | undefined,
     correlationId: string,
-    tenantId: string,
+    /** The key that uploads: the document is its tenant's. */
+    actor: EventActor,
     priority: JobPriority = 'normal',
   ): Promise<AcceptedDocument> {
     if (!file)
@@ -86,10 +88,11 @@ export class UploadDocumentUseCase {
       type: EventTypes.JobRequested,
       version: EVENT_VERSIONS.JobRequested,
       jobId,
-      tenantId,
+      tenantId: actor.tenant,
       correlationId,
       causationId: null,
       occurredAt: new Date().toISOString(),
+      actor,
       data: {
         jobType: 'document',
         input: { blob: { key: sha256, size: file.size, mediaType, filename } },

@@ -92,6 +92,8 @@ export class JobAcceptedResponse {
 
 export class JobResponse {
   @ApiProperty(JOB_ID) id!: string;
+  @ApiProperty({ example: 'default', description: 'The tenant of the key that submitted the job' })
+  tenantId!: string;
   @ApiProperty({ enum: JOB_TYPES, example: 'scrape' }) type!: JobType;
   @ApiProperty({ enum: JOB_STATUSES, example: 'SUCCEEDED' }) status!: JobStatus;
   @ApiProperty({ enum: JOB_PRIORITIES, example: 'normal' }) priority!: JobPriority;

@@ -30,8 +30,8 @@ function setup() {
 describe('CancelJobUseCase', () => {
   it('publishes JobCancelRequested on jobs.control, pre-applies it and answers the job as it is now', async () => {
     const { publisher, jobs, cancellations, useCase } = setup();
-    jobs.jobs.set(JOB_ID, jobView({ id: JOB_ID, status: 'RUNNING' }));
-    const cancelled = jobView({ id: JOB_ID, status: 'CANCELLED' });
+    jobs.jobs.set(JOB_ID, jobView({ id: JOB_ID, status: 'RUNNING', tenantId: 'tenant-1' }));
+    const cancelled = jobView({ id: JOB_ID, status: 'CANCELLED', tenantId: 'tenant-1' });
     cancellations.afterWrite = () => jobs.jobs.set(JOB_ID, cancelled);
 
     const job = await useCase.execute('tenant-1', JOB_ID, 'corr-1');
@@ -51,9 +51,26 @@ describe('CancelJobUseCase', () => {
     expect(job).toBe(cancelled);
   });
 
+  it('an admin (every tenant) cancels another tenant’s job; the event keeps the job’s tenant', async () => {
+    const { publisher, jobs, useCase } = setup();
+    jobs.jobs.set(JOB_ID, jobView({ id: JOB_ID, status: 'RUNNING', tenantId: 'acme' }));
+
+    await useCase.execute(null, JOB_ID, 'corr-1');
+
+    expect(publisher.events[0]).toMatchObject({ jobId: JOB_ID, tenantId: 'acme' });
+  });
+
+  it('another tenant’s job is not found', async () => {
+    const { publisher, jobs, useCase } = setup();
+    jobs.jobs.set(JOB_ID, jobView({ id: JOB_ID, status: 'RUNNING', tenantId: 'acme' }));
+
+    await expect(useCase.execute('tenant-1', JOB_ID, 'corr-1')).rejects.toBeInstanceOf(JobNotFoundError);
+    expect(publisher.events).toEqual([]);
+  });
+
   it('cancels a re-run job’s current run only', async () => {
     const { publisher, jobs, useCase } = setup();
-    jobs.jobs.set(JOB_ID, jobView({ id: JOB_ID, status: 'PENDING', run: 2 }));
+    jobs.jobs.set(JOB_ID, jobView({ id: JOB_ID, status: 'PENDING', run: 2, tenantId: 'tenant-1' }));
 
     await useCase.execute('tenant-1', JOB_ID, 'corr-1');
 
@@ -71,7 +88,7 @@ describe('CancelJobUseCase', () => {
     'refuses a %s job (409) and publishes nothing',
     async (status) => {
       const { publisher, jobs, cancellations, useCase } = setup();
-      jobs.jobs.set(JOB_ID, jobView({ id: JOB_ID, status }));
+      jobs.jobs.set(JOB_ID, jobView({ id: JOB_ID, status, tenantId: 'tenant-1' }));
 
       await expect(useCase.execute('tenant-1', JOB_ID, 'corr-1')).rejects.toBeInstanceOf(JobConflictError);
       expect(publisher.published).toHaveLength(0);
@@ -81,7 +98,7 @@ describe('CancelJobUseCase', () => {
 
   it('when Kafka is unavailable rejects with KafkaUnavailableError (503) and pre-applies nothing', async () => {
     const { publisher, jobs, cancellations, useCase } = setup();
-    jobs.jobs.set(JOB_ID, jobView({ id: JOB_ID, status: 'RUNNING' }));
+    jobs.jobs.set(JOB_ID, jobView({ id: JOB_ID, status: 'RUNNING', tenantId: 'tenant-1' }));
     publisher.failWith = new KafkaUnavailableError('no leader');
 
     await expect(useCase.execute('tenant-1', JOB_ID, 'corr-1')).rejects.toBeInstanceOf(KafkaUnavailableError);
@@ -90,7 +107,7 @@ describe('CancelJobUseCase', () => {
 
   it('still answers when the cancellation cannot be pre-applied (the projector will)', async () => {
     const { publisher, jobs, cancellations, useCase } = setup();
-    const running = jobView({ id: JOB_ID, status: 'RUNNING' });
+    const running = jobView({ id: JOB_ID, status: 'RUNNING', tenantId: 'tenant-1' });
     jobs.jobs.set(JOB_ID, running);
     cancellations.failWith = new Error('connection refused');
 

@@ -6,6 +6,7 @@ import {
   TERMINAL_STATUSES,
   Topics,
   type JobCancelRequested,
+  type EventActor,
 } from '@app/contracts';
 import { EventPublisher, jobLogger, LOGGER, type Logger } from '@app/platform';
 import { JobQueries, type JobView } from '@app/read-models';
@@ -26,7 +27,13 @@ export class CancelJobUseCase {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async execute(tenantId: string, jobId: string, correlationId: string): Promise<JobView> {
+  /** `tenantId`: the caller's tenant, or null for an admin (any tenant's job). */
+  async execute(
+    tenantId: string | null,
+    jobId: string,
+    correlationId: string,
+    actor?: EventActor,
+  ): Promise<JobView> {
     const job = await this.jobs.getJob(tenantId, jobId);
     if (!job) throw new JobNotFoundError(jobId);
     if (TERMINAL_STATUSES.includes(job.status)) {
@@ -37,10 +44,11 @@ export class CancelJobUseCase {
       type: EventTypes.JobCancelRequested,
       version: EVENT_VERSIONS.JobCancelRequested,
       jobId,
-      tenantId,
+      tenantId: job.tenantId,
       correlationId,
       causationId: null,
       occurredAt: new Date().toISOString(),
+      ...(actor ? { actor } : {}),
       // Cancels the job's current run; a later re-run is not affected.
       ...(job.run > 0 ? { run: job.run } : {}),
       data: { reason: null },

@@ -1,16 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { describeStage, JOB_CATALOG, rerunEvent, TERMINAL_STATUSES, type JobStatus } from '@app/contracts';
+import {
+  describeStage,
+  JOB_CATALOG,
+  rerunEvent,
+  TERMINAL_STATUSES,
+  type EventActor,
+  type JobStatus,
+} from '@app/contracts';
 import { EventPublisher, jobLogger, LOGGER, type Logger } from '@app/platform';
 import { JobRunQueries } from '@app/read-models';
 import { JobConflictError, JobNotFoundError, RequestValidationError } from '../../../http/api-errors';
 import { ReadYourWrites } from '../../read-your-writes';
 
 export interface RerunJobCommand {
-  tenantId: string;
+  /** The caller's tenant, or null for an admin (any tenant's job). */
+  tenantId: string | null;
   jobId: string;
   correlationId: string;
   /** The stage to run again (and every stage after it); default: the job's first stage. */
   stage?: string;
+  /** The API key that asked (recorded on the re-published events). */
+  actor?: EventActor;
 }
 
 export interface RerunAccepted {
@@ -59,7 +69,7 @@ export class RerunJobUseCase {
     const run = job.run + 1;
     const now = new Date();
     await this.publisher.publish(
-      inputs.map(({ event, topic }) => ({ topic, event: rerunEvent(event, run, now) })),
+      inputs.map(({ event, topic }) => ({ topic, event: rerunEvent(event, run, now, command.actor) })),
     );
     const log = jobLogger(this.logger, { jobId, correlationId });
     log.info({ stage, run, republished: inputs.length }, 're-run requested');

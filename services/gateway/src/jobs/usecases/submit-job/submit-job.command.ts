@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { validatePlain, type JobPriority, type SubmittableJobType } from '@app/contracts';
+import { validatePlain, type EventActor, type JobPriority, type SubmittableJobType } from '@app/contracts';
 import { RequestValidationError } from '../../../http/api-errors';
 import { SUBMITTABLE_INPUTS } from '../../dto/job-inputs';
 
@@ -15,6 +15,8 @@ export class SubmitJobCommand {
     readonly priority: JobPriority,
     readonly correlationId: string,
     readonly idempotencyKey: string | null,
+    /** The API key that asked (recorded on the request event). */
+    readonly actor: EventActor | null,
   ) {}
 
   static create(fields: {
@@ -24,6 +26,7 @@ export class SubmitJobCommand {
     priority?: JobPriority;
     correlationId: string;
     idempotencyKey?: string;
+    actor?: EventActor;
   }): SubmitJobCommand {
     const input = validatePlain(SUBMITTABLE_INPUTS[fields.type], fields.input, 'input');
     if (!input.ok) throw new RequestValidationError(input.errors);
@@ -38,6 +41,7 @@ export class SubmitJobCommand {
       fields.priority ?? 'normal',
       fields.correlationId,
       key ?? null,
+      fields.actor ?? null,
     );
   }
 

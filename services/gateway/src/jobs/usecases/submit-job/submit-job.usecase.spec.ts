@@ -124,7 +124,7 @@ describe('SubmitJobUseCase', () => {
   it('replays the same key and body as the same job without publishing again', async () => {
     const { publisher, jobs, useCase } = setup();
     const first = await useCase.execute(command({ idempotencyKey: 'order-7' }));
-    jobs.jobs.set(first.id, jobView({ id: first.id, status: 'RUNNING' }));
+    jobs.jobs.set(first.id, jobView({ id: first.id, status: 'RUNNING', tenantId: 'tenant-1' }));
 
     const again = await useCase.execute(command({ idempotencyKey: 'order-7' }));
 

@@ -94,6 +94,7 @@ export class SubmitJobUseCase {
       correlationId: command.correlationId,
       causationId: null,
       occurredAt: new Date().toISOString(),
+      ...(command.actor ? { actor: command.actor } : {}),
       data: {
         jobType: command.type,
         input: command.input,

@@ -1,0 +1,269 @@
+import * as fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { ApiClient } from '../support/api-client';
+import { useSystemUnderTest } from '../support/e2e-system';
+import { TEST_ADMIN_KEY } from '../support/test-keys';
+import { eventually } from '../support/wait';
+
+type Role = 'admin' | 'member' | 'reader';
+
+interface Operation {
+  method: string;
+  path: string;
+  role: Role | undefined;
+  secured: boolean;
+}
+
+/** Every operation of the served OpenAPI document, with its `x-required-role`. */
+async function operations(api: ApiClient): Promise<Operation[]> {
+  const document = (await api.request('GET', '/docs/openapi.json')).body as {
+    paths: Record<string, Record<string, { security?: unknown[]; 'x-required-role'?: Role }>>;
+  };
+  return Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, operation]) => ({
+      method: method.toUpperCase(),
+      path,
+      role: operation['x-required-role'],
+      secured: (operation.security ?? []).length > 0,
+    })),
+  );
+}
+
+/** A concrete URL for a templated path: ids that exist nowhere. */
+function concrete(path: string): string {
+  return path.replace('{id}', path.startsWith('/admin/keys') ? 'key_0000000000000000' : randomUUID());
+}
+
+const PUBLIC_PATHS = ['/health/live', '/health/ready', '/metrics'];
+
+/**
+ * API keys end to end: every documented route refuses no key, a made-up, revoked or expired key, and
+ * a role below its own; tenants never see each other's jobs; secrets never reach the logs.
+ */
+describe('API keys, roles and tenants', () => {
+  const e2e = useSystemUnderTest({ services: ['gateway', 'projector'] });
+  const created: string[] = [];
+
+  const createKey = async (
+    tenant: string,
+    role: Role,
+    expiresAt: string | null = null,
+  ): Promise<ApiClient> => {
+    const response = await e2e.api.request('POST', '/admin/keys', { json: { tenant, role, expiresAt } });
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ tenant, role, revokedAt: null });
+    const key = response.body.key as string;
+    created.push(key);
+    return new ApiClient(e2e.system.baseUrl, key);
+  };
+  /** The id of the newest key (the one just created), checking the list shows no secret. */
+  const newestKeyId = async (): Promise<string> => {
+    const keys = (await e2e.api.request<{ id: string }[]>('GET', '/admin/keys')).body;
+    for (const secret of created) expect(JSON.stringify(keys)).not.toContain(secret);
+    return keys[0].id;
+  };
+
+  it('every secured route answers 401 without a key and with a made-up one, problem+json with a challenge', async () => {
+    const anonymous = new ApiClient(e2e.system.baseUrl, null);
+    const madeUp = new ApiClient(e2e.system.baseUrl, 'ejk_' + 'A'.repeat(43));
+    const all = await operations(e2e.api);
+    const secured = all.filter((operation) => !PUBLIC_PATHS.includes(operation.path));
+    expect(secured.length).toBeGreaterThan(10);
+    for (const operation of secured) {
+      expect({
+        operation: `${operation.method} ${operation.path}`,
+        secured: operation.secured,
+        role: operation.role,
+      }).toEqual(
+        expect.objectContaining({ secured: true, role: expect.stringMatching(/^(admin|member|reader)$/) }),
+      );
+      for (const [client, challenge] of [
+        [anonymous, 'Bearer realm="event-jobs"'],
+        [madeUp, 'Bearer realm="event-jobs", error="invalid_token"'],
+      ] as const) {
+        const response = await client.request(operation.method, concrete(operation.path));
+        expect({ route: `${operation.method} ${operation.path}`, status: response.status }).toEqual({
+          route: `${operation.method} ${operation.path}`,
+          status: 401,
+        });
+        expect(response.headers.get('content-type')).toContain('application/problem+json');
+        expect(response.headers.get('www-authenticate')).toBe(challenge);
+      }
+    }
+    for (const path of PUBLIC_PATHS) expect((await anonymous.request('GET', path)).status).toBe(200);
+    expect((await anonymous.request('GET', '/docs/openapi.json')).status).toBe(200);
+  });
+
+  it('a role below the route’s answers 403; X-API-Key works like Bearer', async () => {
+    const reader = await createKey('acme', 'reader');
+    const member = await createKey('acme', 'member');
+    const rank: Record<Role, number> = { reader: 1, member: 2, admin: 3 };
+    for (const operation of await operations(e2e.api)) {
+      if (operation.role === undefined || operation.path === '/admin/projections/rebuild') continue;
+      for (const [client, held] of [
+        [reader, 'reader'],
+        [member, 'member'],
+      ] as const) {
+        if (rank[held] >= rank[operation.role]) continue;
+        const response = await client.request(operation.method, concrete(operation.path));
+        expect({ route: `${operation.method} ${operation.path}`, held, status: response.status }).toEqual({
+          route: `${operation.method} ${operation.path}`,
+          held,
+          status: 403,
+        });
+      }
+    }
+    const viaHeader = await e2e.api.request('GET', '/jobs', {
+      headers: { 'X-API-Key': member.key as string },
+    });
+    expect(viaHeader.status).toBe(200);
+  });
+
+  it('keeps tenants apart: another tenant’s job is 404 like a missing one, and lists only show one’s own', async () => {
+    const acme = await createKey('acme', 'member');
+    const acmeReader = await createKey('acme', 'reader');
+    const globex = await createKey('globex', 'member');
+    const submitted = await acme.submit({ type: 'scrape', input: { url: 'https://example.com/acme' } });
+    expect(submitted.status).toBe(202);
+    const id = submitted.body.id as string;
+
+    const ownRead = await eventually('acme reads its job', async () => {
+      const response = await acmeReader.request('GET', `/jobs/${id}`);
+      return response.status === 200 ? response.body : undefined;
+    });
+    expect(ownRead).toMatchObject({ id, tenantId: 'acme' });
+    // The projection has the job now: another tenant's answer must equal a missing job's.
+    await eventually('the projection has the job', async () => {
+      const listed = await acme.request<{ items: { id: string }[] }>('GET', '/jobs');
+      return listed.body.items.some((job) => job.id === id) || undefined;
+    });
+    for (const path of [`/jobs/${id}`, `/jobs/${id}/events`]) {
+      const other = randomUUID();
+      const foreign = await globex.request('GET', path);
+      const missing = await globex.request('GET', path.replace(id, other));
+      expect(foreign.status).toBe(404);
+      // Equal but for the id asked and the request's own correlation id.
+      const shape = (body: Record<string, unknown>, used: string): string =>
+        JSON.stringify({ ...body, correlationId: undefined }).replaceAll(used, 'ID');
+      expect(shape(foreign.body, id)).toBe(shape(missing.body, other));
+    }
+    expect((await globex.request('DELETE', `/jobs/${id}`)).status).toBe(404);
+    expect((await globex.request('POST', `/jobs/${id}/retry`)).status).toBe(404);
+    const globexList = await globex.request<{ items: { id: string }[] }>('GET', '/jobs');
+    expect(globexList.body.items.map((job) => job.id)).not.toContain(id);
+    expect((await globex.request('GET', '/jobs?tenant=acme')).status).toBe(403);
+    // An admin sees every tenant, and filters by one.
+    const adminAcme = await e2e.api.request<{ items: { id: string; tenantId: string }[] }>(
+      'GET',
+      '/jobs?tenant=acme',
+    );
+    expect(adminAcme.body.items.map((job) => job.id)).toContain(id);
+    expect(new Set(adminAcme.body.items.map((job) => job.tenantId))).toEqual(new Set(['acme']));
+    expect((await e2e.api.request('GET', `/jobs/${id}`)).status).toBe(200);
+    // A reader reads, but does not submit or cancel.
+    expect((await acmeReader.submit({ type: 'scrape', input: { url: 'https://example.com/' } })).status).toBe(
+      403,
+    );
+    expect((await acmeReader.request('DELETE', `/jobs/${id}`)).status).toBe(403);
+    // The event log carries the submitting key's tenant.
+    const events = await acme.request<{ tenantId: string }[]>('GET', `/jobs/${id}/events`);
+    expect(events.body.map((event) => event.tenantId)).toEqual(events.body.map(() => 'acme'));
+  });
+
+  it('records who asked: the key on the events it made, and an audit line per change', async () => {
+    const acme = await createKey('acme', 'member');
+    const acmeKeyId = await newestKeyId();
+    const submitted = await acme.submit({ type: 'scrape', input: { url: 'https://example.com/audit' } });
+    const id = submitted.body.id as string;
+    const adminKeyId = (
+      await e2e.api.request<{ id: string; role: string; tenant: string }[]>('GET', '/admin/keys')
+    ).body.find((key) => key.role === 'admin' && key.tenant === 'default')?.id;
+    expect((await e2e.api.request('DELETE', `/jobs/${id}`)).status).toBe(202);
+
+    const events = await eventually('the request and the cancellation in the history', async () => {
+      const history = await acme.request<{ type: string; actor?: unknown }[]>('GET', `/jobs/${id}/events`);
+      const types = history.body.map((event) => event.type);
+      return types.includes('JobRequested') && types.includes('JobCancelRequested')
+        ? history.body
+        : undefined;
+    });
+    expect(events.find((event) => event.type === 'JobRequested')?.actor).toEqual({
+      keyId: acmeKeyId,
+      role: 'member',
+      tenant: 'acme',
+    });
+    // An admin cancelling another tenant's job shows with its own tenant.
+    expect(events.find((event) => event.type === 'JobCancelRequested')?.actor).toEqual({
+      keyId: adminKeyId,
+      role: 'admin',
+      tenant: 'default',
+    });
+
+    const audit = await eventually('the audit lines', async () => {
+      const lines = (await fs.promises.readFile(e2e.system.logFile, 'utf8'))
+        .split('\n')
+        .filter((line) => line.includes('"msg":"audit"') && line.includes(id));
+      return lines.length >= 1
+        ? lines.map((line) => JSON.parse(line.slice(line.indexOf('{'))) as { audit: Record<string, unknown> })
+        : undefined;
+    });
+    expect(audit.map((line) => line.audit)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: 'DELETE /jobs/:id',
+          id,
+          keyId: adminKeyId,
+          role: 'admin',
+          status: 202,
+        }),
+      ]),
+    );
+  });
+
+  it('a revoked key stops working within a second; an expired key stops at its time', async () => {
+    const member = await createKey('acme', 'member');
+    expect((await member.request('GET', '/jobs')).status).toBe(200);
+    const id = await newestKeyId();
+    const revoked = await e2e.api.request('DELETE', `/admin/keys/${id}`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body).toMatchObject({ id, revokedAt: expect.any(String) });
+    const revokedAt = Date.now();
+    await eventually(
+      'the revoked key is refused',
+      async () => (await member.request('GET', '/jobs')).status === 401 || undefined,
+      5_000,
+    );
+    expect(Date.now() - revokedAt).toBeLessThan(1_500);
+    expect((await e2e.api.request('DELETE', '/admin/keys/key_0000000000000000')).status).toBe(404);
+
+    const expiresAt = new Date(Date.now() + 2_000).toISOString();
+    const shortLived = await createKey('acme', 'reader', expiresAt);
+    expect((await shortLived.request('GET', '/jobs')).status).toBe(200);
+    await eventually(
+      'the expired key is refused',
+      async () => (await shortLived.request('GET', '/jobs')).status === 401 || undefined,
+      10_000,
+    );
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(expiresAt));
+  });
+
+  it('refuses bad key requests with field errors', async () => {
+    for (const body of [
+      { tenant: 'Acme Corp', role: 'member' },
+      { tenant: 'acme', role: 'owner' },
+      { tenant: 'acme', role: 'member', expiresAt: 'tomorrow' },
+      { tenant: 'acme', role: 'member', expiresAt: '2001-01-01T00:00:00Z' },
+      { tenant: 'acme', role: 'member', extra: true },
+    ]) {
+      const response = await e2e.api.request('POST', '/admin/keys', { json: body });
+      expect({ body, status: response.status }).toEqual({ body, status: 400 });
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+    }
+  });
+
+  it('never writes a secret to the logs', async () => {
+    const log = await fs.promises.readFile(e2e.system.logFile, 'utf8');
+    expect(created.length).toBeGreaterThan(3);
+    for (const secret of [...created, TEST_ADMIN_KEY]) expect(log).not.toContain(secret);
+  });
+});
