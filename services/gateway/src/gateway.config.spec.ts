@@ -25,3 +25,34 @@ describe('loadGatewayConfig: input limits', () => {
     );
   });
 });
+
+describe('loadGatewayConfig: keys', () => {
+  it('has no configured keys and a half-second key cache by default', () => {
+    expect(loadGatewayConfig({}).auth).toEqual({
+      bootstrapAdminKey: undefined,
+      metricsKey: undefined,
+      cacheMs: 500,
+    });
+  });
+
+  it('takes EVENT_JOBS_ADMIN_KEY and METRICS_KEY of at least 32 characters', () => {
+    const admin = 'a'.repeat(32);
+    const metrics = 'm'.repeat(40);
+    expect(loadGatewayConfig({ EVENT_JOBS_ADMIN_KEY: admin, METRICS_KEY: metrics }).auth).toMatchObject({
+      bootstrapAdminKey: admin,
+      metricsKey: metrics,
+    });
+  });
+
+  it('stops on a short or spaced key naming the variable, never echoing the value', () => {
+    const short = 'short-secret-value';
+    expect(() => loadGatewayConfig({ EVENT_JOBS_ADMIN_KEY: short })).toThrow(
+      /EVENT_JOBS_ADMIN_KEY must be at least 32 characters/,
+    );
+    expect(() => loadGatewayConfig({ EVENT_JOBS_ADMIN_KEY: short })).not.toThrow(new RegExp(short));
+    expect(() => loadGatewayConfig({ METRICS_KEY: `${'m'.repeat(20)} ${'m'.repeat(20)}` })).toThrow(
+      /METRICS_KEY must be at least 32 characters, without whitespace/,
+    );
+    expect(() => loadGatewayConfig({ AUTH_CACHE_MS: '5000' })).toThrow(/AUTH_CACHE_MS=5000 must be <= 1000/);
+  });
+});

@@ -38,6 +38,8 @@ export interface AuthConfig {
   bootstrapAdminKey: string | undefined;
   /** How long a key lookup is reused; a revocation reaches every replica within it. */
   cacheMs: number;
+  /** METRICS_KEY: when set, `/metrics` needs it as a Bearer token (it is not an API key). */
+  metricsKey: string | undefined;
 }
 
 /** A configured key must carry at least as much as a generated one could be guessed with (128 bits). */
@@ -56,8 +58,22 @@ function readAuthConfig(reader: EnvReader): AuthConfig {
   } else if (bootstrapAdminKey !== undefined && bootstrapAdminKey.length < MIN_CONFIGURED_KEY_LENGTH) {
     reader.problem(`EVENT_JOBS_ADMIN_KEY must be at least ${MIN_CONFIGURED_KEY_LENGTH} characters`);
   }
+  const metricsKey = reader.optionalString('METRICS_KEY', {
+    doc:
+      `when set, \`GET /metrics\` needs \`Authorization: Bearer <METRICS_KEY>\` (at least ` +
+      `${MIN_CONFIGURED_KEY_LENGTH} characters); unset: open, for a local Prometheus`,
+  });
+  if (
+    metricsKey !== undefined &&
+    (metricsKey.length < MIN_CONFIGURED_KEY_LENGTH || !/^\S+$/.test(metricsKey))
+  ) {
+    reader.problem(
+      `METRICS_KEY must be at least ${MIN_CONFIGURED_KEY_LENGTH} characters, without whitespace`,
+    );
+  }
   return {
     bootstrapAdminKey,
+    metricsKey,
     cacheMs: reader.int('AUTH_CACHE_MS', {
       default: 500,
       min: 0,

@@ -38,7 +38,7 @@ runService('gateway', async () => {
     requestLogging(logger, metrics),
     hostHeaderRequired,
     // Who is calling before any body is read (401 here); the role is checked per route by ApiKeyGuard.
-    authentication(app.get(ApiKeyAuthenticator), config.retryAfterSeconds),
+    authentication(app.get(ApiKeyAuthenticator), config.retryAfterSeconds, config.auth.metricsKey),
     mediaTypeGuard(routes),
     jsonBodyParser(config.maxBodyBytes),
     bodyParserErrorHandler,

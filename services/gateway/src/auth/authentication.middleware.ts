@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { DependencyUnavailableError, UnauthenticatedError } from '../http/api-errors';
 import { problem, sendProblem } from '../http/problem';
@@ -35,10 +36,22 @@ export function sendUnauthenticated(res: Response, error: UnauthenticatedError, 
 export function authentication(
   authenticator: ApiKeyAuthenticator,
   retryAfterSeconds: number,
+  metricsKey?: string,
 ): RequestHandler {
+  const metrics = metricsKey === undefined ? null : new MetricsKey(metricsKey);
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (isPublicPath(req.path)) return next();
     const instance = req.originalUrl.split('?')[0];
+    // METRICS_KEY set: /metrics takes that key only (a scraper's credential, not an API key).
+    if (req.path === '/metrics' && metrics !== null) {
+      const sent = presentedKey(req);
+      if (sent !== null && metrics.matches(sent)) return next();
+      return sendUnauthenticated(
+        res,
+        new UnauthenticatedError(sent === null ? 'missing' : 'invalid'),
+        instance,
+      );
+    }
+    if (isPublicPath(req.path)) return next();
     const secret = presentedKey(req);
     if (secret === null) return sendUnauthenticated(res, new UnauthenticatedError('missing'), instance);
     authenticator.authenticate(secret).then(
@@ -59,4 +72,21 @@ export function authentication(
       },
     );
   };
+}
+
+/** METRICS_KEY, compared in constant time (as hashes: equal lengths whatever is sent). */
+class MetricsKey {
+  private readonly digest: Buffer;
+
+  constructor(key: string) {
+    this.digest = sha256(key);
+  }
+
+  matches(presented: string): boolean {
+    return timingSafeEqual(this.digest, sha256(presented));
+  }
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
 }
