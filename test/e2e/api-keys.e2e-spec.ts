@@ -41,7 +41,10 @@ const PUBLIC_PATHS = ['/health/live', '/health/ready', '/metrics'];
  * a role below its own; tenants never see each other's jobs; secrets never reach the logs.
  */
 describe('API keys, roles and tenants', () => {
-  const e2e = useSystemUnderTest({ services: ['gateway', 'projector'] });
+  const e2e = useSystemUnderTest({
+    services: ['gateway', 'projector'],
+    env: { TENANT_RATE_LIMITS: 'limited=2/4' },
+  });
   const created: string[] = [];
 
   const createKey = async (
@@ -245,6 +248,33 @@ describe('API keys, roles and tenants', () => {
       10_000,
     );
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(expiresAt));
+  });
+
+  it('a tenant over its request rate gets 429 with Retry-After and RateLimit fields; another is unaffected', async () => {
+    const limited = await createKey('limited', 'member');
+    const other = await createKey('acme', 'reader');
+    const answers = await Promise.all([
+      ...Array.from({ length: 12 }, () => limited.request('GET', '/jobs')),
+      ...Array.from({ length: 12 }, () => other.request('GET', '/jobs')),
+    ]);
+    const limitedAnswers = answers.slice(0, 12);
+    const otherAnswers = answers.slice(12);
+    expect(otherAnswers.map((answer) => answer.status)).toEqual(otherAnswers.map(() => 200));
+    const refused = limitedAnswers.filter((answer) => answer.status === 429);
+    // A burst of 4 and 2 a second: most of 12 requests at once are refused, never all.
+    expect(refused.length).toBeGreaterThanOrEqual(6);
+    expect(limitedAnswers.filter((answer) => answer.status === 200).length).toBeGreaterThanOrEqual(4);
+    const one = refused[0];
+    expect(one.headers.get('content-type')).toContain('application/problem+json');
+    expect(Number(one.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(one.headers.get('ratelimit-policy')).toBe('"tenant";q=2;w=1');
+    expect(one.headers.get('ratelimit')).toMatch(/^"tenant";r=0;t=\d+$/);
+    expect(one.body).toMatchObject({ status: 429, detail: expect.stringContaining('limited') });
+    // Admin keys are not limited.
+    const admin = await Promise.all(
+      Array.from({ length: 12 }, () => e2e.api.request('GET', '/jobs?tenant=limited')),
+    );
+    expect(admin.map((answer) => answer.status)).toEqual(admin.map(() => 200));
   });
 
   it('refuses bad key requests with field errors', async () => {

@@ -8,6 +8,7 @@ import { JobRuns1768000000000 } from './migrations/1768000000000-job-runs';
 import { JobSubmissions1769000000000 } from './migrations/1769000000000-job-submissions';
 import { StageReports1770000000000 } from './migrations/1770000000000-stage-reports';
 import { ApiKeys1772000000000 } from './migrations/1772000000000-api-keys';
+import { TenantRateBuckets1773000000000 } from './migrations/1773000000000-tenant-rate-buckets';
 
 export const MIGRATIONS = [
   InitialReadModels1764000000000,
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   JobSubmissions1769000000000,
   StageReports1770000000000,
   ApiKeys1772000000000,
+  TenantRateBuckets1773000000000,
 ];
 
 /** The PostgreSQL connection pool; schema changes only through migrations (never `synchronize`). */

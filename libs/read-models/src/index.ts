@@ -43,6 +43,7 @@ export {
   type NewApiKey,
 } from './api-keys/api-key-store';
 export { apiKeySecretHash, newApiKeySecret } from './api-keys/api-key-secret';
+export { type Lease, type RateLimit, TenantRateBuckets } from './api-keys/tenant-rate-buckets';
 
 // Dead letters: recording, listing, redrive claims
 export { DeadLetterClaims, type RedriveClaim } from './dead-letters/dead-letter-claims';

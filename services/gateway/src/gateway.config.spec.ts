@@ -28,7 +28,7 @@ describe('loadGatewayConfig: input limits', () => {
 
 describe('loadGatewayConfig: keys', () => {
   it('has no configured keys and a half-second key cache by default', () => {
-    expect(loadGatewayConfig({}).auth).toEqual({
+    expect(loadGatewayConfig({}).auth).toMatchObject({
       bootstrapAdminKey: undefined,
       metricsKey: undefined,
       cacheMs: 500,
@@ -54,5 +54,26 @@ describe('loadGatewayConfig: keys', () => {
       /METRICS_KEY must be at least 32 characters, without whitespace/,
     );
     expect(() => loadGatewayConfig({ AUTH_CACHE_MS: '5000' })).toThrow(/AUTH_CACHE_MS=5000 must be <= 1000/);
+  });
+});
+
+describe('loadGatewayConfig: tenant rates', () => {
+  it('defaults to 100 a second with a burst of 200, and reads per-tenant overrides', () => {
+    expect(loadGatewayConfig({}).auth.rateLimits.default).toEqual({ perSecond: 100, burst: 200 });
+    const config = loadGatewayConfig({
+      TENANT_RATE_PER_SECOND: '10',
+      TENANT_RATE_LIMITS: 'acme=500/1000, globex=2/4',
+    });
+    expect(config.auth.rateLimits.default).toEqual({ perSecond: 10, burst: 20 });
+    expect([...config.auth.rateLimits.overrides]).toEqual([
+      ['acme', { perSecond: 500, burst: 1000 }],
+      ['globex', { perSecond: 2, burst: 4 }],
+    ]);
+  });
+
+  it('stops on a malformed override naming the variable', () => {
+    for (const value of ['acme=5', 'Acme=5/10', 'acme=0/10', 'acme=5/x']) {
+      expect(() => loadGatewayConfig({ TENANT_RATE_LIMITS: value })).toThrow(/TENANT_RATE_LIMITS: /);
+    }
   });
 });

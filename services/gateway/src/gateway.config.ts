@@ -1,4 +1,5 @@
-import { STAGE_CATALOG, type JobType } from '@app/contracts';
+import { STAGE_CATALOG, TENANT_PATTERN, type JobType } from '@app/contracts';
+import type { RateLimit } from '@app/read-models';
 import {
   EnvReader,
   readDatabaseConfig,
@@ -40,6 +41,43 @@ export interface AuthConfig {
   cacheMs: number;
   /** METRICS_KEY: when set, `/metrics` needs it as a Bearer token (it is not an API key). */
   metricsKey: string | undefined;
+  /** Each tenant's request rate (admin keys are not limited). */
+  rateLimits: { default: RateLimit; overrides: ReadonlyMap<string, RateLimit> };
+}
+
+const RATE_OVERRIDE = /^([^=\s]+)=(\d+)\/(\d+)$/;
+
+function readRateLimits(reader: EnvReader): AuthConfig['rateLimits'] {
+  const perSecond = reader.int('TENANT_RATE_PER_SECOND', {
+    default: 100,
+    min: 1,
+    max: 1_000_000,
+    doc: 'requests a second each tenant may make (member and reader keys; admin keys are not limited); over it: 429',
+  });
+  const burst = reader.int('TENANT_RATE_BURST', {
+    default: perSecond * 2,
+    min: 1,
+    max: 10_000_000,
+    defaultDoc: '2 × `TENANT_RATE_PER_SECOND`',
+    doc: 'requests a tenant may make at once after a quiet spell (the token bucket’s size)',
+  });
+  const overrides = new Map<string, RateLimit>();
+  const listed = reader.optionalString('TENANT_RATE_LIMITS', {
+    doc: 'per-tenant rates over the defaults: `acme=500/1000,globex=20/40` (tenant=per second/burst)',
+  });
+  for (const item of (listed ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)) {
+    const match = RATE_OVERRIDE.exec(item);
+    const [tenant, rate, size] = match ? [match[1], Number(match[2]), Number(match[3])] : ['', 0, 0];
+    if (!match || !TENANT_PATTERN.test(tenant) || rate < 1 || size < 1) {
+      reader.problem(
+        `TENANT_RATE_LIMITS: ${JSON.stringify(item)} is not tenant=<per second>/<burst> (both >= 1)`,
+      );
+    } else overrides.set(tenant, { perSecond: rate, burst: size });
+  }
+  return { default: { perSecond, burst }, overrides };
 }
 
 /** A configured key must carry at least as much as a generated one could be guessed with (128 bits). */
@@ -74,6 +112,7 @@ function readAuthConfig(reader: EnvReader): AuthConfig {
   return {
     bootstrapAdminKey,
     metricsKey,
+    rateLimits: readRateLimits(reader),
     cacheMs: reader.int('AUTH_CACHE_MS', {
       default: 500,
       min: 0,

@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger, NestPinoLogger, PlatformMetrics, runService } from '@app/platform';
 import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
 import { authentication } from './auth/authentication.middleware';
+import { TenantRateLimiter } from './auth/tenant-rate-limiter';
 import { AllowedMethods } from './http/allowed-methods';
 import { bodyParserErrorHandler, jsonBodyParser } from './http/body-parsing';
 import { answerClientErrorsWithProblems, hostHeaderRequired } from './http/client-errors';
@@ -38,7 +39,12 @@ runService('gateway', async () => {
     requestLogging(logger, metrics),
     hostHeaderRequired,
     // Who is calling before any body is read (401 here); the role is checked per route by ApiKeyGuard.
-    authentication(app.get(ApiKeyAuthenticator), config.retryAfterSeconds, config.auth.metricsKey),
+    authentication({
+      authenticator: app.get(ApiKeyAuthenticator),
+      rateLimiter: app.get(TenantRateLimiter),
+      retryAfterSeconds: config.retryAfterSeconds,
+      metricsKey: config.auth.metricsKey,
+    }),
     mediaTypeGuard(routes),
     jsonBodyParser(config.maxBodyBytes),
     bodyParserErrorHandler,

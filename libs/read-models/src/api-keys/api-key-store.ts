@@ -74,7 +74,13 @@ export class ApiKeyStore {
        SELECT id, false AS created FROM api_keys WHERE secret_sha256 = $2`,
       [newApiKeyId(), apiKeySecretHash(secret), tenant],
     );
-    return rows[0];
+    if (rows.length > 0) return rows[0];
+    // Another replica inserted it while this statement ran: its snapshot could not see the row.
+    const existing: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM api_keys WHERE secret_sha256 = $1`,
+      [apiKeySecretHash(secret)],
+    );
+    return { id: existing[0].id, created: false };
   }
 
   async count(): Promise<number> {

@@ -3,12 +3,13 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { DEFAULT_TENANT_ID } from '@app/contracts';
 import { LOGGER, SERVICE_CONFIG, type Logger } from '@app/platform';
-import { ApiKeyStore } from '@app/read-models';
+import { ApiKeyStore, TenantRateBuckets } from '@app/read-models';
 import { ApiKeysAdminController } from '../admin/keys/api-keys-admin.controller';
 import type { GatewayConfig } from '../gateway.config';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { ApiKeyGuard } from './api-key.guard';
 import { AuditTrailInterceptor } from './audit-trail.interceptor';
+import { TenantRateLimiter } from './tenant-rate-limiter';
 
 /**
  * `EVENT_JOBS_ADMIN_KEY`, when set, is an admin key of the default tenant: created at start-up if its
@@ -40,6 +41,12 @@ class ConfiguredAdminKey implements OnApplicationBootstrap {
       useFactory: (store: ApiKeyStore, config: GatewayConfig) =>
         new ApiKeyAuthenticator(store, config.auth.cacheMs),
       inject: [ApiKeyStore, SERVICE_CONFIG],
+    },
+    {
+      provide: TenantRateLimiter,
+      useFactory: (ds: DataSource, config: GatewayConfig) =>
+        new TenantRateLimiter(new TenantRateBuckets(ds), config.auth.rateLimits),
+      inject: [DataSource, SERVICE_CONFIG],
     },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_INTERCEPTOR, useClass: AuditTrailInterceptor },

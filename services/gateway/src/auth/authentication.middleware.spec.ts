@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { ApiKeyAuthenticator } from './api-key-authenticator';
 import { authentication } from './authentication.middleware';
 import { findCaller, type Caller } from './caller';
+import type { RateDecision } from './tenant-rate-limiter';
 
 const METRICS_KEY = 'm'.repeat(40);
 const MEMBER: Caller = { keyId: 'key_0123456789abcdef', tenant: 'acme', role: 'member' };
@@ -22,20 +23,47 @@ function fakeResponse() {
   return { res: res as unknown as Response, sent };
 }
 
-async function run(path: string, headers: Record<string, string>, metricsKey?: string) {
+const ADMIN: Caller = { keyId: 'key_fedcba9876543210', tenant: 'default', role: 'admin' };
+
+/** Allows `allowance` requests per tenant, then refuses. */
+function fakeLimiter(allowance: number) {
+  const taken = new Map<string, number>();
+  return {
+    taken,
+    async take(tenant: string): Promise<RateDecision> {
+      const count = (taken.get(tenant) ?? 0) + 1;
+      taken.set(tenant, count);
+      const allowed = count <= allowance;
+      return {
+        allowed,
+        limit: { perSecond: allowance, burst: allowance },
+        remaining: Math.max(0, allowance - count),
+        retryAfterSeconds: allowed ? 0 : 1,
+      };
+    },
+  };
+}
+
+async function run(
+  path: string,
+  headers: Record<string, string>,
+  metricsKey?: string,
+  rateLimiter = fakeLimiter(1000),
+) {
   const authenticator = {
-    authenticate: async (secret: string) => (secret === 'good-key' ? MEMBER : null),
+    authenticate: async (secret: string) =>
+      secret === 'good-key' ? MEMBER : secret === 'admin-key' ? ADMIN : null,
   } as unknown as ApiKeyAuthenticator;
   const req = { path, originalUrl: path, headers } as unknown as Request;
   const { res, sent } = fakeResponse();
   let passed = false;
   await new Promise<void>((resolve) => {
-    authentication(authenticator, 5, metricsKey)(req, res, () => {
+    authentication({ authenticator, rateLimiter, retryAfterSeconds: 5, metricsKey })(req, res, () => {
       passed = true;
       resolve();
     });
-    // Refusals answer synchronously or after the lookup; either way one turn is enough here.
-    setImmediate(resolve);
+    // Refusals answer synchronously or after the lookups; a few turns are enough here.
+    setTimeout(resolve, 5);
   });
   return { passed, sent, caller: findCaller(req) };
 }
@@ -70,5 +98,28 @@ describe('authentication middleware', () => {
       true,
     );
     expect((await run('/health/live', {}, METRICS_KEY)).passed).toBe(true);
+  });
+});
+
+describe('authentication middleware: tenant rates', () => {
+  it('answers 429 with Retry-After and RateLimit fields once a tenant is over its rate', async () => {
+    const limiter = fakeLimiter(1);
+    const first = await run('/jobs', { authorization: 'Bearer good-key' }, undefined, limiter);
+    expect(first.passed).toBe(true);
+    expect(first.sent.headers['RateLimit-Policy']).toBe('"tenant";q=1;w=1');
+    expect(first.sent.headers.RateLimit).toBe('"tenant";r=0;t=0');
+    const second = await run('/jobs', { authorization: 'Bearer good-key' }, undefined, limiter);
+    expect(second.passed).toBe(false);
+    expect(second.sent.status).toBe(429);
+    expect(second.sent.headers['Retry-After']).toBe('1');
+    expect(JSON.parse(second.sent.body ?? '{}')).toMatchObject({ status: 429, title: 'Too Many Requests' });
+  });
+
+  it('does not limit admin keys', async () => {
+    const limiter = fakeLimiter(0);
+    expect((await run('/admin/keys', { authorization: 'Bearer admin-key' }, undefined, limiter)).passed).toBe(
+      true,
+    );
+    expect(limiter.taken.size).toBe(0);
   });
 });

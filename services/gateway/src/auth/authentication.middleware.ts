@@ -2,9 +2,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { DependencyUnavailableError, UnauthenticatedError } from '../http/api-errors';
 import { problem, sendProblem } from '../http/problem';
+import { isDatabaseUnavailable } from '@app/read-models';
 import type { ApiKeyAuthenticator } from './api-key-authenticator';
 import { presentedKey } from './api-key.guard';
 import { setCaller } from './caller';
+import type { RateDecision, TenantRateLimiter } from './tenant-rate-limiter';
 
 /**
  * Paths served without a key: the ops routes (`@PublicRoute` on the OpsController) and the OpenAPI
@@ -28,17 +30,29 @@ export function sendUnauthenticated(res: Response, error: UnauthenticatedError, 
   sendProblem(res, problem(401, error.message, { instance }), { 'WWW-Authenticate': challenge });
 }
 
+export interface AuthenticationOptions {
+  authenticator: ApiKeyAuthenticator;
+  /** Each tenant's request rate; admin keys are not limited. */
+  rateLimiter: Pick<TenantRateLimiter, 'take'>;
+  /** Retry-After of a 503 when the keys cannot be read. */
+  retryAfterSeconds: number;
+  /** METRICS_KEY, when set. */
+  metricsKey?: string;
+}
+
 /**
  * Who is calling, before anything reads the body: a request without a valid key is answered 401 here
  * (an anonymous client cannot make the gateway parse a megabyte of JSON, and learns nothing about the
- * route), and the caller is set on the request for ApiKeyGuard, which checks the route's role.
+ * route), a tenant over its request rate 429; the caller is set on the request for ApiKeyGuard, which
+ * checks the route's role.
  */
-export function authentication(
-  authenticator: ApiKeyAuthenticator,
-  retryAfterSeconds: number,
-  metricsKey?: string,
-): RequestHandler {
-  const metrics = metricsKey === undefined ? null : new MetricsKey(metricsKey);
+export function authentication(options: AuthenticationOptions): RequestHandler {
+  const { authenticator, rateLimiter, retryAfterSeconds } = options;
+  const metrics = options.metricsKey === undefined ? null : new MetricsKey(options.metricsKey);
+  const unavailable = (res: Response, instance: string, what: string): void =>
+    sendProblem(res, problem(503, `${what} (PostgreSQL) unavailable; retry later`, { instance }), {
+      'Retry-After': String(retryAfterSeconds),
+    });
   return (req: Request, res: Response, next: NextFunction): void => {
     const instance = req.originalUrl.split('?')[0];
     // METRICS_KEY set: /metrics takes that key only (a scraper's credential, not an API key).
@@ -58,20 +72,39 @@ export function authentication(
       (caller) => {
         if (caller === null) return sendUnauthenticated(res, new UnauthenticatedError('invalid'), instance);
         setCaller(req, caller);
-        next();
-      },
-      (error: unknown) => {
-        if (!(error instanceof DependencyUnavailableError)) return next(error);
-        sendProblem(
-          res,
-          problem(503, 'The API keys (PostgreSQL) are unavailable; retry later', { instance }),
-          {
-            'Retry-After': String(retryAfterSeconds),
+        if (caller.role === 'admin') return next();
+        rateLimiter.take(caller.tenant).then(
+          (decision) => {
+            setRateLimitHeaders(res, decision);
+            if (decision.allowed) return next();
+            const detail =
+              `Tenant ${caller.tenant} is over its rate of ${decision.limit.perSecond} requests a second ` +
+              `(burst ${decision.limit.burst}); retry in ${decision.retryAfterSeconds} s`;
+            sendProblem(res, problem(429, detail, { instance }), {
+              'Retry-After': String(decision.retryAfterSeconds),
+            });
+          },
+          (error: unknown) => {
+            if (!isDatabaseUnavailable(error)) return next(error);
+            unavailable(res, instance, 'The rate limits are');
           },
         );
       },
+      (error: unknown) => {
+        if (!(error instanceof DependencyUnavailableError)) return next(error);
+        unavailable(res, instance, 'The API keys are');
+      },
     );
   };
+}
+
+/**
+ * The rate-limit fields of draft-ietf-httpapi-ratelimit-headers (structured fields): the policy (a
+ * quota of `q` requests per `w` seconds) and what is left (`r` requests, `t` seconds to a new one).
+ */
+function setRateLimitHeaders(res: Response, decision: RateDecision): void {
+  res.setHeader('RateLimit-Policy', `"tenant";q=${decision.limit.perSecond};w=1`);
+  res.setHeader('RateLimit', `"tenant";r=${decision.remaining};t=${decision.retryAfterSeconds}`);
 }
 
 /** METRICS_KEY, compared in constant time (as hashes: equal lengths whatever is sent). */

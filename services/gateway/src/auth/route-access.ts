@@ -29,5 +29,14 @@ export function RequiresRole(role: ApiKeyRole): MethodDecorator & ClassDecorator
     ApiSecurity(HEADER_SCHEME),
     ApiProblem(401, 'No API key, or an unknown, revoked or expired one (see WWW-Authenticate)'),
     ApiProblem(403, `The key's role is below ${role}`),
+    // Admin keys are not rate-limited.
+    ...(role === 'admin'
+      ? []
+      : [
+          ApiProblem(
+            429,
+            'The key’s tenant is over its request rate (TENANT_RATE_PER_SECOND); see Retry-After',
+          ),
+        ]),
   );
 }

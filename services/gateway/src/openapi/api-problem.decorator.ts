@@ -19,14 +19,14 @@ const WWW_AUTHENTICATE: HeadersObject = {
 };
 
 /** Statuses whose answers carry Retry-After. */
-const RETRYABLE = new Set([503]);
+const RETRYABLE = new Set([429, 503]);
 
 /**
  * Documents an error answer as `application/problem+json` (the content type sendProblem writes): a
  * 400 with the field `errors`, any other status with the plain problem body.
  */
 export function ApiProblem(
-  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 503,
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503,
   description: string,
   options: { retryAfter?: boolean } = {},
 ): MethodDecorator & ClassDecorator {

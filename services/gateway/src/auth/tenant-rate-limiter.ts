@@ -1,0 +1,100 @@
+import type { RateLimit, TenantRateBuckets } from '@app/read-models';
+
+/** The rate of every tenant: the default, and per-tenant overrides (TENANT_RATE_LIMITS). */
+export interface TenantRateLimits {
+  default: RateLimit;
+  overrides: ReadonlyMap<string, RateLimit>;
+}
+
+export interface RateDecision {
+  allowed: boolean;
+  limit: RateLimit;
+  /** Requests left now, about (this replica's lease plus what the shared bucket held at the lease). */
+  remaining: number;
+  /** When a refused request may try again. */
+  retryAfterSeconds: number;
+}
+
+interface Allowance {
+  tokens: number;
+  leasedAt: number;
+  bucketLeft: number;
+  /** Until when the shared bucket was found empty: refuse without asking it again. */
+  emptyUntil: number;
+  leasing?: Promise<void>;
+}
+
+/** Tokens leased from the shared bucket stay usable this long here (a replica's unused share lapses). */
+const LEASE_MS = 1000;
+
+/**
+ * Each tenant's request rate, the same on every gateway replica: a token bucket per tenant in
+ * PostgreSQL (TenantRateBuckets), drawn from a tenth of a second's worth of tokens at a time and spent
+ * locally, so a request costs a map lookup and a statement per lease. Concurrent requests share one
+ * lease in flight; after the bucket was found empty, requests are refused locally until a token is
+ * due. Across R replicas a tenant can exceed its bucket by at most R leases.
+ */
+export class TenantRateLimiter {
+  private readonly allowances = new Map<string, Allowance>();
+
+  constructor(
+    private readonly buckets: Pick<TenantRateBuckets, 'lease'>,
+    private readonly limits: TenantRateLimits,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  limitOf(tenant: string): RateLimit {
+    return this.limits.overrides.get(tenant) ?? this.limits.default;
+  }
+
+  async take(tenant: string): Promise<RateDecision> {
+    const limit = this.limitOf(tenant);
+    const allowance = this.allowanceOf(tenant);
+    // A shared lease may be spent by the requests that waited with this one: lease again while the
+    // bucket still gives (a few rounds at most; then the request is refused like on an empty bucket).
+    for (let round = 0; round < 4 && allowance.tokens < 1 && this.now() >= allowance.emptyUntil; round++) {
+      allowance.leasing ??= this.lease(tenant, allowance, limit).finally(
+        () => (allowance.leasing = undefined),
+      );
+      await allowance.leasing;
+    }
+    if (allowance.tokens < 1) {
+      const waitMs = Math.max(allowance.emptyUntil - this.now(), 1000 / limit.perSecond);
+      return {
+        allowed: false,
+        limit,
+        remaining: 0,
+        retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+      };
+    }
+    allowance.tokens -= 1;
+    return {
+      allowed: true,
+      limit,
+      remaining: Math.floor(allowance.tokens + allowance.bucketLeft),
+      retryAfterSeconds: 0,
+    };
+  }
+
+  private allowanceOf(tenant: string): Allowance {
+    let allowance = this.allowances.get(tenant);
+    if (allowance === undefined) {
+      allowance = { tokens: 0, leasedAt: 0, bucketLeft: 0, emptyUntil: 0 };
+      this.allowances.set(tenant, allowance);
+    } else if (allowance.leasing === undefined && this.now() - allowance.leasedAt > LEASE_MS) {
+      allowance.tokens = 0;
+    }
+    return allowance;
+  }
+
+  private async lease(tenant: string, allowance: Allowance, limit: RateLimit): Promise<void> {
+    const want = Math.max(1, Math.ceil(limit.perSecond / 10));
+    const { granted, left } = await this.buckets.lease(tenant, want, limit);
+    const at = this.now();
+    allowance.tokens += granted;
+    allowance.leasedAt = at;
+    allowance.bucketLeft = left;
+    // Empty: the next whole token is due after (1 - left) / rate seconds.
+    allowance.emptyUntil = granted === 0 ? at + Math.ceil(((1 - left) * 1000) / limit.perSecond) : 0;
+  }
+}
