@@ -21,6 +21,7 @@ export { type JobCursor, type JobListFilter, JobQueries } from './job-queries';
 export { type JobLogFilter, JobLogQueries } from './job-log-queries';
 export { JobRunQueries, type JobRunState, type LoggedEvent } from './job-run-queries';
 export { JobSubmissions } from './job-submissions';
+export { TenantBacklogQueries } from './tenant-backlog-queries';
 export {
   type JobEventView,
   type JobLogLineView,

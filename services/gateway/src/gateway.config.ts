@@ -131,6 +131,8 @@ export interface AdmissionConfig {
   idlePollMs: number;
   /** Samples older than this are ignored (admission fails open while the lag cannot be read). */
   staleAfterMs: number;
+  /** The part of a type's limit one tenant's unfinished jobs may take (1: no tenant shares). */
+  tenantShare: number;
   /** The stage groups watched (the same variables the scraper and risk services read). */
   groupIds: { scrape: string; risk: string };
 }
@@ -167,6 +169,15 @@ function readAdmissionConfig(reader: EnvReader): AdmissionConfig {
       defaultDoc: 'max(`10000`, 5 × `ADMISSION_POLL_MS`)',
       doc: 'an older sample is ignored (admission fails open)',
     }),
+    tenantShare:
+      reader.int('ADMISSION_TENANT_SHARE_PERCENT', {
+        default: 50,
+        min: 1,
+        max: 100,
+        doc:
+          'while a job type’s backlog is over this part of `ADMISSION_MAX_LAG_<TYPE>`, a tenant whose unfinished jobs ' +
+          'of the type reach it gets 429 and other tenants are still admitted; `100` = off; admin keys are not limited',
+      }) / 100,
     groupIds: {
       scrape: reader.string('SCRAPER_GROUP_ID', {
         default: STAGE_CATALOG.scrape.groupId,

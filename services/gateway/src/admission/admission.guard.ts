@@ -1,5 +1,8 @@
-import { Inject, Injectable, type CanActivate } from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import { callerOf } from '../auth/caller';
 import { AdmissionControl } from './admission-control';
+import { TenantBacklogShare } from './tenant-backlog-share';
 
 /**
  * Admission of `POST /documents`. A guard runs before interceptors, so a refused upload is answered
@@ -7,10 +10,14 @@ import { AdmissionControl } from './admission-control';
  */
 @Injectable()
 export class DocumentAdmissionGuard implements CanActivate {
-  constructor(@Inject(AdmissionControl) private readonly admission: AdmissionControl) {}
+  constructor(
+    @Inject(AdmissionControl) private readonly admission: AdmissionControl,
+    @Inject(TenantBacklogShare) private readonly tenantShare: TenantBacklogShare,
+  ) {}
 
-  canActivate(): boolean {
+  canActivate(context: ExecutionContext): boolean {
     this.admission.assertAdmits('document');
+    this.tenantShare.assertWithinShare('document', callerOf(context.switchToHttp().getRequest<Request>()));
     return true;
   }
 }

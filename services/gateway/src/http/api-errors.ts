@@ -55,6 +55,22 @@ export class JobConflictError extends Error {}
 
 export class UnsupportedMediaTypeError extends Error {}
 
+/** A tenant's unfinished jobs of a type are over its share of the type's admission limit (429). */
+export class TenantBacklogShareError extends Error {
+  constructor(
+    readonly tenant: string,
+    readonly jobType: string,
+    readonly unfinished: number,
+    readonly share: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      `Tenant ${tenant} has ${unfinished} ${jobType} jobs waiting or running, its share of the backlog is ` +
+        `${share}; retry in about ${retryAfterSeconds} s`,
+    );
+  }
+}
+
 /** Admission control: the job type's stages are too far behind to take more work now. */
 export class AdmissionRejectedError extends Error {
   constructor(

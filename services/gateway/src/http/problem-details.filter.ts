@@ -14,6 +14,7 @@ import {
   RequestValidationError,
   ForbiddenError,
   ApiKeyNotFoundError,
+  TenantBacklogShareError,
   UnauthenticatedError,
 } from './api-errors';
 import { sendUnauthenticated } from '../auth/authentication.middleware';
@@ -57,6 +58,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return sendProblem(res, problem(422, error.message, { instance }));
     if (error instanceof IdempotentRequestInProgressError) {
       return sendProblem(res, problem(409, error.message, { instance }), { 'Retry-After': '1' });
+    }
+    if (error instanceof TenantBacklogShareError) {
+      return sendProblem(res, problem(429, error.message, { instance }), {
+        'Retry-After': String(error.retryAfterSeconds),
+      });
     }
     if (error instanceof AdmissionRejectedError) {
       return sendProblem(res, problem(503, error.message, { instance }), {

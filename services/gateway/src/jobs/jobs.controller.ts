@@ -11,6 +11,7 @@ import {
 import type { Response } from 'express';
 import { JobLogQueries, JobQueries } from '@app/read-models';
 import { AdmissionControl } from '../admission/admission-control';
+import { TenantBacklogShare } from '../admission/tenant-backlog-share';
 import { actorOf, CurrentCaller, tenantScope, type Caller } from '../auth/caller';
 import { RequiresRole } from '../auth/route-access';
 import { ForbiddenError, JobNotFoundError } from '../http/api-errors';
@@ -50,6 +51,7 @@ export class JobsController {
     @Inject(CancelJobUseCase) private readonly cancelJob: CancelJobUseCase,
     @Inject(RerunJobUseCase) private readonly rerunJob: RerunJobUseCase,
     @Inject(AdmissionControl) private readonly admission: AdmissionControl,
+    @Inject(TenantBacklogShare) private readonly tenantShare: TenantBacklogShare,
     @Inject(JobLogQueries) private readonly logs: JobLogQueries,
   ) {}
 
@@ -85,6 +87,7 @@ export class JobsController {
     @CurrentCaller() caller: Caller,
   ): Promise<JobAcceptedResponse> {
     this.admission.assertAdmits(request.type);
+    this.tenantShare.assertWithinShare(request.type, caller);
     const command = SubmitJobCommand.create({
       tenantId: caller.tenant,
       type: request.type,
