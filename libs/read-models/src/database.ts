@@ -6,6 +6,7 @@ import { DocumentReadModels1766000000000 } from './migrations/1766000000000-docu
 import { DeadLetters1767000000000 } from './migrations/1767000000000-dead-letters';
 import { JobRuns1768000000000 } from './migrations/1768000000000-job-runs';
 import { JobSubmissions1769000000000 } from './migrations/1769000000000-job-submissions';
+import { JobEventSequences1771000000000 } from './migrations/1771000000000-job-event-sequences';
 
 export const MIGRATIONS = [
   InitialReadModels1764000000000,
@@ -14,6 +15,7 @@ export const MIGRATIONS = [
   DeadLetters1767000000000,
   JobRuns1768000000000,
   JobSubmissions1769000000000,
+  JobEventSequences1771000000000,
 ];
 
 /** The PostgreSQL connection pool; schema changes only through migrations (never `synchronize`). */

@@ -18,6 +18,18 @@ export {
   resetJobRuns,
 } from './job-projection';
 export { type JobCursor, type JobListFilter, JobQueries } from './job-queries';
+export { JobStreamQueries, type SequencedEvent, type StreamRead } from './job-stream-queries';
+export {
+  JOB_CHANGES_CHANNEL,
+  jobChangePayloads,
+  notifyJobChanges,
+  parseJobChangePayload,
+} from './notifications/job-change-channel';
+export {
+  type JobChangeListener,
+  ProjectionNotifications,
+  type ProjectionNotificationsOptions,
+} from './notifications/projection-notifications';
 export { JobRunQueries, type JobRunState, type LoggedEvent } from './job-run-queries';
 export { JobSubmissions } from './job-submissions';
 export { type JobEventView, type JobPage, type JobStageView, type JobView } from './job-views';

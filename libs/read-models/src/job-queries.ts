@@ -115,6 +115,26 @@ export class JobQueries {
     return rows.map((row) => row.envelope);
   }
 
+  /**
+   * Several jobs as `getJob` shows them, with their tenant, in one round trip (live streams read every
+   * job a notification named at once). Only projected jobs: a job the projector has not folded yet is
+   * not in the answer.
+   */
+  async getJobsWithTenant(ids: string[]): Promise<{ tenantId: string; job: JobView }[]> {
+    if (ids.length === 0) return [];
+    const rows: (JobRow & { tenant_id: string; stages: JobStageView[] })[] = await this.dataSource.query(
+      `SELECT j.*, COALESCE((
+         SELECT json_agg(json_build_object(
+           'stage', s.stage, 'status', s.status, 'attempts', s.attempts, 'stageVersion', s.stage_version,
+           'error', s.error, 'startedAt', ${isoSql('s.started_at')}, 'finishedAt', ${isoSql('s.finished_at')})
+           ORDER BY s.started_at NULLS LAST, s.stage)
+         FROM job_stages s WHERE s.job_id = j.id), '[]') AS stages
+       FROM jobs j WHERE j.id = ANY($1::uuid[]) AND j.requested`,
+      [ids],
+    );
+    return rows.map((row) => ({ tenantId: row.tenant_id, job: toView(row, row.stages) }));
+  }
+
   private async stagesOf(jobIds: string[]): Promise<Map<string, JobStageView[]>> {
     const out = new Map<string, JobStageView[]>();
     if (jobIds.length === 0) return out;
