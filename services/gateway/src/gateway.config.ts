@@ -30,6 +30,32 @@ export interface GatewayConfig {
   /** The projector's admin HTTP API: `/admin/projections` is forwarded there. */
   projectorAdminUrl: string;
   admission: AdmissionConfig;
+  streams: StreamsConfig;
+}
+
+/** Live streams (`GET /jobs/{id}/stream`, `GET /jobs/stream`). */
+export interface StreamsConfig {
+  /** A `: hb` comment on every open stream this often, so proxies do not close an idle one. */
+  heartbeatMs: number;
+  /** Open streams per gateway process; one more gets 503 with Retry-After. */
+  maxPerGateway: number;
+}
+
+function readStreamsConfig(reader: EnvReader): StreamsConfig {
+  return {
+    heartbeatMs: reader.int('STREAM_HEARTBEAT_MS', {
+      default: 15_000,
+      min: 100,
+      max: 300_000,
+      doc: 'a heartbeat comment (`: hb`) on every open live stream this often, so proxies keep it open',
+    }),
+    maxPerGateway: reader.int('STREAM_MAX_PER_GATEWAY', {
+      default: 10_000,
+      min: 1,
+      max: 1_000_000,
+      doc: 'open live streams per gateway process; one more gets 503 with `Retry-After`',
+    }),
+  };
 }
 
 export interface AdmissionConfig {
@@ -168,6 +194,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       doc: "the projector's ops port, where `/admin/projections` (rebuilds) is forwarded",
     }),
     admission: readAdmissionConfig(reader),
+    streams: readStreamsConfig(reader),
   };
   reader.done();
   return config;

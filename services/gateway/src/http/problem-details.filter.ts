@@ -12,6 +12,7 @@ import {
   UnsupportedMediaTypeError,
   JobNotFoundError,
   RequestValidationError,
+  StreamCapacityError,
 } from './api-errors';
 import type { AllowedMethods } from './allowed-methods';
 import { nameMultipartLimit } from './multipart-limits';
@@ -46,7 +47,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof IdempotentRequestInProgressError) {
       return sendProblem(res, problem(409, error.message, { instance }), { 'Retry-After': '1' });
     }
-    if (error instanceof AdmissionRejectedError) {
+    if (error instanceof AdmissionRejectedError || error instanceof StreamCapacityError) {
       return sendProblem(res, problem(503, error.message, { instance }), {
         'Retry-After': String(error.retryAfterSeconds),
       });
