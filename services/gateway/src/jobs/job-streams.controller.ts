@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DEFAULT_TENANT_ID } from '@app/contracts';
 import { SERVICE_CONFIG } from '@app/platform';
@@ -13,6 +13,8 @@ import { formatSseEvent } from '../streams/sse-format';
 import { SseStream } from '../streams/sse-stream';
 import { parseEventId, type StreamCursor } from '../streams/stream-cursor';
 import { StreamHub } from '../streams/stream-hub';
+import { JOB_STREAM_EVENT_SCHEMA, JOBS_STREAM_EVENT_SCHEMA } from '../streams/stream.openapi';
+import { JobEventResponse, JobResponse } from './dto/job.responses';
 import { LAST_EVENT_ID_RULE, StreamJobQuery, StreamJobsQuery } from './dto/stream-jobs.query';
 import { JOB_ID_PARAM, LAST_EVENT_ID_HEADER } from './jobs.openapi';
 
@@ -23,6 +25,7 @@ const EVENT_STREAM = 'text/event-stream';
  * so `GET /jobs/stream` is this route and not `GET /jobs/{id}`.
  */
 @ApiTags('jobs')
+@ApiExtraModels(JobResponse, JobEventResponse)
 @Controller('jobs')
 export class JobStreamsController {
   constructor(
@@ -42,7 +45,7 @@ export class JobStreamsController {
   @ApiProduces(EVENT_STREAM)
   @ApiOkResponse({
     description: 'An endless event stream',
-    content: { [EVENT_STREAM]: { schema: { type: 'string', example: 'event: job\ndata: {"id":"…"}\n\n' } } },
+    content: { [EVENT_STREAM]: { schema: JOBS_STREAM_EVENT_SCHEMA } },
   })
   @ApiProblem(400, 'Invalid query (field errors)')
   @ApiProblem(503, 'This gateway serves its maximum of live streams (STREAM_MAX_PER_GATEWAY)')
@@ -69,11 +72,7 @@ export class JobStreamsController {
   @ApiProduces(EVENT_STREAM)
   @ApiOkResponse({
     description: 'The event stream, closed after `event: end`',
-    content: {
-      [EVENT_STREAM]: {
-        schema: { type: 'string', example: 'event: job\ndata: {"id":"…","status":"RUNNING"}\n\n' },
-      },
-    },
+    content: { [EVENT_STREAM]: { schema: JOB_STREAM_EVENT_SCHEMA } },
   })
   @ApiProblem(400, 'Invalid Last-Event-ID or lastEventId (field errors)')
   @ApiProblem(404, 'No such job')
