@@ -216,3 +216,32 @@ describe('StreamHub', () => {
     }
   });
 });
+
+describe('StreamHub races', () => {
+  it('never answers a watcher that arrived during a read with that read (it gets its own, from its cursor)', async () => {
+    const reads = new FakeReads();
+    reads.add(JOB_A, 'JobRequested', 'StageStarted', 'StageCompleted');
+    reads.statuses.set(JOB_A, 'SUCCEEDED');
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const read = reads.read.bind(reads);
+    reads.read = async (jobIds, cursors) => {
+      const answer = await read(jobIds, cursors);
+      await gate;
+      return answer;
+    };
+    const hub = new StreamHub(reads, { heartbeatMs: 60_000, maxStreams: 10 }, { warn: jest.fn() });
+    const dashboard = new FakeSink();
+    hub.watchDashboard(dashboard, { tenantId: 'default' });
+    hub.jobsChanged([JOB_A]); // a read without a cursor for JOB_A starts
+    await new Promise((resolve) => setImmediate(resolve));
+    const late = new FakeSink();
+    hub.watchJob(late, 'default', JOB_A, null);
+    release();
+    await hub.settled();
+    expect(late.names).toEqual(['JobRequested', 'StageStarted', 'StageCompleted', 'end']);
+    // The dashboard got the notified change once, not again for the watcher's own read.
+    expect(dashboard.names).toEqual(['job']);
+    hub.close();
+  });
+});

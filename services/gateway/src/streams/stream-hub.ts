@@ -51,7 +51,10 @@ const TERMINAL: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED
 export class StreamHub implements JobChangeListener {
   private readonly jobWatchers = new Map<string, Set<JobWatcher>>();
   private readonly dashboards = new Set<DashboardWatcher>();
+  /** Jobs to read: notified, or with a watcher that needs a (first or new) read. */
   private dirty = new Set<string>();
+  /** Of those, the ones the projector notified: only they are news for dashboards. */
+  private notified = new Set<string>();
   private flushing = false;
   private scheduled = false;
   private closed = false;
@@ -112,6 +115,8 @@ export class StreamHub implements JobChangeListener {
   }
 
   jobsChanged(jobIds: string[]): void {
+    if (this.closed) return;
+    if (this.dashboards.size > 0) for (const id of jobIds) this.notified.add(id);
     this.markDirty(jobIds);
   }
 
@@ -135,6 +140,7 @@ export class StreamHub implements JobChangeListener {
     this.jobWatchers.clear();
     this.dashboards.clear();
     this.dirty.clear();
+    this.notified.clear();
   }
 
   private beat(): void {
@@ -167,14 +173,22 @@ export class StreamHub implements JobChangeListener {
     try {
       while (this.dirty.size > 0 && !this.closed) {
         const changed = [...this.dirty];
+        const notified = this.notified;
         this.dirty = new Set();
-        // Dashboards want every changed job; job streams only their own.
-        const ids = this.dashboards.size > 0 ? changed : changed.filter((id) => this.jobWatchers.has(id));
+        this.notified = new Set();
+        // Dashboards want every notified job; job streams only their own.
+        const ids = changed.filter((id) => this.jobWatchers.has(id) || notified.has(id));
         if (ids.length === 0) continue;
+        // The watchers this read is for: one that arrives while it runs gets a read of its own (its job
+        // is dirty again), never this one's answer, read without its cursor.
+        const targets = new Map<string, JobWatcher[]>();
         const cursors = new Map<string, number>();
         for (const id of ids) {
           const watchers = this.jobWatchers.get(id);
-          if (watchers) cursors.set(id, Math.min(...[...watchers].map((w) => w.cursor)));
+          if (!watchers) continue;
+          const list = [...watchers];
+          targets.set(id, list);
+          cursors.set(id, Math.min(...list.map((w) => w.cursor)));
         }
         let read: StreamRead;
         try {
@@ -184,7 +198,7 @@ export class StreamHub implements JobChangeListener {
           this.retryLater(cursors.keys());
           return;
         }
-        this.dispatch(ids, read);
+        this.dispatch(ids, read, targets, notified);
       }
     } finally {
       this.flushing = false;
@@ -201,7 +215,12 @@ export class StreamHub implements JobChangeListener {
     this.retryTimer.unref();
   }
 
-  private dispatch(ids: string[], read: StreamRead): void {
+  private dispatch(
+    ids: string[],
+    read: StreamRead,
+    targets: Map<string, JobWatcher[]>,
+    notified: Set<string>,
+  ): void {
     const eventsOf = new Map<string, StreamRead['events']>();
     for (const event of read.events) {
       const list = eventsOf.get(event.jobId);
@@ -210,7 +229,9 @@ export class StreamHub implements JobChangeListener {
     }
     for (const id of ids) {
       const entry = read.jobs.get(id);
-      for (const watcher of [...(this.jobWatchers.get(id) ?? [])]) {
+      const current = this.jobWatchers.get(id);
+      for (const watcher of targets.get(id) ?? []) {
+        if (!current?.has(watcher)) continue; // gone meanwhile
         if (watcher.epoch !== null && watcher.epoch !== read.epoch) {
           // The projections were rebuilt since this cursor: its numbers mean nothing now.
           watcher.sink.write(formatSseEvent({ event: 'reset', data: { reason: 'projections rebuilt' } }));
@@ -237,7 +258,7 @@ export class StreamHub implements JobChangeListener {
           this.removeJobWatcher(watcher);
         }
       }
-      if (entry && this.dashboards.size > 0) {
+      if (entry && notified.has(id) && this.dashboards.size > 0) {
         let frame: string | null = null;
         for (const { sink, filter } of this.dashboards) {
           if (filter.tenantId !== entry.tenantId) continue;
