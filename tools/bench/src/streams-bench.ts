@@ -303,6 +303,7 @@ export async function runStreamsBench(): Promise<void> {
       let outOfOrderOrRepeated = 0;
       let endedWithEnd = 0;
       const delays: number[] = [];
+      const openLatencies: number[] = [];
       for (const { stream, openedAt } of jobStreams) {
         const jobId = stream.jobId ?? '';
         expected += counts.get(jobId) ?? 0;
@@ -311,9 +312,12 @@ export async function runStreamsBench(): Promise<void> {
         const seqs = events.map((f) => Number((f.id ?? '').split('-').pop()));
         for (let i = 1; i < seqs.length; i += 1) if (seqs[i] <= seqs[i - 1]) outOfOrderOrRepeated += 1;
         if (stream.frames[stream.frames.length - 1]?.event === 'end') endedWithEnd += 1;
+        // Live deliveries only: events committed after the stream's first frame (it was registered by then).
+        const registered = stream.frames[0]?.at ?? Infinity;
+        if (registered !== Infinity) openLatencies.push(registered - openedAt);
         for (const frame of events) {
           const commit = clock.commitBefore(jobId, frame.at);
-          if (commit !== undefined && commit >= openedAt) delays.push(frame.at - commit);
+          if (commit !== undefined && commit >= registered) delays.push(frame.at - commit);
         }
       }
       const dashboardDelays: number[] = [];
@@ -352,6 +356,7 @@ export async function runStreamsBench(): Promise<void> {
           outOfOrderOrRepeated,
           commitToSocketMs: percentiles(delays),
           samples: delays.length,
+          openToFirstFrameMs: percentiles(openLatencies),
         },
         dashboards: {
           streams: dashboards.length,
@@ -371,7 +376,7 @@ export async function runStreamsBench(): Promise<void> {
           `== live streams at ${rate} jobs/s for ${seconds} s (${results.design})`,
           `without streams: gateway CPU ${without.phase.gatewayCpuMsPerSecond} ms/s, RSS ${without.phase.gatewayRssMb} MB (idle ${rssBeforeStreams} MB)`,
           `with ${streams.length} open (+${jobStreams.length} per-job during the run): gateway CPU ${withStreams.phase.gatewayCpuMsPerSecond} ms/s (+${results.withStreams.extraGatewayCpuMsPerSecond}), RSS ${withStreams.phase.gatewayRssMb} MB (idle ${rssWithIdleStreams} MB, ${results.withStreams.rssPerOpenStreamKb} KB per open stream)`,
-          `per-job streams: ${delivered} of ${expected} events delivered, ${outOfOrderOrRepeated} out of order or repeated, ${endedWithEnd} of ${jobStreams.length} ended with end; commit -> socket ${p(results.jobStreams.commitToSocketMs)} (${delays.length} samples)`,
+          `per-job streams: ${delivered} of ${expected} events delivered, ${outOfOrderOrRepeated} out of order or repeated, ${endedWithEnd} of ${jobStreams.length} ended with end; commit -> socket ${p(results.jobStreams.commitToSocketMs)} (${delays.length} live samples); open -> first frame ${p(results.jobStreams.openToFirstFrameMs)}`,
           `dashboards: ${dashboardDelivered} of ${results.dashboards.succeededExpected} SUCCEEDED jobs delivered; commit -> socket ${p(results.dashboards.commitToSocketMs)}`,
           `idle per-job streams still open at the end: ${idleStillOpen} of ${IDLE_JOB_STREAMS}`,
           `this process's event-loop delay during the run (inflates the delays above): p50 ${benchLoopDelayMs.p50} / p99 ${benchLoopDelayMs.p99} / max ${benchLoopDelayMs.max} ms`,

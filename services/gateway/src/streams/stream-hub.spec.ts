@@ -27,11 +27,18 @@ class FakeSink implements StreamSink {
 
   /** The `event:` names written. */
   get names(): string[] {
-    return this.frames.map((frame) => /^event: (.*)$/m.exec(frame)?.[1] ?? frame.trim());
+    return this.frames
+      .join('')
+      .split('\n\n')
+      .filter((frame) => frame !== '')
+      .map((frame) => /^event: (.*)$/m.exec(frame)?.[1] ?? frame.trim());
   }
 
   get ids(): string[] {
-    return this.frames.flatMap((frame) => /^id: (.*)$/m.exec(frame)?.[1] ?? []);
+    return this.frames
+      .join('')
+      .split('\n')
+      .flatMap((line) => /^id: (.*)$/.exec(line)?.[1] ?? []);
   }
 }
 
@@ -165,11 +172,13 @@ describe('StreamHub', () => {
     hub.watchDashboard(otherTenant, { tenantId: 'other' });
     hub.jobsChanged([JOB_A, JOB_B]);
     await hub.settled();
-    expect(all.frames.map((frame) => JSON.parse(frame.split('data: ')[1]) as { id: string })).toEqual([
-      expect.objectContaining({ id: JOB_A }),
-      expect.objectContaining({ id: JOB_B }),
-    ]);
-    expect(failed.names).toEqual(['job']);
+    const jobsIn = (sink: FakeSink): string[] =>
+      sink.frames
+        .join('')
+        .split('\n')
+        .flatMap((line) => /^data: .*"id":"([^"]+)"/.exec(line)?.[1] ?? []);
+    expect(jobsIn(all)).toEqual([JOB_A, JOB_B]);
+    expect(jobsIn(failed)).toEqual([JOB_B]);
     expect(otherTenant.frames).toEqual([]);
   });
 
@@ -242,6 +251,27 @@ describe('StreamHub races', () => {
     expect(late.names).toEqual(['JobRequested', 'StageStarted', 'StageCompleted', 'end']);
     // The dashboard got the notified change once, not again for the watcher's own read.
     expect(dashboard.names).toEqual(['job']);
+    hub.close();
+  });
+});
+
+describe('StreamHub dashboards', () => {
+  it('does not send a job again when a notification changed nothing it shows', async () => {
+    const reads = new FakeReads();
+    reads.add(JOB_A, 'JobRequested');
+    const hub = new StreamHub(reads, { heartbeatMs: 60_000, maxStreams: 10 }, { warn: jest.fn() });
+    const dashboard = new FakeSink();
+    hub.watchDashboard(dashboard, { tenantId: 'default' });
+    hub.jobsChanged([JOB_A]);
+    await hub.settled();
+    hub.jobsChanged([JOB_A]);
+    await hub.settled();
+    reads.statuses.set(JOB_A, 'SUCCEEDED');
+    hub.jobsChanged([JOB_A]);
+    await hub.settled();
+    expect(
+      dashboard.frames.map((f) => (JSON.parse(f.split('data: ')[1]) as { status: string }).status),
+    ).toEqual(['RUNNING', 'SUCCEEDED']);
     hub.close();
   });
 });

@@ -39,6 +39,9 @@ interface DashboardWatcher {
   filter: DashboardFilter;
 }
 
+/** How many jobs' last dashboard frames are remembered. */
+const DASHBOARD_MEMORY = 10_000;
+
 const TERMINAL: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
 /**
@@ -61,6 +64,8 @@ export class StreamHub implements JobChangeListener {
   private heartbeat: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private streams = 0;
+  /** The last `job` frame dashboards got per job (recent jobs only), so a repeat is not sent. */
+  private readonly lastDashboardFrame = new Map<string, string>();
   private idle: Promise<void> = Promise.resolve();
 
   constructor(
@@ -227,6 +232,12 @@ export class StreamHub implements JobChangeListener {
       if (list) list.push(event);
       else eventsOf.set(event.jobId, [event]);
     }
+    // One write per stream per read, not one per event: a tenth of the syscalls for a busy dashboard.
+    const output = new Map<StreamSink, string>();
+    const send = (sink: StreamSink, frame: string): void => {
+      output.set(sink, (output.get(sink) ?? '') + frame);
+    };
+    const ending: StreamSink[] = [];
     for (const id of ids) {
       const entry = read.jobs.get(id);
       const current = this.jobWatchers.get(id);
@@ -234,7 +245,7 @@ export class StreamHub implements JobChangeListener {
         if (!current?.has(watcher)) continue; // gone meanwhile
         if (watcher.epoch !== null && watcher.epoch !== read.epoch) {
           // The projections were rebuilt since this cursor: its numbers mean nothing now.
-          watcher.sink.write(formatSseEvent({ event: 'reset', data: { reason: 'projections rebuilt' } }));
+          send(watcher.sink, formatSseEvent({ event: 'reset', data: { reason: 'projections rebuilt' } }));
           watcher.epoch = read.epoch;
           watcher.cursor = 0;
           this.dirty.add(id);
@@ -243,7 +254,8 @@ export class StreamHub implements JobChangeListener {
         watcher.epoch = read.epoch;
         for (const event of eventsOf.get(id) ?? []) {
           if (event.seq <= watcher.cursor) continue;
-          watcher.sink.write(
+          send(
+            watcher.sink,
             formatSseEvent({
               event: event.envelope.type,
               id: formatEventId(read.epoch, event.seq),
@@ -253,21 +265,35 @@ export class StreamHub implements JobChangeListener {
           watcher.cursor = event.seq;
         }
         if (entry && entry.tenantId === watcher.tenantId && TERMINAL.has(entry.job.status)) {
-          watcher.sink.write(formatSseEvent({ event: 'end', data: entry.job }));
-          watcher.sink.end();
+          send(watcher.sink, formatSseEvent({ event: 'end', data: entry.job }));
+          ending.push(watcher.sink);
           this.removeJobWatcher(watcher);
         }
       }
       if (entry && notified.has(id) && this.dashboards.size > 0) {
-        let frame: string | null = null;
+        const frame = formatSseEvent({ event: 'job', data: entry.job });
+        // A notification that changed nothing a dashboard shows (the job was already read so) is not news.
+        if (this.lastDashboardFrame.get(id) === frame) continue;
+        this.rememberDashboardFrame(id, frame);
         for (const { sink, filter } of this.dashboards) {
           if (filter.tenantId !== entry.tenantId) continue;
           if (filter.type !== undefined && filter.type !== entry.job.type) continue;
           if (filter.status !== undefined && filter.status !== entry.job.status) continue;
-          frame ??= formatSseEvent({ event: 'job', data: entry.job });
-          sink.write(frame);
+          send(sink, frame);
         }
       }
+    }
+    for (const [sink, frames] of output) sink.write(frames);
+    for (const sink of ending) sink.end();
+  }
+
+  private rememberDashboardFrame(jobId: string, frame: string): void {
+    this.lastDashboardFrame.delete(jobId);
+    this.lastDashboardFrame.set(jobId, frame);
+    // Bounded: the oldest entries go first (a forgotten job at worst is sent once more).
+    if (this.lastDashboardFrame.size > DASHBOARD_MEMORY) {
+      const oldest = this.lastDashboardFrame.keys().next().value;
+      if (oldest !== undefined) this.lastDashboardFrame.delete(oldest);
     }
   }
 }
