@@ -150,6 +150,8 @@ describe('API keys, roles and tenants', () => {
         JSON.stringify({ ...body, correlationId: undefined }).replaceAll(used, 'ID');
       expect(shape(foreign.body, id)).toBe(shape(missing.body, other));
     }
+    expect((await globex.request('GET', `/jobs/${id}/stream`)).status).toBe(404);
+    expect((await globex.request('GET', `/jobs/${id}/logs`)).status).toBe(404);
     expect((await globex.request('DELETE', `/jobs/${id}`)).status).toBe(404);
     expect((await globex.request('POST', `/jobs/${id}/retry`)).status).toBe(404);
     const globexList = await globex.request<{ items: { id: string }[] }>('GET', '/jobs');

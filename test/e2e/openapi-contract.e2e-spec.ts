@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { useSystemUnderTest } from '../support/e2e-system';
 import { bearer, TEST_ADMIN_KEY } from '../support/test-keys';
 import { ensureSchemathesis, runSchemathesis } from '../support/schemathesis';
+import { SseClient } from '../support/sse-client';
+import { eventually } from '../support/wait';
 
 const CONTRACT_DIR = path.join(__dirname, 'openapi-contract');
 /** Test cases per operation and phase: a run of about 3 minutes on the shared 2-core machine. */
@@ -17,6 +19,8 @@ interface OpenApiDocument {
   components: { schemas: Record<string, SchemaNode> };
 }
 interface OpenApiOperation {
+  operationId?: string;
+  responses?: Record<string, { content?: Record<string, unknown> }>;
   requestBody?: {
     content: Record<string, { schema: SchemaNode; examples?: Record<string, { value: unknown }> }>;
   };
@@ -132,6 +136,45 @@ describe('OpenAPI contract (Schemathesis)', () => {
       status: 'PENDING',
       input: { url: 'https://example.com/' },
     });
+  });
+
+  it('documents the live streams as text/event-stream, and serves them so (left out of Schemathesis)', async () => {
+    const document = (await (
+      await fetch(`${e2e.system.baseUrl}/docs/openapi.json`)
+    ).json()) as OpenApiDocument;
+    for (const [path, operationId] of [
+      ['/jobs/stream', 'streamJobs'],
+      ['/jobs/{id}/stream', 'streamJob'],
+    ]) {
+      const operation = document.paths[path].get;
+      expect(operation.operationId).toBe(operationId);
+      expect(Object.keys(operation.responses?.['200'].content ?? {})).toEqual(['text/event-stream']);
+      expect(Object.keys(operation.responses?.['400'].content ?? {})).toEqual(['application/problem+json']);
+      expect(Object.keys(operation.responses?.['503'].content ?? {})).toEqual(['application/problem+json']);
+    }
+
+    const dashboard = await SseClient.open(`${e2e.system.baseUrl}/jobs/stream?type=scrape&status=PENDING`);
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    const accepted = await e2e.api.submit({ type: 'scrape', input: { url: 'https://example.com/' } });
+    const id = accepted.body.id as string;
+    await eventually('the dashboard to show the new job', () =>
+      dashboard.events.find((e) => (e.data as { id: string }).id === id),
+    );
+    dashboard.close();
+    const job = await SseClient.open(`${e2e.system.baseUrl}/jobs/${id}/stream`);
+    await eventually('the job stream to send the job and its request', () =>
+      job.events.length >= 2 ? true : undefined,
+    );
+    expect(job.events[0]).toMatchObject({ event: 'job', data: await e2e.api.job(id) });
+    expect(job.events[1]).toMatchObject({ event: 'JobRequested', id: expect.stringMatching(/^\d+-1$/) });
+    job.close();
+
+    for (const query of ['status=DONE', 'type=x', 'limit=5', 'status=PENDING&status=RUNNING']) {
+      const refused = await e2e.api.request('GET', `/jobs/stream?${query}`);
+      expect([query, refused.status]).toEqual([query, 400]);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    }
   });
 
   it.each(['/metrics', '/health/live', '/health/ready', '/docs', '/docs/openapi.json', '/jobs'])(

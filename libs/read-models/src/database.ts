@@ -7,6 +7,7 @@ import { DeadLetters1767000000000 } from './migrations/1767000000000-dead-letter
 import { JobRuns1768000000000 } from './migrations/1768000000000-job-runs';
 import { JobSubmissions1769000000000 } from './migrations/1769000000000-job-submissions';
 import { StageReports1770000000000 } from './migrations/1770000000000-stage-reports';
+import { JobEventSequences1771000000000 } from './migrations/1771000000000-job-event-sequences';
 import { ApiKeys1772000000000 } from './migrations/1772000000000-api-keys';
 import { TenantRateBuckets1773000000000 } from './migrations/1773000000000-tenant-rate-buckets';
 
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   JobRuns1768000000000,
   JobSubmissions1769000000000,
   StageReports1770000000000,
+  JobEventSequences1771000000000,
   ApiKeys1772000000000,
   TenantRateBuckets1773000000000,
 ];

@@ -19,6 +19,18 @@ export {
 } from './job-projection';
 export { type JobCursor, type JobListFilter, JobQueries } from './job-queries';
 export { type JobLogFilter, JobLogQueries } from './job-log-queries';
+export { JobStreamQueries, type SequencedEvent, type StreamRead } from './job-stream-queries';
+export {
+  JOB_CHANGES_CHANNEL,
+  jobChangePayloads,
+  notifyJobChanges,
+  parseJobChangePayload,
+} from './notifications/job-change-channel';
+export {
+  type JobChangeListener,
+  ProjectionNotifications,
+  type ProjectionNotificationsOptions,
+} from './notifications/projection-notifications';
 export { JobRunQueries, type JobRunState, type LoggedEvent } from './job-run-queries';
 export { JobSubmissions } from './job-submissions';
 export { TenantBacklogQueries } from './tenant-backlog-queries';

@@ -46,22 +46,16 @@ export async function applyEvents(manager: Query, batch: ProjectableEvent[]): Pr
   if (jobEvents.length === 0) return 0;
   const events = await dropContradictingStageEvents(manager, jobEvents);
   if (events.length === 0) return 0;
-  const inserted: { event_id: string }[] = await manager.query(
-    `INSERT INTO job_events (event_id, job_id, type, occurred_at, source_topic, source_partition, source_offset, envelope)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::int[], $7::bigint[], ${jsonbElements(8)})
-     ON CONFLICT (event_id) DO NOTHING
-     RETURNING event_id`,
-    [
-      events.map((e) => e.event.id),
-      events.map((e) => e.event.jobId),
-      events.map((e) => e.event.type),
-      events.map((e) => e.event.occurredAt),
-      events.map((e) => e.topic),
-      events.map((e) => e.partition),
-      events.map((e) => e.offset),
-      JSON.stringify(events.map((e) => e.event)),
-    ],
-  );
+  const inserted: { event_id: string }[] = await manager.query(INSERT_NUMBERED_EVENTS_SQL, [
+    events.map((e) => e.event.id),
+    events.map((e) => e.event.jobId),
+    events.map((e) => e.event.type),
+    events.map((e) => e.event.occurredAt),
+    events.map((e) => e.topic),
+    events.map((e) => e.partition),
+    events.map((e) => e.offset),
+    JSON.stringify(events.map((e) => e.event)),
+  ]);
   const fresh = new Set(inserted.map((row) => row.event_id));
   // Folds run in job-id order so concurrent transactions lock job rows in one order (no deadlocks);
   // the sort is stable, so a job's own events keep their batch (= log) order.
@@ -81,6 +75,41 @@ export async function applyEvents(manager: Query, batch: ProjectableEvent[]): Pr
   for (const round of rounds) await foldRound(manager, round);
   return toFold.length;
 }
+
+/**
+ * Inserts the batch's new events, numbering each job's new events `job_seq` = its last number + 1, 2, ...
+ * in batch order, in the same statement. The upsert of `job_event_seqs` (in job-id order, so concurrent
+ * transactions lock in one order) holds each job's row lock until commit: another transaction adding
+ * events to the same job waits, then continues from the committed number, so a job's numbers are unique
+ * and increase in commit order (what a live stream's resume relies on), whatever runs concurrently
+ * (retried batches, projector replicas, a rebuild's partitions). An event already recorded is not
+ * numbered again; one recorded concurrently while this waited is skipped by ON CONFLICT and leaves a
+ * gap (numbers only increase, they need not be consecutive).
+ */
+const INSERT_NUMBERED_EVENTS_SQL = `
+  WITH incoming AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::int[], $7::bigint[], ${jsonbElements(8)})
+      WITH ORDINALITY AS i(event_id, job_id, type, occurred_at, source_topic, source_partition, source_offset, envelope, ord)
+  ), fresh AS (
+    SELECT DISTINCT ON (i.event_id) i.* FROM incoming i
+    WHERE NOT EXISTS (SELECT 1 FROM job_events e WHERE e.event_id = i.event_id)
+    ORDER BY i.event_id, i.ord
+  ), numbered AS (
+    SELECT f.*, row_number() OVER (PARTITION BY f.job_id ORDER BY f.ord) AS rank,
+           count(*) OVER (PARTITION BY f.job_id) AS count
+    FROM fresh f
+  ), seqs AS (
+    INSERT INTO job_event_seqs AS s (job_id, last_seq)
+    SELECT job_id, count(*) FROM fresh GROUP BY job_id ORDER BY job_id
+    ON CONFLICT (job_id) DO UPDATE SET last_seq = s.last_seq + EXCLUDED.last_seq
+    RETURNING s.job_id, s.last_seq
+  )
+  INSERT INTO job_events (event_id, job_id, type, occurred_at, source_topic, source_partition, source_offset, envelope, job_seq)
+  SELECT n.event_id, n.job_id, n.type, n.occurred_at, n.source_topic, n.source_partition, n.source_offset, n.envelope,
+         s.last_seq - n.count + n.rank
+  FROM numbered n JOIN seqs s ON s.job_id = n.job_id
+  ON CONFLICT (event_id) DO NOTHING
+  RETURNING event_id`;
 
 const TERMINAL = `('SUCCEEDED','FAILED','CANCELLED')`;
 

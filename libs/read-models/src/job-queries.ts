@@ -55,6 +55,17 @@ const isoSql = (column: string): string =>
   `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** Reads of the job read models for the API. */
+type JobWithStagesRow = JobRow & { stages: JobStageView[] };
+
+/** A job row with its stages as a JSON array; the caller adds the WHERE clause. */
+const JOB_WITH_STAGES_SQL = `SELECT j.*, COALESCE((
+    SELECT json_agg(json_build_object(
+      'stage', s.stage, 'status', s.status, 'attempts', s.attempts, 'stageVersion', s.stage_version,
+      'error', s.error, 'startedAt', ${isoSql('s.started_at')}, 'finishedAt', ${isoSql('s.finished_at')})
+      ORDER BY s.started_at NULLS LAST, s.stage)
+    FROM job_stages s WHERE s.job_id = j.id), '[]') AS stages
+  FROM jobs j`;
+
 export class JobQueries {
   private readonly submissions: JobSubmissions;
 
@@ -62,17 +73,13 @@ export class JobQueries {
     this.submissions = new JobSubmissions(dataSource);
   }
 
-  /** One round trip: the job row with its stages as a JSON array (a client polling a job calls this most). */
-  /** `tenantId` null: any tenant's job (an admin's read). */
+  /**
+   * One round trip: the job row with its stages as a JSON array (a client polling a job calls this
+   * most). `tenantId` null: any tenant's job (an admin's read).
+   */
   async getJob(tenantId: string | null, id: string): Promise<JobView | null> {
-    const rows: (JobRow & { stages: JobStageView[] })[] = await this.dataSource.query(
-      `SELECT j.*, COALESCE((
-         SELECT json_agg(json_build_object(
-           'stage', s.stage, 'status', s.status, 'attempts', s.attempts, 'stageVersion', s.stage_version,
-           'error', s.error, 'startedAt', ${isoSql('s.started_at')}, 'finishedAt', ${isoSql('s.finished_at')})
-           ORDER BY s.started_at NULLS LAST, s.stage)
-         FROM job_stages s WHERE s.job_id = j.id), '[]') AS stages
-       FROM jobs j WHERE j.id = $1 AND ($2::text IS NULL OR j.tenant_id = $2) AND j.requested`,
+    const rows: JobWithStagesRow[] = await this.dataSource.query(
+      `${JOB_WITH_STAGES_SQL} WHERE j.id = $1 AND ($2::text IS NULL OR j.tenant_id = $2) AND j.requested`,
       [id, tenantId],
     );
     // Accepted but not projected yet: the gateway's record of the request (read-your-writes).
@@ -121,6 +128,20 @@ export class JobQueries {
       [id],
     );
     return rows.map((row) => row.envelope);
+  }
+
+  /**
+   * Several jobs as `getJob` shows them, with their tenant, in one round trip (live streams read every
+   * job a notification named at once). Only projected jobs: a job the projector has not folded yet is
+   * not in the answer.
+   */
+  async getJobsWithTenant(ids: string[]): Promise<{ tenantId: string; job: JobView }[]> {
+    if (ids.length === 0) return [];
+    const rows: JobWithStagesRow[] = await this.dataSource.query(
+      `${JOB_WITH_STAGES_SQL} WHERE j.id = ANY($1::uuid[]) AND j.requested`,
+      [ids],
+    );
+    return rows.map((row) => ({ tenantId: row.tenant_id, job: toView(row, row.stages) }));
   }
 
   private async stagesOf(jobIds: string[]): Promise<Map<string, JobStageView[]>> {

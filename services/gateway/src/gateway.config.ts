@@ -32,6 +32,7 @@ export interface GatewayConfig {
   projectorAdminUrl: string;
   admission: AdmissionConfig;
   auth: AuthConfig;
+  streams: StreamsConfig;
 }
 
 export interface AuthConfig {
@@ -118,6 +119,31 @@ function readAuthConfig(reader: EnvReader): AuthConfig {
       min: 0,
       max: 1000,
       doc: 'how long a key lookup is reused by a gateway; a revoked key stops working on every replica within it',
+    }),
+  };
+}
+
+/** Live streams (`GET /jobs/{id}/stream`, `GET /jobs/stream`). */
+export interface StreamsConfig {
+  /** A `: hb` comment on every open stream this often, so proxies do not close an idle one. */
+  heartbeatMs: number;
+  /** Open streams per gateway process; one more gets 503 with Retry-After. */
+  maxPerGateway: number;
+}
+
+function readStreamsConfig(reader: EnvReader): StreamsConfig {
+  return {
+    heartbeatMs: reader.int('STREAM_HEARTBEAT_MS', {
+      default: 15_000,
+      min: 100,
+      max: 300_000,
+      doc: 'a heartbeat comment (`: hb`) on every open live stream this often, so proxies keep it open',
+    }),
+    maxPerGateway: reader.int('STREAM_MAX_PER_GATEWAY', {
+      default: 10_000,
+      min: 1,
+      max: 1_000_000,
+      doc: 'open live streams per gateway process; one more gets 503 with `Retry-After`',
     }),
   };
 }
@@ -270,6 +296,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     }),
     admission: readAdmissionConfig(reader),
     auth: readAuthConfig(reader),
+    streams: readStreamsConfig(reader),
   };
   reader.done();
   return config;

@@ -42,11 +42,13 @@ import type { GatewayConfig } from './gateway.config';
 import { multerLimits } from './http/multipart-limits';
 import { IdempotencyKeyRepository } from './jobs/idempotency-key.repository';
 import { JobSubmissionPruner } from './jobs/job-submission-pruner';
+import { JobStreamsController } from './jobs/job-streams.controller';
 import { JobsController } from './jobs/jobs.controller';
 import { pendingJobRowsProviders } from './jobs/pending-job-rows';
 import { CancelJobUseCase } from './jobs/usecases/cancel-job/cancel-job.usecase';
 import { RerunJobModule } from './jobs/usecases/rerun-job/rerun-job.module';
 import { SubmitJobUseCase } from './jobs/usecases/submit-job/submit-job.usecase';
+import { streamsProviders } from './streams/streams.providers';
 
 // Wiring follows the one rule written at the top of libs/platform/src/runtime/nest-wiring.ts.
 
@@ -106,7 +108,8 @@ export class GatewayModule {
         AuthModule,
         AdminModule,
       ],
-      controllers: [JobsController, DocumentsController, ReplayAdminController],
+      // JobStreamsController first: its `GET /jobs/stream` must not be taken for `GET /jobs/{id}`.
+      controllers: [JobStreamsController, JobsController, DocumentsController, ReplayAdminController],
       providers: [
         ...admissionProviders,
         DocumentAdmissionGuard,
@@ -134,6 +137,7 @@ export class GatewayModule {
         UploadDocumentUseCase,
         ReplayStageUseCase,
         GatewayConnections,
+        ...streamsProviders,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { GroupCommit, traceIdOf, type ConsumedEvent, type PlatformMetrics } from '@app/platform';
-import { applyEvents, holdProjectionSwap } from '@app/read-models';
+import { applyEvents, holdProjectionSwap, notifyJobChanges } from '@app/read-models';
 
 /** Batches of up to 1,000 events each: a catch-up transaction stays a few tens of thousands of events. */
 const MAX_BATCHES_PER_TRANSACTION = 32;
@@ -39,10 +39,17 @@ export class ProjectionTransactions {
       // Shared with other batches; a projection rebuild's swap takes it exclusively, so a batch never
       // runs half against the old read models and half against the new ones.
       await holdProjectionSwap(manager);
-      return applyEvents(
+      const folded = await applyEvents(
         manager,
         events.map((consumed) => ({ ...consumed, traceId: traceIdOf(consumed.headers) })),
       );
+      // Delivered on commit, in commit order: live streams read only what this transaction committed.
+      if (folded > 0)
+        await notifyJobChanges(
+          manager,
+          events.map((consumed) => consumed.event.jobId),
+        );
+      return folded;
     });
     this.metrics.eventsProjected.inc(applied);
   }

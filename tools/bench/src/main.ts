@@ -13,6 +13,7 @@ import { runPipelineBench } from './pipeline-bench';
 import { runRebuildBench } from './rebuild-bench';
 import { runRiskBench } from './risk-bench';
 import { runScalingBench } from './scaling-bench';
+import { runStreamsBench } from './streams-bench';
 
 interface Benchmark {
   description: string;
@@ -66,6 +67,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'IO-bound row: 1,200 scrape jobs at 200/s, pages answering after 1 s, one scraper replica: jobs/s, end-to-end p50/p99 (bench-results/io.json)',
     run: runIoBench,
+  },
+  streams: {
+    description:
+      'live streams: 1,000 open SSE streams on one gateway at 200 jobs/s: gateway CPU and RSS with and without, commit-to-socket p50/p99, events delivered vs expected (bench-results/streams.json)',
+    run: runStreamsBench,
   },
   'kafka-client': {
     description:

@@ -7,6 +7,7 @@ import {
   REQUEST_TOPICS,
 } from '@app/contracts';
 import type { DeadLetterEntry, Logger } from '@app/platform';
+import { notifyJobChanges } from '../notifications/job-change-channel';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -85,6 +86,8 @@ export class DeadLetterWriter {
         entry.failedAt,
       ],
     );
+    // After the row committed (no transaction here): live streams see the failure.
+    await notifyJobChanges(this.dataSource, [jobId.toLowerCase()]);
   }
 
   private async insert(entry: DeadLetterEntry): Promise<number> {

@@ -9,6 +9,7 @@ export const PROJECTION_TABLES: readonly string[] = [
   'job_stages',
   'documents',
   'document_pages',
+  'job_event_seqs',
 ];
 
 /** Minimal query interface shared by TypeORM's QueryRunner and EntityManager. */
@@ -118,6 +119,26 @@ export const STAGE_REPORT_PROJECTION_DDL: readonly string[] = [
 ];
 
 /**
+ * JobEventSequences1771000000000: `job_seq`, the order in which a job's events became visible (commit
+ * order per job), the id a live stream resumes from. `job_event_seqs` holds each job's last number;
+ * the fold's insert takes its row lock (held until commit), so two transactions adding events to one
+ * job number them in the order they commit. Existing rows are numbered in `GET /jobs/{id}/events`
+ * order. A rebuild re-derives the numbers from the log (they need not equal the live ones).
+ */
+export const JOB_SEQ_PROJECTION_DDL: readonly string[] = [
+  `CREATE TABLE job_event_seqs (job_id uuid PRIMARY KEY, last_seq bigint NOT NULL)`,
+  `ALTER TABLE job_events ADD COLUMN job_seq bigint`,
+  `UPDATE job_events e SET job_seq = n.seq
+   FROM (SELECT event_id, row_number() OVER (PARTITION BY job_id
+           ORDER BY occurred_at, (type <> 'JobRequested'), source_topic, source_offset) AS seq
+         FROM job_events) n
+   WHERE e.event_id = n.event_id`,
+  `INSERT INTO job_event_seqs (job_id, last_seq) SELECT job_id, max(job_seq) FROM job_events GROUP BY job_id`,
+  `ALTER TABLE job_events ALTER COLUMN job_seq SET NOT NULL`,
+  `ALTER TABLE job_events ADD CONSTRAINT job_events_job_seq UNIQUE (job_id, job_seq)`,
+];
+
+/**
  * Every projection DDL step, in migration order. A migration that changes a projection table puts its
  * statements here as a new step (and runs that step in its `up`), so a rebuild creates exactly the
  * tables the migrations produce, from one copy of the SQL.
@@ -127,6 +148,7 @@ export const PROJECTION_DDL_STEPS: readonly (readonly string[])[] = [
   DOCUMENT_PROJECTION_DDL,
   RUN_PROJECTION_DDL,
   STAGE_REPORT_PROJECTION_DDL,
+  JOB_SEQ_PROJECTION_DDL,
 ];
 
 /** Runs one DDL step (a migration's share of the projection schema). */

@@ -98,3 +98,15 @@ export class UnauthenticatedError extends Error {
 
 /** A known key whose role does not allow the route (403). */
 export class ForbiddenError extends Error {}
+
+/** The gateway already serves STREAM_MAX_PER_GATEWAY live streams (503; another replica may have room). */
+export class StreamCapacityError extends Error {
+  constructor(
+    readonly limit: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      `This gateway already serves its limit of ${limit} live streams; retry in about ${retryAfterSeconds} s`,
+    );
+  }
+}

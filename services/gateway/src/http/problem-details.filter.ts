@@ -16,6 +16,7 @@ import {
   ApiKeyNotFoundError,
   TenantBacklogShareError,
   UnauthenticatedError,
+  StreamCapacityError,
 } from './api-errors';
 import { sendUnauthenticated } from '../auth/authentication.middleware';
 import type { AllowedMethods } from './allowed-methods';
@@ -64,7 +65,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         'Retry-After': String(error.retryAfterSeconds),
       });
     }
-    if (error instanceof AdmissionRejectedError) {
+    if (error instanceof AdmissionRejectedError || error instanceof StreamCapacityError) {
       return sendProblem(res, problem(503, error.message, { instance }), {
         'Retry-After': String(error.retryAfterSeconds),
       });

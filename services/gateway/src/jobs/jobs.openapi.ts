@@ -1,6 +1,7 @@
 import type { ApiParamOptions } from '@nestjs/swagger';
 import type { HeadersObject, LinksObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { PatternHeader } from '../http/request-dto.pipe';
+import { STREAM_EVENT_ID_PATTERN } from '../streams/stream-cursor';
 import { IDEMPOTENCY_KEY_PATTERN } from './usecases/submit-job/submit-job.command';
 
 /** OpenAPI pieces the jobs routes share: the id parameter, headers, and the links out of a new job. */
@@ -17,6 +18,15 @@ export const IDEMPOTENCY_KEY_HEADER: PatternHeader = {
     '1-255 visible ASCII characters. The same key and body give the same job (one execution); the same key ' +
     'with another body is a 422.',
   schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source, example: 'order-7' },
+};
+
+export const LAST_EVENT_ID_HEADER: PatternHeader = {
+  name: 'Last-Event-ID',
+  required: false,
+  description:
+    'Resume a job stream after this event id (browsers send it when they reconnect): the events after it, ' +
+    'none twice, none missing. An id from before a projection rebuild gets a `reset` event and the history again.',
+  schema: { type: 'string', pattern: STREAM_EVENT_ID_PATTERN.source, example: '16439-4' },
 };
 
 export const LOCATION_HEADER: HeadersObject = {
