@@ -3,8 +3,14 @@ import type { INestApplication, InjectionToken } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import request from 'supertest';
-import { ConsumerGroupInspector, OpsModule, PlatformMetrics, type Logger } from '@app/platform';
-import { DeadLetterQueries, DocumentQueries, JobLogQueries, JobQueries } from '@app/read-models';
+import {
+  ConsumerGroupInspector,
+  OpsModule,
+  PlatformMetrics,
+  SERVICE_CONFIG,
+  type Logger,
+} from '@app/platform';
+import { ApiKeyStore, DeadLetterQueries, DocumentQueries, JobLogQueries, JobQueries } from '@app/read-models';
 import { ConsumerGroupsAdminController } from '../admin/consumer-groups-admin.controller';
 import { DeadLetterRedriver } from '../admin/dlq/dead-letter-redriver';
 import { DeadLettersAdminController } from '../admin/dlq/dead-letters-admin.controller';
@@ -22,6 +28,10 @@ import { JobsController } from '../jobs/jobs.controller';
 import { CancelJobUseCase } from '../jobs/usecases/cancel-job/cancel-job.usecase';
 import { RerunJobUseCase } from '../jobs/usecases/rerun-job/rerun-job.usecase';
 import { SubmitJobUseCase } from '../jobs/usecases/submit-job/submit-job.usecase';
+import { ApiKeysAdminController } from '../admin/keys/api-keys-admin.controller';
+import { TenantBacklogShare } from '../admission/tenant-backlog-share';
+import { JobStreamsController } from '../jobs/job-streams.controller';
+import { StreamHub } from '../streams/stream-hub';
 import { createOpenApiDocument, setUpOpenApi } from './openapi-document';
 
 type Json = Record<string, unknown>;
@@ -34,7 +44,9 @@ async function gatewayApp(): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [OpsModule.register({ metrics: new PlatformMetrics('openapi-spec'), probes: [] })],
     controllers: [
+      JobStreamsController,
       JobsController,
+      ApiKeysAdminController,
       DocumentsController,
       ReplayAdminController,
       ProjectionsAdminController,
@@ -48,7 +60,11 @@ async function gatewayApp(): Promise<INestApplication> {
       CancelJobUseCase,
       RerunJobUseCase,
       AdmissionControl,
+      TenantBacklogShare,
       DocumentAdmissionGuard,
+      ApiKeyStore,
+      StreamHub,
+      SERVICE_CONFIG,
       UploadDocumentUseCase,
       DocumentQueries,
       ReplayStageUseCase,
@@ -129,6 +145,27 @@ describe('the gateway’s OpenAPI document', () => {
     });
     const id = (operation('get', '/jobs/{id}').parameters as Json[]).find((p) => p.name === 'id');
     expect(id).toMatchObject({ in: 'path', schema: { type: 'string', format: 'uuid' } });
+  });
+
+  it('states the least role and the key security of every operation but health and metrics', () => {
+    const paths = document.paths as Record<string, Record<string, Json>>;
+    const open: string[] = [];
+    const unstated: string[] = [];
+    for (const [path, item] of Object.entries(paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const route = `${method.toUpperCase()} ${path}`;
+        if (path.startsWith('/health/') || path === '/metrics') {
+          open.push(route);
+          continue;
+        }
+        const security = operation.security as Json[] | undefined;
+        const role = operation['x-required-role'];
+        if (!['admin', 'member', 'reader'].includes(role as string) || !security?.length)
+          unstated.push(route);
+      }
+    }
+    expect(unstated).toEqual([]);
+    expect(open.sort()).toEqual(['GET /health/live', 'GET /health/ready', 'GET /metrics']);
   });
 
   it('gives nullable fields their type (OpenAPI 3.0 `nullable`), never a bare object', () => {
