@@ -388,7 +388,7 @@ describe('runs and stage versions', () => {
     await apply(reordered.run0.map(positioned));
     await apply([positioned(reordered.run1[0])]);
     const strip = (job: JobView | null): unknown =>
-      job && { ...job, id: undefined, input: undefined, traceId: undefined };
+      job && { ...job, id: undefined, tenantId: undefined, input: undefined, traceId: undefined };
     const a = await queries.getJob(inOrder.t.tenantId, inOrder.t.request.jobId);
     const b = await queries.getJob(reordered.t.tenantId, reordered.t.request.jobId);
     expect(a).toMatchObject({ status: 'SUCCEEDED', run: 1 });
@@ -616,6 +616,7 @@ describe('accepted requests before projection (JobSubmissions)', () => {
     await submissions().record([{ event: request, traceId: 'a'.repeat(32) }]);
     expect(await queries.getJob(tenantId, request.jobId)).toEqual({
       id: request.jobId,
+      tenantId,
       type: request.data.jobType,
       status: 'PENDING',
       priority: request.data.priority,
