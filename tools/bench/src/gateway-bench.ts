@@ -8,6 +8,8 @@
  *  - with BENCH_CPU_PROFILE=1, the gateway's self time during the burst by group and top functions
  *    (the raw profile is kept as bench-results/gateway.cpuprofile for Chrome DevTools);
  *  - tracing is off unless BENCH_TRACING=1 (spans made, not exported).
+ * The load generator sends a member key (BENCH_KEY_ROLE=admin: the admin key, which skips the tenant's
+ * rate limit; the member's tenant gets a rate far over the load, so it is counted but never refuses).
  * Sizes: BENCH_REQUESTS (default 5000). The load average is recorded: other work on the machine
  * skews every number here.
  */
@@ -20,6 +22,7 @@ import { LoadGenerator, percentiles, round, type Percentiles } from './load-gene
 import { BenchSystem, profileEnv } from './pipeline-bench';
 import { summarizeProfile, type CpuProfile, type ProfileSummary } from './cpu-profile-summary';
 import { benchKafkaNodes } from './bench-kafka-nodes';
+import { BENCH_ADMIN_KEY, benchAuth } from './bench-key';
 
 interface PhaseResult {
   requests: number;
@@ -51,8 +54,9 @@ async function measure(
   system: BenchSystem,
   run: (load: LoadGenerator) => Promise<unknown>,
   body: string,
+  key: string,
 ): Promise<PhaseResult> {
-  const load = new LoadGenerator(system.baseUrl, body);
+  const load = new LoadGenerator(system.baseUrl, body, key);
   const gatewayCpuMs = (): number => system.cpu().get('gateway') ?? 0;
   const transactionsBefore = await committedTransactions(system.databaseUrl);
   const cpuBefore = gatewayCpuMs();
@@ -105,7 +109,7 @@ export async function runGatewayBench(): Promise<void> {
   const stack = new LocalStack();
   const system = new BenchSystem();
   // The stage services are not running (unless asked): the backlog only grows, so no admission limit.
-  const env: Record<string, string> = { ADMISSION_MAX_LAG_SCRAPE: '0' };
+  const env: Record<string, string> = { ADMISSION_MAX_LAG_SCRAPE: '0', TENANT_RATE_PER_SECOND: '1000000' };
   // BENCH_TRACING=1: the OpenTelemetry SDK makes spans (not exported: no endpoint), as in production.
   if (process.env.BENCH_TRACING !== '1') env.OTEL_SDK_DISABLED = 'true';
   if (profile) Object.assign(env, profileEnv(profileFile));
@@ -126,11 +130,12 @@ export async function runGatewayBench(): Promise<void> {
     );
     const pid = system.supervisor.pid('gateway');
     if (!pid) throw new Error('the gateway is not running');
+    const key = await benchKey(system.baseUrl, process.env.BENCH_KEY_ROLE === 'admin' ? 'admin' : 'member');
     log(`warm-up: ${Math.min(1000, requests)} requests`);
-    await measure(system, (load) => load.burst(Math.min(1000, requests), 64), body);
+    await measure(system, (load) => load.burst(Math.min(1000, requests), 64), body, key);
     if (profile) process.kill(pid, 'SIGWINCH');
     log(`burst: ${requests} requests, 64 in flight`);
-    const burst = await measure(system, (load) => load.burst(requests, 64), body);
+    const burst = await measure(system, (load) => load.burst(requests, 64), body, key);
     let cpuProfile: ProfileSummary | undefined;
     if (profile) {
       process.kill(pid, 'SIGWINCH');
@@ -140,7 +145,7 @@ export async function runGatewayBench(): Promise<void> {
       );
     }
     log(`fixed rate: ${rate} req/s for ${seconds} s`);
-    const steady = await measure(system, (load) => load.steady(rate, seconds), body);
+    const steady = await measure(system, (load) => load.steady(rate, seconds), body, key);
     const results = { machine: { cpus: os.cpus().length }, withPipeline, burst, steady, cpuProfile };
     await fs.promises.writeFile(path.join(outDir, 'gateway.json'), `${JSON.stringify(results, null, 2)}\n`);
     print(burst, steady, rate, cpuProfile);
@@ -168,4 +173,16 @@ function print(burst: PhaseResult, steady: PhaseResult, rate: number, profile?: 
     for (const f of profile.topFunctions) lines.push(`  ${String(f.percent).padStart(5)}  ${f.name}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** The key the load generator sends: the admin key, or a new member key of tenant `bench`. */
+async function benchKey(baseUrl: string, role: 'admin' | 'member'): Promise<string> {
+  if (role === 'admin') return BENCH_ADMIN_KEY;
+  const response = await fetch(`${baseUrl}/admin/keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...benchAuth() },
+    body: JSON.stringify({ tenant: 'bench', role: 'member' }),
+  });
+  if (response.status !== 201) throw new Error(`POST /admin/keys answered ${response.status}`);
+  return ((await response.json()) as { key: string }).key;
 }
