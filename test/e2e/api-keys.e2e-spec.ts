@@ -296,7 +296,7 @@ describe('API keys, roles and tenants', () => {
   it('never writes a secret to the logs, the events, the metrics or the key list', async () => {
     const log = await fs.promises.readFile(e2e.system.logFile, 'utf8');
     const jobs = (await e2e.api.request<{ items: { id: string }[] }>('GET', '/jobs?limit=100')).body.items;
-    expect(jobs.length).toBeGreaterThan(3);
+    expect(jobs.length).toBeGreaterThanOrEqual(2);
     const events = await Promise.all(jobs.map((job) => e2e.api.request('GET', `/jobs/${job.id}/events`)));
     const seen = [
       log,
