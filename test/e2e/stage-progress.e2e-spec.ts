@@ -3,7 +3,9 @@ import { finishedDocument, uploadDocument } from '../support/document-client';
 import { DOOR_SCHEDULE_SHEET, FLOOR_PLAN_SHEET, NORTH_ELEVATION_SHEET } from '../support/drawing-sheets';
 import type { ApiClient } from '../support/api-client';
 import { useSystemUnderTest } from '../support/e2e-system';
+import { SseClient } from '../support/sse-client';
 import { TestSite } from '../support/test-site';
+import { eventually } from '../support/wait';
 
 interface EventBody {
   id: string;
@@ -106,14 +108,26 @@ describe('stage progress and log lines (end to end)', () => {
       env: { DOCUMENTS_DPI: '72', STAGE_PROGRESS_AFTER_MS: '0', STAGE_PROGRESS_INTERVAL_MS: '10' },
     });
 
-    it("shows per-page progress in a document's events and in GET /jobs/{id}", async () => {
+    it("shows per-page progress in a document's live stream, its events and GET /jobs/{id}", async () => {
       const pdf = buildTestPdf([FLOOR_PLAN_SHEET, DOOR_SCHEDULE_SHEET, NORTH_ELEVATION_SHEET]);
       const accepted = await uploadDocument(e2e.system.baseUrl, pdf, 'set.pdf');
       expect(accepted.status).toBe(202);
       const id = accepted.body.id as string;
+      // Its live stream, opened at once: the per-page progress reaches it as the projector applies it.
+      const stream = await SseClient.open(`${e2e.system.baseUrl}/jobs/${id}/stream`);
       expect((await finishedDocument(e2e.api, id)).status).toBe('READY');
+      await eventually('the stream to end', () => (stream.closed ? true : undefined), 60_000);
 
       const events = await eventsOf(e2e.api, id);
+      const streamed = stream.events.filter((e) => e.event === 'StageProgressed');
+      expect(streamed.map((e) => (e.data as EventBody).id).sort()).toEqual(
+        events
+          .filter((e) => e.type === 'StageProgressed')
+          .map((e) => e.id)
+          .sort(),
+      );
+      expect(streamed.some((e) => typeof (e.data as EventBody).data.page === 'number')).toBe(true);
+      expect(stream.events[stream.events.length - 1].event).toBe('end');
       const progressed = events.filter((e) => e.type === 'StageProgressed');
       const split = progressed.filter((e) => e.data.stage === 'split');
       // The first page rendered is reported at once (leading edge); later ones at most every 10 ms.
