@@ -235,6 +235,12 @@ export const UNTYPED_VARIABLES: readonly UntypedVariable[] = [
     doc: 'pipeline: `on` or `off` runs only that half; gateway: `1` keeps the OpenTelemetry SDK on',
   },
   {
+    name: 'BENCH_KEY_ROLE',
+    default: '`member`',
+    usedBy: 'bench gateway',
+    doc: 'the key the load sends: a member key of its own tenant (its rate counted, never refusing), or `admin`',
+  },
+  {
     name: 'BENCH_CPU_PROFILE',
     default: '(off)',
     usedBy: 'bench pipeline, gateway',

@@ -32,6 +32,12 @@ describe('docker-compose.yml', () => {
     expect(compose.services['documents-ocr'].deploy?.replicas).toBe(0);
   });
 
+  it('gives the gateway the admin key from the environment, and refuses to start without one', () => {
+    expect(compose.services.gateway.environment?.EVENT_JOBS_ADMIN_KEY).toMatch(
+      /^\$\{EVENT_JOBS_ADMIN_KEY:\?/,
+    );
+  });
+
   it('publishes the gateway on one host port', () => {
     expect(compose.services.gateway.ports).toEqual(['127.0.0.1:3000:3000']);
   });
