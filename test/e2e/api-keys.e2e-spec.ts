@@ -301,7 +301,7 @@ describe('API keys, roles and tenants', () => {
     const seen = [
       log,
       JSON.stringify(events.map((answer) => answer.body)),
-      String((await e2e.api.request('GET', '/metrics')).body),
+      JSON.stringify((await e2e.api.request('GET', '/metrics')).body),
       JSON.stringify((await e2e.api.request('GET', '/admin/keys')).body),
     ].join('\n');
     expect(created.length).toBeGreaterThan(3);
