@@ -53,7 +53,9 @@ describe('live job streams (end to end)', () => {
     // In commit order: the request (jobs.requested) and the first StageStarted (scrape.events) are
     // on two topics and may be folded either way round; the attempts keep their order.
     expect(events.filter((e) => e.event === 'JobRequested')).toHaveLength(1);
-    expect(events.filter((e) => e.event !== 'JobRequested').map((e) => e.event)).toEqual([
+    // Progress of an attempt slower than a second (a loaded machine) is not part of this story.
+    const reports = new Set(['JobRequested', 'StageProgressed', 'StageLogged']);
+    expect(events.filter((e) => !reports.has(e.event)).map((e) => e.event)).toEqual([
       'StageStarted',
       'StageAttemptFailed',
       'StageStarted',

@@ -47,7 +47,9 @@ describe('re-runs and stage replay (end to end)', () => {
     const done = await e2e.api.terminal(id);
     expect(done).toMatchObject({ status: 'SUCCEEDED', run: 1, error: null, result: { title: 'Fixed' } });
     const history = await events(id);
-    expect(history.map((e) => `${e.type}:${e.run ?? 0}`)).toEqual([
+    // An attempt that runs over a second on a loaded machine also reports progress: not part of the story.
+    const steps = history.filter((e) => e.type !== 'StageProgressed' && e.type !== 'StageLogged');
+    expect(steps.map((e) => `${e.type}:${e.run ?? 0}`)).toEqual([
       'JobRequested:0',
       'StageStarted:0',
       'StageFailed:0',
