@@ -29,6 +29,16 @@ export class JobStreamQueries {
     this.jobs = new JobQueries(dataSource);
   }
 
+  /** The position of one of the job's events (a resumed stream starts after it); null if it has none such. */
+  async positionOf(jobId: string, eventId: string): Promise<{ epoch: string; seq: number } | null> {
+    const rows: { epoch: string; job_seq: string }[] = await this.dataSource.query(
+      `SELECT ('job_events'::regclass)::oid::text AS epoch, job_seq FROM job_events
+       WHERE event_id = $1 AND job_id = $2`,
+      [eventId, jobId],
+    );
+    return rows.length === 0 ? null : { epoch: rows[0].epoch, seq: Number(rows[0].job_seq) };
+  }
+
   /**
    * The jobs' rows, then the events of `cursors`' jobs numbered after their cursor (in job_seq order).
    * The rows are read first: an event that made a job terminal is committed with its row, so it is in

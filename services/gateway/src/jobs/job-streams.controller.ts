@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SERVICE_CONFIG } from '@app/platform';
-import { JobQueries } from '@app/read-models';
+import { JobQueries, JobStreamQueries } from '@app/read-models';
 import { CurrentCaller, tenantScope, type Caller } from '../auth/caller';
 import { RequiresRole } from '../auth/route-access';
 import type { GatewayConfig } from '../gateway.config';
@@ -32,6 +32,7 @@ export class JobStreamsController {
   constructor(
     @Inject(JobQueries) private readonly jobs: JobQueries,
     @Inject(StreamHub) private readonly hub: StreamHub,
+    @Inject(JobStreamQueries) private readonly streams: JobStreamQueries,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -92,11 +93,13 @@ export class JobStreamsController {
     @Res() res: Response,
     @CurrentCaller() caller: Caller,
   ): Promise<void> {
-    const cursor = this.cursorOf(lastEventIdHeader, query.lastEventId);
+    const resumeAfter = this.eventIdOf(lastEventIdHeader, query.lastEventId);
     this.assertRoom();
     // Read-your-writes as GET /jobs/{id}: a job accepted but not projected yet is there, PENDING.
     const job = isUuid(id) ? await this.jobs.getJob(tenantScope(caller), id) : null;
     if (!job) throw new JobNotFoundError(id);
+    const cursor =
+      resumeAfter === null ? null : await this.cursorAfter(id, resumeAfter.eventId, resumeAfter.path);
     const stream = new SseStream(res);
     stream.write(formatSseEvent({ event: 'job', data: job }));
     this.hub.watchJob(stream, job.tenantId, id, cursor);
@@ -108,14 +111,25 @@ export class JobStreamsController {
     }
   }
 
-  private cursorOf(header: string | undefined, query: string | undefined): StreamCursor | null {
+  /** The event id to resume after (the header wins over the query), with where it came from. */
+  private eventIdOf(
+    header: string | undefined,
+    query: string | undefined,
+  ): { eventId: string; path: string } | null {
     const raw = header ?? query;
     if (raw === undefined) return null;
-    const cursor = parseEventId(raw);
-    if (!cursor) {
-      const path = header === undefined ? 'lastEventId' : 'header.Last-Event-ID';
-      throw new RequestValidationError([{ path, message: LAST_EVENT_ID_RULE }]);
+    const path = header === undefined ? 'lastEventId' : 'header.Last-Event-ID';
+    const eventId = parseEventId(raw);
+    if (eventId === null) throw new RequestValidationError([{ path, message: LAST_EVENT_ID_RULE }]);
+    return { eventId, path };
+  }
+
+  /** Where the stream resumes: after that event of this job; one the job does not have is a 400. */
+  private async cursorAfter(jobId: string, eventId: string, path: string): Promise<StreamCursor> {
+    const position = await this.streams.positionOf(jobId, eventId);
+    if (position === null) {
+      throw new RequestValidationError([{ path, message: 'is not an event of this job’s stream' }]);
     }
-    return cursor;
+    return position;
   }
 }

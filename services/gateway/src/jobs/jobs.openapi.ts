@@ -24,9 +24,14 @@ export const LAST_EVENT_ID_HEADER: PatternHeader = {
   name: 'Last-Event-ID',
   required: false,
   description:
-    'Resume a job stream after this event id (browsers send it when they reconnect): the events after it, ' +
-    'none twice, none missing. An id from before a projection rebuild gets a `reset` event and the history again.',
-  schema: { type: 'string', pattern: STREAM_EVENT_ID_PATTERN.source, example: '16439-4' },
+    'Resume a job stream after this event (its `id:`, the event id; browsers send it when they reconnect): the ' +
+    'events after it, none twice, none missing. Not an event of this job: 400.',
+  schema: {
+    type: 'string',
+    format: 'uuid',
+    pattern: STREAM_EVENT_ID_PATTERN.source,
+    example: '0b5e3c7a-3f1d-5c1e-8f7a-2a9d6c4b1e0f',
+  },
 };
 
 export const LOCATION_HEADER: HeadersObject = {

@@ -10,7 +10,14 @@ import {
   SERVICE_CONFIG,
   type Logger,
 } from '@app/platform';
-import { ApiKeyStore, DeadLetterQueries, DocumentQueries, JobLogQueries, JobQueries } from '@app/read-models';
+import {
+  ApiKeyStore,
+  DeadLetterQueries,
+  DocumentQueries,
+  JobLogQueries,
+  JobQueries,
+  JobStreamQueries,
+} from '@app/read-models';
 import { ConsumerGroupsAdminController } from '../admin/consumer-groups-admin.controller';
 import { DeadLetterRedriver } from '../admin/dlq/dead-letter-redriver';
 import { DeadLettersAdminController } from '../admin/dlq/dead-letters-admin.controller';
@@ -64,6 +71,7 @@ async function gatewayApp(): Promise<INestApplication> {
       DocumentAdmissionGuard,
       ApiKeyStore,
       StreamHub,
+      JobStreamQueries,
       SERVICE_CONFIG,
       UploadDocumentUseCase,
       DocumentQueries,

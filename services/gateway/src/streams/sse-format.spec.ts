@@ -1,5 +1,5 @@
 import { formatSseComment, formatSseEvent, formatSseRetry, SSE_HEARTBEAT } from './sse-format';
-import { formatEventId, parseEventId } from './stream-cursor';
+import { parseEventId } from './stream-cursor';
 
 describe('SSE formatting', () => {
   it('writes event, id and JSON data lines, then a blank line', () => {
@@ -29,12 +29,18 @@ describe('SSE formatting', () => {
 });
 
 describe('stream event ids', () => {
-  it('round-trips <epoch>-<seq> and accepts a bare seq', () => {
-    expect(parseEventId(formatEventId('16439', 42))).toEqual({ epoch: '16439', seq: 42 });
-    expect(parseEventId('7')).toEqual({ epoch: null, seq: 7 });
+  it('takes an event id, a UUID, in lower case', () => {
+    expect(parseEventId('0B5E3C7A-3F1D-5C1E-8F7A-2A9D6C4B1E0F')).toBe('0b5e3c7a-3f1d-5c1e-8f7a-2a9d6c4b1e0f');
   });
 
-  it.each(['', 'x', '-1', '1-', '1-2-3', '1.5', '9'.repeat(16)])('refuses %p', (value) => {
+  it.each([
+    '',
+    'x',
+    '16439-4',
+    '7',
+    '0b5e3c7a-3f1d-5c1e-8f7a-2a9d6c4b1e0',
+    '0b5e3c7a3f1d5c1e8f7a2a9d6c4b1e0f',
+  ])('refuses %p', (value) => {
     expect(parseEventId(value)).toBeNull();
   });
 });

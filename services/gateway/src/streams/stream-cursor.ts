@@ -1,24 +1,19 @@
 /**
- * The resume id of a job stream's events: `<epoch>-<seq>`, where seq is the event's `job_seq` (the order
- * in which the job's events became visible) and epoch names that numbering (a rebuild numbers again, in
- * a new epoch). A bare `<seq>` is accepted too (no epoch check).
+ * Where a resumed job stream starts: after the event the client saw last. The stream's `id:` is the
+ * event's id (as in `GET /jobs/{id}/events`); the gateway turns it into that event's `job_seq` (the order
+ * in which the job's events became visible) in `epoch`, the numbering it belongs to (a rebuild numbers
+ * again, in a new epoch).
  */
 export interface StreamCursor {
   epoch: string | null;
   seq: number;
 }
 
-export const STREAM_EVENT_ID_PATTERN = /^(?:(\d{1,20})-)?(\d{1,15})$/;
+/** A `Last-Event-ID` / `lastEventId`: an event id, a UUID. */
+export const STREAM_EVENT_ID_PATTERN =
+  /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-export function formatEventId(epoch: string, seq: number): string {
-  return `${epoch}-${seq}`;
-}
-
-/** The cursor of a Last-Event-ID, or null when it is not one of ours. */
-export function parseEventId(value: string): StreamCursor | null {
-  const match = STREAM_EVENT_ID_PATTERN.exec(value);
-  if (!match) return null;
-  const seq = Number(match[2]);
-  if (!Number.isSafeInteger(seq)) return null;
-  return { epoch: match[1] ?? null, seq };
+/** The event id of a Last-Event-ID (lower case), or null when it is not one. */
+export function parseEventId(value: string): string | null {
+  return STREAM_EVENT_ID_PATTERN.test(value) ? value.toLowerCase() : null;
 }

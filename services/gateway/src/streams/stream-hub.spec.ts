@@ -70,7 +70,11 @@ class FakeReads implements StreamReads {
     for (const [jobId, after] of cursors) {
       (this.events.get(jobId) ?? []).forEach((type, index) => {
         if (index + 1 > after) {
-          events.push({ jobId, seq: index + 1, envelope: { type, jobId } as unknown as EventEnvelope });
+          events.push({
+            jobId,
+            seq: index + 1,
+            envelope: { id: `${jobId}#${index + 1}`, type, jobId } as unknown as EventEnvelope,
+          });
         }
       });
     }
@@ -95,7 +99,8 @@ describe('StreamHub', () => {
     hub.watchJob(sink, 'default', JOB_A, null);
     await hub.settled();
     expect(sink.names).toEqual(['JobRequested', 'StageStarted']);
-    expect(sink.ids).toEqual(['100-1', '100-2']);
+    // The id: of each event is the event's own id.
+    expect(sink.ids).toEqual([`${JOB_A}#1`, `${JOB_A}#2`]);
 
     reads.add(JOB_A, 'StageCompleted');
     hub.jobsChanged([JOB_A]);

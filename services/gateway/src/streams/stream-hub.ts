@@ -4,7 +4,7 @@ import type { Logger } from '@app/platform';
 import { formatSseEvent } from './sse-format';
 import { SSE_HEARTBEAT } from './sse-format';
 import type { StreamSink } from './sse-stream';
-import { formatEventId, type StreamCursor } from './stream-cursor';
+import type { StreamCursor } from './stream-cursor';
 
 /** The batched read the hub makes after notifications (JobStreamQueries in production). */
 export interface StreamReads {
@@ -259,7 +259,7 @@ export class StreamHub implements JobChangeListener {
             watcher.sink,
             formatSseEvent({
               event: event.envelope.type,
-              id: formatEventId(read.epoch, event.seq),
+              id: event.envelope.id,
               data: event.envelope,
             }),
           );

@@ -45,14 +45,19 @@ export const streamsProviders: Provider[] = [
     inject: [SERVICE_CONFIG, LOGGER],
   },
   {
+    provide: JobStreamQueries,
+    useFactory: (dataSource: DataSource) => new JobStreamQueries(dataSource),
+    inject: [DataSource],
+  },
+  {
     provide: StreamHub,
-    useFactory: (dataSource: DataSource, config: GatewayConfig, logger: Logger) =>
+    useFactory: (queries: JobStreamQueries, config: GatewayConfig, logger: Logger) =>
       new StreamHub(
-        new JobStreamQueries(dataSource),
+        queries,
         { heartbeatMs: config.streams.heartbeatMs, maxStreams: config.streams.maxPerGateway },
         logger,
       ),
-    inject: [DataSource, SERVICE_CONFIG, LOGGER],
+    inject: [JobStreamQueries, SERVICE_CONFIG, LOGGER],
   },
   LiveStreams,
 ];

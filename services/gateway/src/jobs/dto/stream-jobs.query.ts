@@ -16,7 +16,7 @@ export class StreamJobsQuery {
   type?: JobType;
 }
 
-export const LAST_EVENT_ID_RULE = 'must be an event id of this stream (`<epoch>-<seq>` or `<seq>`)';
+export const LAST_EVENT_ID_RULE = 'must be the id of an event of this stream (a UUID)';
 
 /** `GET /jobs/{id}/stream`: the resume id, for clients that cannot set the Last-Event-ID header. */
 export class StreamJobQuery {
@@ -25,7 +25,8 @@ export class StreamJobQuery {
     description:
       'Resume after this event id (the `id:` of an event of this stream), like the `Last-Event-ID` ' +
       'header, which wins when both are sent',
-    example: '16439-4',
+    format: 'uuid',
+    example: '0b5e3c7a-3f1d-5c1e-8f7a-2a9d6c4b1e0f',
   })
   @IsOptional()
   @Matches(STREAM_EVENT_ID_PATTERN, { message: `lastEventId ${LAST_EVENT_ID_RULE}` })
