@@ -114,6 +114,12 @@ describe('live job streams (end to end)', () => {
     const id = await e2e.api.submitScrape(`${site.baseUrl}/article`);
     const badId = await e2e.api.request('GET', `/jobs/${id}/stream`, { headers: { 'Last-Event-ID': 'x' } });
     expect(badId.status).toBe(400);
+    // A well-formed event id that is not one of this job's events.
+    const foreignId = await e2e.api.request('GET', `/jobs/${id}/stream`, {
+      headers: { 'Last-Event-ID': '0b5e3c7a-3f1d-5c1e-8f7a-2a9d6c4b1e0f' },
+    });
+    expect(foreignId.status).toBe(400);
+    expect(foreignId.body).toMatchObject({ errors: [{ path: 'header.Last-Event-ID' }] });
     const badFilter = await e2e.api.request('GET', '/jobs/stream?status=DONE');
     expect(badFilter.status).toBe(400);
     expect(badFilter.headers.get('content-type')).toContain('application/problem+json');
