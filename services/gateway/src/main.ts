@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger, NestPinoLogger, PlatformMetrics, runService } from '@app/platform';
 import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
+import { auditTrail } from './auth/audit-trail';
 import { authentication } from './auth/authentication.middleware';
 import { TenantRateLimiter } from './auth/tenant-rate-limiter';
 import { AllowedMethods } from './http/allowed-methods';
@@ -45,6 +46,7 @@ runService('gateway', async () => {
       retryAfterSeconds: config.retryAfterSeconds,
       metricsKey: config.auth.metricsKey,
     }),
+    auditTrail(logger),
     mediaTypeGuard(routes),
     jsonBodyParser(config.maxBodyBytes),
     bodyParserErrorHandler,

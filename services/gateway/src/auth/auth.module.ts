@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { DEFAULT_TENANT_ID } from '@app/contracts';
 import { LOGGER, SERVICE_CONFIG, type Logger } from '@app/platform';
@@ -8,7 +8,6 @@ import { ApiKeysAdminController } from '../admin/keys/api-keys-admin.controller'
 import type { GatewayConfig } from '../gateway.config';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { ApiKeyGuard } from './api-key.guard';
-import { AuditTrailInterceptor } from './audit-trail.interceptor';
 import { TenantRateLimiter } from './tenant-rate-limiter';
 
 /**
@@ -31,7 +30,7 @@ class ConfiguredAdminKey implements OnApplicationBootstrap {
   }
 }
 
-/** API keys: who is calling (the guard on every route), the audit trail, and the keys' admin routes. */
+/** API keys: who is calling (the guard on every route), tenant rates, and the keys' admin routes. */
 @Module({
   controllers: [ApiKeysAdminController],
   providers: [
@@ -49,7 +48,6 @@ class ConfiguredAdminKey implements OnApplicationBootstrap {
       inject: [DataSource, SERVICE_CONFIG],
     },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
-    { provide: APP_INTERCEPTOR, useClass: AuditTrailInterceptor },
     ConfiguredAdminKey,
   ],
 })

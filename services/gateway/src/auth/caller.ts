@@ -10,16 +10,15 @@ export interface Caller {
   role: ApiKeyRole;
 }
 
-const CALLER = Symbol('caller');
-
-type RequestWithCaller = Request & { [CALLER]?: Caller };
+/** Callers by request: a WeakMap keeps the request object's shape (a new property per request did not). */
+const CALLERS = new WeakMap<Request, Caller>();
 
 export function setCaller(req: Request, caller: Caller): void {
-  (req as RequestWithCaller)[CALLER] = caller;
+  CALLERS.set(req, caller);
 }
 
 export function findCaller(req: Request): Caller | undefined {
-  return (req as RequestWithCaller)[CALLER];
+  return CALLERS.get(req);
 }
 
 export function callerOf(req: Request): Caller {
