@@ -76,6 +76,13 @@ def before_call(context, case, kwargs):
         if key is not None and _positive_at(case, ParameterLocation.HEADER) and _pattern_ok(key):
             # The same key with another body is a 422 by design: tie each generated key to its body.
             headers["Idempotency-Key"] = f"{key[:190]}-{_digest(body)[:16]}"
+    if route == "GET /jobs/{id}/stream":
+        # A resume id is an event of that job's stream, which only the server hands out: a well-formed
+        # id of no event of the job is rightly a 400. Positive cases resume from the start instead.
+        if _positive_at(case, ParameterLocation.HEADER) and case.headers:
+            case.headers.pop("Last-Event-ID", None)
+        if query_positive and case.query:
+            case.query.pop("lastEventId", None)
     if route == "POST /admin/keys" and body_positive and isinstance(case.body, dict):
         if case.body.get("expiresAt") is not None:
             # A key that would expire before it exists is a 400 by design: expire it in a day.

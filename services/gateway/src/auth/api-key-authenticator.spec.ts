@@ -1,11 +1,15 @@
 import type { ApiKeyPrincipal, ApiKeyStore } from '@app/read-models';
+import { DependencyUnavailableError } from '../http/api-errors';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 
 class FakeStore {
   lookups = 0;
+  down = false;
   readonly keys = new Map<string, ApiKeyPrincipal>();
   async resolve(secret: string): Promise<ApiKeyPrincipal | null> {
     this.lookups += 1;
+    if (this.down)
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     return this.keys.get(secret) ?? null;
   }
 }
@@ -66,5 +70,19 @@ describe('ApiKeyAuthenticator', () => {
     await authenticator.authenticate('secret-1');
     await authenticator.authenticate('secret-1');
     expect(store.lookups).toBe(2);
+  });
+
+  it('keeps a known key valid while PostgreSQL is unreachable; an unseen key gets 503', async () => {
+    const { store, authenticator, advance } = setup(500);
+    store.keys.set('secret-1', MEMBER);
+    await authenticator.authenticate('secret-1');
+    store.down = true;
+    advance(10_000);
+    expect(await authenticator.authenticate('secret-1')).toMatchObject({ keyId: 'key_1' });
+    await expect(authenticator.authenticate('never-seen')).rejects.toBeInstanceOf(DependencyUnavailableError);
+    store.down = false;
+    store.keys.delete('secret-1'); // revoked during the outage: lands once PostgreSQL answers
+    advance(500);
+    expect(await authenticator.authenticate('secret-1')).toBeNull();
   });
 });

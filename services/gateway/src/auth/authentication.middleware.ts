@@ -50,7 +50,7 @@ export function authentication(options: AuthenticationOptions): RequestHandler {
   const { authenticator, rateLimiter, retryAfterSeconds } = options;
   const metrics = options.metricsKey === undefined ? null : new MetricsKey(options.metricsKey);
   const unavailable = (res: Response, instance: string, what: string): void =>
-    sendProblem(res, problem(503, `${what} (PostgreSQL) unavailable; retry later`, { instance }), {
+    sendProblem(res, problem(503, `${what} unavailable; retry later`, { instance }), {
       'Retry-After': String(retryAfterSeconds),
     });
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -86,13 +86,13 @@ export function authentication(options: AuthenticationOptions): RequestHandler {
           },
           (error: unknown) => {
             if (!isDatabaseUnavailable(error)) return next(error);
-            unavailable(res, instance, 'The rate limits are');
+            unavailable(res, instance, 'The rate limits (PostgreSQL) are');
           },
         );
       },
       (error: unknown) => {
         if (!(error instanceof DependencyUnavailableError)) return next(error);
-        unavailable(res, instance, 'The API keys are');
+        unavailable(res, instance, 'The API keys (PostgreSQL) are');
       },
     );
   };

@@ -4,11 +4,14 @@ import { TenantRateLimiter } from './tenant-rate-limiter';
 /** A bucket like TenantRateBuckets, in memory, on the test's clock. */
 class FakeBuckets {
   leases = 0;
+  down = false;
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   constructor(private readonly clock: () => number) {}
 
   async lease(tenant: string, want: number, limit: RateLimit): Promise<Lease> {
     this.leases += 1;
+    if (this.down)
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     const now = this.clock();
     const bucket = this.buckets.get(tenant) ?? { tokens: limit.burst, at: now };
     const refill = Math.min(limit.burst, bucket.tokens + (limit.perSecond * (now - bucket.at)) / 1000);
@@ -79,5 +82,20 @@ describe('TenantRateLimiter', () => {
     const { limiter } = setup([['small', { perSecond: 1, burst: 2 }]]);
     expect(limiter.limitOf('small')).toEqual({ perSecond: 1, burst: 2 });
     expect((await takeMany(limiter, 'small', 5)).filter((d) => d.allowed)).toHaveLength(2);
+  });
+
+  it('grants each tenant its rate on this replica alone while PostgreSQL is unreachable', async () => {
+    const { limiter, buckets, advance } = setup();
+    buckets.down = true;
+    // 10 a second: one token per tenth of a second, refused in between.
+    expect((await takeMany(limiter, 'acme', 5)).map((d) => d.allowed)).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    advance(100);
+    expect((await limiter.take('acme')).allowed).toBe(true);
   });
 });

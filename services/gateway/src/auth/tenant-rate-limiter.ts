@@ -1,4 +1,4 @@
-import type { RateLimit, TenantRateBuckets } from '@app/read-models';
+import { isDatabaseUnavailable, type RateLimit, type TenantRateBuckets } from '@app/read-models';
 
 /** The rate of every tenant: the default, and per-tenant overrides (TENANT_RATE_LIMITS). */
 export interface TenantRateLimits {
@@ -89,12 +89,23 @@ export class TenantRateLimiter {
 
   private async lease(tenant: string, allowance: Allowance, limit: RateLimit): Promise<void> {
     const want = Math.max(1, Math.ceil(limit.perSecond / 10));
-    const { granted, left } = await this.buckets.lease(tenant, want, limit);
+    let local = false;
+    const { granted, left } = await this.buckets.lease(tenant, want, limit).catch((error: unknown) => {
+      if (!isDatabaseUnavailable(error)) throw error;
+      // PostgreSQL unreachable: the replica grants the tenant its rate on its own (a tenth of a second
+      // at a time, as leased), so an outage of the read models does not stop submissions.
+      local = true;
+      return { granted: want, left: 0 };
+    });
     const at = this.now();
     allowance.tokens += granted;
     allowance.leasedAt = at;
     allowance.bucketLeft = left;
     // Empty: the next whole token is due after (1 - left) / rate seconds.
-    allowance.emptyUntil = granted === 0 ? at + Math.ceil(((1 - left) * 1000) / limit.perSecond) : 0;
+    allowance.emptyUntil = local
+      ? at + 100
+      : granted === 0
+        ? at + Math.ceil(((1 - left) * 1000) / limit.perSecond)
+        : 0;
   }
 }
