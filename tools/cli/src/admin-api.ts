@@ -64,3 +64,51 @@ export function gatewayUrlOf(flag: string | undefined, env: NodeJS.ProcessEnv): 
   }
   return gatewayUrl;
 }
+
+/** One admin call a CLI makes: where, and what to send. */
+export interface AdminCall {
+  gatewayUrl: string;
+  method: string;
+  route: string;
+  body?: unknown;
+}
+
+/**
+ * Runs an admin CLI: parses its arguments (`parse` throws a message naming the bad one), sends the call
+ * with the CLI's key, prints the gateway's answer, and sets the exit code as sysexits: 64 bad usage,
+ * 69 gateway unreachable, 70 anything else, 1 an error answer, 0 success.
+ */
+export function runAdminCli(
+  usage: string,
+  parse: (argv: string[], env: NodeJS.ProcessEnv) => AdminCall,
+): void {
+  const main = async (): Promise<number> => {
+    let call: AdminCall;
+    let key: string;
+    try {
+      call = parse(process.argv.slice(2), process.env);
+      key = cliApiKey(process.env);
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n${usage}\n`);
+      return 64;
+    }
+    try {
+      const answer = await callGateway(call.gatewayUrl, key, call.method, call.route, call.body);
+      (answer.ok ? process.stdout : process.stderr).write(`${answer.text}\n`);
+      return answer.ok ? 0 : 1;
+    } catch (error) {
+      if (!(error instanceof GatewayUnreachableError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      return 69;
+    }
+  };
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${String(error)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

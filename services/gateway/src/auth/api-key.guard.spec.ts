@@ -1,4 +1,4 @@
-import { presentedKey } from './api-key.guard';
+import { presentedKey } from './presented-key';
 import { isPublicPath } from './authentication.middleware';
 import { roleAllows } from './route-access';
 import { tenantScope } from './caller';

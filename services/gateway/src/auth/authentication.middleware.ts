@@ -4,7 +4,7 @@ import { DependencyUnavailableError, UnauthenticatedError } from '../http/api-er
 import { problem, sendProblem } from '../http/problem';
 import { isDatabaseUnavailable } from '@app/read-models';
 import type { ApiKeyAuthenticator } from './api-key-authenticator';
-import { presentedKey } from './api-key.guard';
+import { presentedKey } from './presented-key';
 import { setCaller } from './caller';
 import type { RateDecision, TenantRateLimiter } from './tenant-rate-limiter';
 
