@@ -36,6 +36,8 @@ import { ReplayStageUseCase } from './admin/replay/replay-stage.usecase';
 import { DocumentAdmissionGuard } from './admission/admission.guard';
 import { admissionProviders } from './admission/admission.providers';
 import { BacklogMonitor } from './admission/backlog-monitor';
+import { CallerController } from './console/caller.controller';
+import { CONSOLE_DIR, ConsoleController, DEFAULT_CONSOLE_DIR } from './console/console.controller';
 import { DocumentsController } from './documents/documents.controller';
 import { UploadDocumentUseCase } from './documents/usecases/upload-document.usecase';
 import type { GatewayConfig } from './gateway.config';
@@ -109,8 +111,16 @@ export class GatewayModule {
         AdminModule,
       ],
       // JobStreamsController first: its `GET /jobs/stream` must not be taken for `GET /jobs/{id}`.
-      controllers: [JobStreamsController, JobsController, DocumentsController, ReplayAdminController],
+      controllers: [
+        JobStreamsController,
+        JobsController,
+        DocumentsController,
+        ReplayAdminController,
+        CallerController,
+        ConsoleController,
+      ],
       providers: [
+        { provide: CONSOLE_DIR, useValue: DEFAULT_CONSOLE_DIR },
         ...admissionProviders,
         DocumentAdmissionGuard,
         { provide: JobQueries, useFactory: (ds: DataSource) => new JobQueries(ds), inject: [DataSource] },

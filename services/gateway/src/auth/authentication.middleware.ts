@@ -9,8 +9,10 @@ import { setCaller } from './caller';
 import type { RateDecision, TenantRateLimiter } from './tenant-rate-limiter';
 
 /**
- * Paths served without a key: the ops routes (`@PublicRoute` on the OpsController) and the OpenAPI
- * document with its UI. Matched exactly as Express sends them (a variant spelling needs a key).
+ * Paths served without a key: the ops routes (`@PublicRoute` on the OpsController), the OpenAPI
+ * document with its UI, and the web console's static files (`@PublicRoute` on the ConsoleController;
+ * the console asks for a key and sends it on its API calls). Matched exactly as Express sends them (a
+ * variant spelling needs a key).
  */
 export function isPublicPath(path: string): boolean {
   return (
@@ -18,7 +20,9 @@ export function isPublicPath(path: string): boolean {
     path === '/health/ready' ||
     path === '/metrics' ||
     path === '/docs' ||
-    path.startsWith('/docs/')
+    path.startsWith('/docs/') ||
+    path === '/console' ||
+    path.startsWith('/console/')
   );
 }
 

@@ -36,6 +36,8 @@ import { CancelJobUseCase } from '../jobs/usecases/cancel-job/cancel-job.usecase
 import { RerunJobUseCase } from '../jobs/usecases/rerun-job/rerun-job.usecase';
 import { SubmitJobUseCase } from '../jobs/usecases/submit-job/submit-job.usecase';
 import { ApiKeysAdminController } from '../admin/keys/api-keys-admin.controller';
+import { CallerController } from '../console/caller.controller';
+import { CONSOLE_DIR, ConsoleController } from '../console/console.controller';
 import { TenantBacklogShare } from '../admission/tenant-backlog-share';
 import { JobStreamsController } from '../jobs/job-streams.controller';
 import { StreamHub } from '../streams/stream-hub';
@@ -59,28 +61,33 @@ async function gatewayApp(): Promise<INestApplication> {
       ProjectionsAdminController,
       DeadLettersAdminController,
       ConsumerGroupsAdminController,
+      CallerController,
+      ConsoleController,
     ],
     providers: [
-      SubmitJobUseCase,
-      JobQueries,
-      JobLogQueries,
-      CancelJobUseCase,
-      RerunJobUseCase,
-      AdmissionControl,
-      TenantBacklogShare,
-      DocumentAdmissionGuard,
-      ApiKeyStore,
-      StreamHub,
-      JobStreamQueries,
-      SERVICE_CONFIG,
-      UploadDocumentUseCase,
-      DocumentQueries,
-      ReplayStageUseCase,
-      ProjectorAdminClient,
-      DeadLetterQueries,
-      DeadLetterRedriver,
-      ConsumerGroupInspector,
-    ].map(inert),
+      { provide: CONSOLE_DIR, useValue: '/nonexistent' },
+      ...[
+        SubmitJobUseCase,
+        JobQueries,
+        JobLogQueries,
+        CancelJobUseCase,
+        RerunJobUseCase,
+        AdmissionControl,
+        TenantBacklogShare,
+        DocumentAdmissionGuard,
+        ApiKeyStore,
+        StreamHub,
+        JobStreamQueries,
+        SERVICE_CONFIG,
+        UploadDocumentUseCase,
+        DocumentQueries,
+        ReplayStageUseCase,
+        ProjectorAdminClient,
+        DeadLetterQueries,
+        DeadLetterRedriver,
+        ConsumerGroupInspector,
+      ].map(inert),
+    ],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   app.useGlobalFilters(
@@ -174,6 +181,16 @@ describe('the gateway’s OpenAPI document', () => {
     }
     expect(unstated).toEqual([]);
     expect(open.sort()).toEqual(['GET /health/live', 'GET /health/ready', 'GET /metrics']);
+  });
+
+  it('documents GET /me for any key, and leaves the console’s static files out', () => {
+    expect(operation('get', '/me')).toMatchObject({
+      operationId: 'getCaller',
+      'x-required-role': 'reader',
+      security: expect.arrayContaining([{ apiKey: [] }]),
+    });
+    expect(JSON.stringify(operation('get', '/me').responses)).toContain('CallerResponse');
+    expect(Object.keys(document.paths).filter((path) => path.startsWith('/console'))).toEqual([]);
   });
 
   it('gives nullable fields their type (OpenAPI 3.0 `nullable`), never a bare object', () => {
