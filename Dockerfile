@@ -7,6 +7,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY libs ./libs
 COPY services ./services
 COPY tools ./tools
+COPY console ./console
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
