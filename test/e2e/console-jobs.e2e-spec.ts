@@ -1,0 +1,183 @@
+import type { Page } from 'playwright-core';
+import { ConsoleBrowser, fitsViewport, PHONE } from '../support/console-browser';
+import { useSystemUnderTest } from '../support/e2e-system';
+import { TEST_ADMIN_KEY } from '../support/test-keys';
+import { TestSite } from '../support/test-site';
+import { eventually } from '../support/wait';
+
+/**
+ * The web console in headless Chromium against the real system: the key form, the live jobs list, a
+ * job's live page with its timeline, the actions and their problems, and what a reader key sees.
+ * Screenshots go to test-artifacts/console/jobs (printed at the start).
+ */
+describe('web console: jobs (headless Chromium, end to end)', () => {
+  const site = new TestSite();
+  const e2e = useSystemUnderTest({
+    site,
+    env: {
+      SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
+      SCRAPER_TIMEOUT_MS: '20000',
+      RETRY_MAX_ATTEMPTS: '4',
+      RETRY_BASE_DELAY_MS: '200',
+    },
+  });
+  let browser: ConsoleBrowser;
+
+  beforeAll(async () => {
+    browser = await ConsoleBrowser.launch(e2e.system.baseUrl, 'jobs');
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(() => {
+    // Every script, style and call stays on the gateway's origin; the page throws nothing.
+    expect(browser.foreignRequests).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  /** A marker that only survives as long as the page is not reloaded. */
+  // (Browser-side code as strings: the tests compile without the DOM's types.)
+  const markPage = (page: Page): Promise<unknown> => page.evaluate('window.notReloaded = true');
+  const stillSamePage = (page: Page): Promise<boolean> =>
+    page.evaluate<boolean>('window.notReloaded === true');
+
+  it('is served without a key, asks for one and keeps it in the tab’s session only', async () => {
+    const index = await fetch(`${e2e.system.baseUrl}/console/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-security-policy')).toContain("default-src 'self'");
+
+    const page = await browser.open();
+    await page.getByRole('textbox', { name: 'API key' }).fill('ejk_not-a-key-of-this-system-000000000000000');
+    await page.getByRole('button', { name: 'Open the console' }).click();
+    await page.getByRole('alert').filter({ hasText: '401' }).waitFor();
+    await browser.screenshot(page, 'key-refused');
+
+    await page.getByRole('textbox', { name: 'API key' }).fill(TEST_ADMIN_KEY);
+    await page.getByRole('button', { name: 'Open the console' }).click();
+    await page.getByTestId('caller').filter({ hasText: 'default · admin' }).waitFor();
+    await page.getByRole('link', { name: 'Operations' }).waitFor();
+    const storage = await page.evaluate<{ session: string[]; local: number }>(
+      '({ session: Object.values(sessionStorage), local: localStorage.length })',
+    );
+    expect(storage).toEqual({ session: [TEST_ADMIN_KEY], local: 0 });
+
+    await page.getByRole('button', { name: 'Forget key' }).click();
+    await page.getByRole('textbox', { name: 'API key' }).waitFor();
+    expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+    await page.context().close();
+  });
+
+  it('submits a scrape job and shows it reach SUCCEEDED live, in the list and on its page', async () => {
+    const page = await browser.signIn(TEST_ADMIN_KEY);
+    await page.getByRole('status').filter({ hasText: 'live' }).first().waitFor();
+    await markPage(page);
+    // The page answers only when the test says so: the list must show the job running first.
+    site.holdDelayed();
+    await page.getByText('New job').click();
+    await page.getByLabel('URL to scrape').fill(`${site.baseUrl}/delay/10/console`);
+    await page.getByRole('button', { name: 'Submit' }).click();
+    const accepted = page.getByRole('status').filter({ hasText: 'Accepted:' });
+    const id = (await accepted.getByRole('link').textContent())?.trim() ?? '';
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+
+    const row = page.locator(`tr[data-job-id="${id}"]`);
+    await row.getByText('RUNNING').waitFor({ timeout: 60_000 });
+    await eventually('the scraper to hold the page', () => (site.heldCount === 1 ? true : undefined));
+    await browser.screenshot(page, 'jobs-list-running');
+    site.releaseDelayed();
+    await row.getByText('SUCCEEDED').waitFor({ timeout: 60_000 });
+    expect(await stillSamePage(page)).toBe(true);
+    await browser.screenshot(page, 'jobs-list-succeeded');
+
+    await row.getByRole('link').click();
+    await page.getByTestId('job-status').filter({ hasText: 'SUCCEEDED' }).waitFor();
+    await page.getByLabel('job result').filter({ hasText: `"statusCode": 200` }).waitFor();
+    const timeline = page.getByRole('list', { name: 'Events of the job' });
+    await timeline.locator('[data-event-type="StageCompleted"]').waitFor();
+    expect(await timeline.locator('[data-event-type="JobRequested"]').count()).toBe(1);
+    expect(await stillSamePage(page)).toBe(true);
+    await browser.screenshot(page, 'job-succeeded');
+
+    // Cancelling a finished job: the confirmation, then the API's 409 problem shown as it came.
+    await page.getByRole('button', { name: 'Cancel job' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel the job' }).click();
+    const problem = page.getByRole('alert').filter({ hasText: '409' });
+    await problem.waitFor();
+    expect(await problem.textContent()).toContain('Conflict');
+    await browser.screenshot(page, 'job-cancel-refused');
+
+    // A re-run: run 1 shows on the same page, live, and finishes again.
+    await page.getByRole('button', { name: 'Rerun job' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Rerun' }).click();
+    await page.getByRole('status').filter({ hasText: 'Re-run requested' }).waitFor();
+    await timeline
+      .locator('[data-event-type="StageCompleted"]', { hasText: 'run 1' })
+      .waitFor({ timeout: 60_000 });
+    await page.getByTestId('job-status').filter({ hasText: 'SUCCEEDED' }).waitFor();
+    expect(await stillSamePage(page)).toBe(true);
+    await page.context().close();
+  });
+
+  it('shows a retried job’s attempts and their errors in the timeline', async () => {
+    const id = await e2e.api.submitScrape(`${site.baseUrl}/flaky/console`);
+    const page = await browser.signIn(TEST_ADMIN_KEY);
+    await page.getByLabel('Job id').fill(id);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.getByTestId('job-status').filter({ hasText: 'SUCCEEDED' }).waitFor({ timeout: 60_000 });
+    const timeline = page.getByRole('list', { name: 'Events of the job' });
+    await timeline.locator('[data-event-type="StageCompleted"]').waitFor();
+    const started = timeline.locator('[data-event-type="StageStarted"]');
+    const failed = timeline.locator('[data-event-type="StageAttemptFailed"]');
+    expect(await started.allTextContents()).toEqual([
+      expect.stringContaining('attempt 1'),
+      expect.stringContaining('attempt 2'),
+      expect.stringContaining('attempt 3'),
+    ]);
+    expect(await failed.allTextContents()).toEqual([
+      expect.stringMatching(/attempt 1.*HTTP_503/),
+      expect.stringMatching(/attempt 2.*HTTP_503/),
+    ]);
+    const completed = await timeline.locator('[data-event-type="StageCompleted"]').textContent();
+    expect(completed).toContain('attempt 3');
+    expect(await page.getByRole('table').filter({ hasText: 'Stage' }).first().textContent()).toContain(
+      'scrape',
+    );
+    await browser.screenshot(page, 'job-retried');
+
+    // Readable on a phone: nothing wider than the screen.
+    const phone = await browser.signIn(TEST_ADMIN_KEY, PHONE);
+    await phone.goto(`${e2e.system.baseUrl}/console#/jobs/${id}`);
+    await phone.getByTestId('job-status').filter({ hasText: 'SUCCEEDED' }).waitFor();
+    expect(await fitsViewport(phone)).toBe(true);
+    await browser.screenshot(phone, 'job-retried-390x844');
+    await phone.goto(`${e2e.system.baseUrl}/console#/jobs`);
+    await phone.locator(`tr[data-job-id="${id}"]`).waitFor();
+    expect(await fitsViewport(phone)).toBe(true);
+    await browser.screenshot(phone, 'jobs-390x844');
+    await page.context().close();
+    await phone.context().close();
+  });
+
+  it('shows a reader key only what it may do, and another tenant’s job as not found', async () => {
+    const created = await e2e.api.request('POST', '/admin/keys', {
+      json: { tenant: 'acme', role: 'reader', expiresAt: null },
+    });
+    expect(created.status).toBe(201);
+    const adminJob = await e2e.api.submitScrape(`${site.baseUrl}/article`);
+
+    const page = await browser.signIn(created.body.key as string);
+    await page.getByTestId('caller').filter({ hasText: 'acme · reader' }).waitFor();
+    await page.getByRole('heading', { name: 'Jobs' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Operations' }).count()).toBe(0);
+    expect(await page.getByText('New job').count()).toBe(0);
+    await page.getByText('No jobs yet.').waitFor();
+
+    await page.goto(`${e2e.system.baseUrl}/console#/jobs/${adminJob}`);
+    await page.getByRole('alert').filter({ hasText: '404' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Cancel job' }).count()).toBe(0);
+    await page.goto(`${e2e.system.baseUrl}/console#/operations`);
+    await page.getByRole('alert').filter({ hasText: '403' }).waitFor();
+    await browser.screenshot(page, 'reader-operations-refused');
+    await page.context().close();
+  });
+});
