@@ -2,7 +2,7 @@
 export { GroupCommit } from './batching/group-commit';
 
 // Blob storage (filesystem or S3) for uploaded documents
-export { type BlobStore, BlobStoreUnavailableError } from './blob/blob-store';
+export { BlobNotFoundError, type BlobStore, BlobStoreUnavailableError } from './blob/blob-store';
 export { createBlobStore, describeBlobStore } from './blob/create-blob-store';
 
 // Typed configuration read from the environment

@@ -53,7 +53,14 @@ const STATUS_OF_JOB: Record<string, DocumentStatus> = {
   CANCELLED: 'ERROR',
 };
 
-/** Reads of the document read models for `GET /documents/{id}`. */
+/** A page's rendered image: its blob key (sha256 of the PNG) and size in pixels. */
+export interface DocumentPageImageView {
+  key: string;
+  width: number;
+  height: number;
+}
+
+/** Reads of the document read models for `GET /documents/{id}` and its pages' images. */
 export class DocumentQueries {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -111,6 +118,34 @@ export class DocumentQueries {
         error: page.error,
       })),
     };
+  }
+
+  /**
+   * The image split rendered for page `pageNo` of document `id`, as the tenant sees it (null for an
+   * admin: every tenant), or null: no such document (or another tenant's), not split yet, no such page.
+   * Read from the newest run's split outcome in the job's history (the page rows keep no image).
+   */
+  async getPageImage(
+    tenantId: string | null,
+    id: string,
+    pageNo: number,
+  ): Promise<DocumentPageImageView | null> {
+    const rows: { pages: unknown }[] = await this.dataSource.query(
+      `SELECT e.envelope->'data'->'result'->'pages' AS pages
+       FROM jobs j JOIN job_events e ON e.job_id = j.id
+       WHERE j.id = $1 AND ($2::text IS NULL OR j.tenant_id = $2) AND j.requested AND j.type = 'document'
+         AND e.type = 'StageCompleted' AND e.envelope->'data'->>'stage' = 'split'
+       ORDER BY COALESCE((e.envelope->>'run')::int, 0) DESC, e.occurred_at DESC
+       LIMIT 1`,
+      [id, tenantId],
+    );
+    const pages = rows[0]?.pages;
+    if (!Array.isArray(pages)) return null;
+    const page = (pages as { pageNo?: unknown; image?: unknown; width?: unknown; height?: unknown }[]).find(
+      (candidate) => candidate.pageNo === pageNo,
+    );
+    if (!page || typeof page.image !== 'string') return null;
+    return { key: page.image, width: Number(page.width), height: Number(page.height) };
   }
 }
 

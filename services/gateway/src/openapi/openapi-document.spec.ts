@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import request from 'supertest';
 import {
+  BLOB_STORE,
   ConsumerGroupInspector,
   OpsModule,
   PlatformMetrics,
@@ -86,6 +87,7 @@ async function gatewayApp(): Promise<INestApplication> {
         DeadLetterQueries,
         DeadLetterRedriver,
         ConsumerGroupInspector,
+        BLOB_STORE,
       ].map(inert),
     ],
   }).compile();
@@ -191,6 +193,16 @@ describe('the gateway’s OpenAPI document', () => {
     });
     expect(JSON.stringify(operation('get', '/me').responses)).toContain('CallerResponse');
     expect(Object.keys(document.paths).filter((path) => path.startsWith('/console'))).toEqual([]);
+  });
+
+  it('documents a document page’s image as a PNG for any key', () => {
+    const image = operation('get', '/documents/{id}/pages/{page}/image');
+    expect(image).toMatchObject({ operationId: 'getDocumentPageImage', 'x-required-role': 'reader' });
+    expect(Object.keys((image.responses as Record<string, Json>)['200'].content as Json)).toEqual([
+      'image/png',
+    ]);
+    const page = (image.parameters as Json[]).find((p) => p.name === 'page');
+    expect(page).toMatchObject({ in: 'path', schema: { type: 'integer', minimum: 1 } });
   });
 
   it('gives nullable fields their type (OpenAPI 3.0 `nullable`), never a bare object', () => {
