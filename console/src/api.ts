@@ -81,6 +81,26 @@ export class Api {
     return (text ? JSON.parse(text) : null) as T;
   }
 
+  /** A binary answer (a page image) as a Blob. */
+  async blob(path: string, signal?: AbortSignal): Promise<Blob> {
+    const response = await fetch(path, { headers: this.headers({ accept: '*/*' }), signal });
+    if (!response.ok) {
+      if (response.status === 401) this.onUnauthorized();
+      throw new ApiError(await problemOf(response));
+    }
+    return response.blob();
+  }
+
+  /** `POST` of a multipart form (an upload). */
+  async upload<T>(path: string, form: FormData): Promise<T> {
+    const response = await fetch(path, { method: 'POST', headers: this.headers(), body: form });
+    if (!response.ok) {
+      if (response.status === 401) this.onUnauthorized();
+      throw new ApiError(await problemOf(response));
+    }
+    return (await response.json()) as T;
+  }
+
   get<T>(path: string, init: RequestInit = {}): Promise<T> {
     return this.request<T>('GET', path, undefined, init);
   }

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api, ApiError, keyStore, roleAllows, type Caller, type Problem } from './api';
 import { ProblemView, toProblem } from './components';
+import { DocumentPage, DocumentsPage } from './pages/documents';
 import { JobPage } from './pages/job';
 import { JobsPage } from './pages/jobs';
 import { OperationsPage } from './pages/operations';
@@ -121,6 +122,12 @@ function App() {
           <a href="#/jobs" aria-current={route.page === 'jobs' || route.page === 'job' ? 'page' : undefined}>
             Jobs
           </a>
+          <a
+            href="#/documents"
+            aria-current={route.page === 'documents' || route.page === 'document' ? 'page' : undefined}
+          >
+            Documents
+          </a>
           {isAdmin && (
             <a href="#/operations" aria-current={route.page === 'operations' ? 'page' : undefined}>
               Operations
@@ -138,6 +145,8 @@ function App() {
       <main id="main" tabIndex={-1}>
         {route.page === 'jobs' && <JobsPage api={api} caller={caller} />}
         {route.page === 'job' && <JobPage key={route.id} api={api} caller={caller} id={route.id} />}
+        {route.page === 'documents' && <DocumentsPage api={api} caller={caller} />}
+        {route.page === 'document' && <DocumentPage key={route.id} api={api} id={route.id} />}
         {route.page === 'operations' &&
           (isAdmin ? (
             <OperationsPage api={api} />

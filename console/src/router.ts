@@ -5,6 +5,8 @@ export type Route =
   | { page: 'jobs' }
   | { page: 'job'; id: string }
   | { page: 'operations' }
+  | { page: 'documents' }
+  | { page: 'document'; id: string }
   | { page: 'not-found'; hash: string };
 
 export function parseHash(hash: string): Route {
@@ -13,6 +15,9 @@ export function parseHash(hash: string): Route {
   if (job) return { page: 'job', id: decodeURIComponent(job[1]) };
   if (path === '/jobs' || path === '/') return { page: 'jobs' };
   if (path === '/operations') return { page: 'operations' };
+  if (path === '/documents') return { page: 'documents' };
+  const document = /^\/documents\/([^/?#]+)$/.exec(path);
+  if (document) return { page: 'document', id: decodeURIComponent(document[1]) };
   return { page: 'not-found', hash };
 }
 
@@ -27,3 +32,5 @@ export function useRoute(): Route {
 }
 
 export const jobHref = (id: string): string => `#/jobs/${encodeURIComponent(id)}`;
+
+export const documentHref = (id: string): string => `#/documents/${encodeURIComponent(id)}`;
