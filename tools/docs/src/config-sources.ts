@@ -207,6 +207,12 @@ export const UNTYPED_VARIABLES: readonly UntypedVariable[] = [
     usedBy: 'tests',
     doc: 'seed of that Schemathesis run (fixed, so CI is reproducible)',
   },
+  {
+    name: 'CHROMIUM_PATH',
+    default: '`/usr/bin/chromium` (installed with `apt-get` when missing)',
+    usedBy: 'tests',
+    doc: 'the Chromium or Chrome binary the console’s browser tests (`test/e2e/console-*`) drive',
+  },
   { name: 'BENCH_JOBS', default: '`5000`', usedBy: 'bench pipeline', doc: 'jobs in the burst' },
   {
     name: 'BENCH_KAFKA_BROKERS',
