@@ -41,6 +41,14 @@ describe('web console: jobs (headless Chromium, end to end)', () => {
   const stillSamePage = (page: Page): Promise<boolean> =>
     page.evaluate<boolean>('window.notReloaded === true');
 
+  /** Form controls without a label (a <label>, aria-label or aria-labelledby), by their outer HTML. */
+  const unlabelledControls = (page: Page): Promise<string[]> =>
+    page.evaluate<string[]>(
+      `[...document.querySelectorAll('input, select, textarea')]
+        .filter((el) => el.labels.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+        .map((el) => el.outerHTML)`,
+    );
+
   it('is served without a key, asks for one and keeps it in the tab’s session only', async () => {
     const index = await fetch(`${e2e.system.baseUrl}/console/`);
     expect(index.status).toBe(200);
@@ -52,8 +60,11 @@ describe('web console: jobs (headless Chromium, end to end)', () => {
     await page.getByRole('alert').filter({ hasText: '401' }).waitFor();
     await browser.screenshot(page, 'key-refused');
 
-    await page.getByRole('textbox', { name: 'API key' }).fill(TEST_ADMIN_KEY);
-    await page.getByRole('button', { name: 'Open the console' }).click();
+    // With the keyboard only: the field, the key, Enter.
+    await page.getByRole('textbox', { name: 'API key' }).focus();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(TEST_ADMIN_KEY);
+    await page.keyboard.press('Enter');
     await page.getByTestId('caller').filter({ hasText: 'default · admin' }).waitFor();
     await page.getByRole('link', { name: 'Operations' }).waitFor();
     const storage = await page.evaluate<{ session: string[]; local: number }>(
@@ -71,9 +82,10 @@ describe('web console: jobs (headless Chromium, end to end)', () => {
     const page = await browser.signIn(TEST_ADMIN_KEY);
     await page.getByRole('status').filter({ hasText: 'live' }).first().waitFor();
     await markPage(page);
+    await page.getByText('New job').click();
+    expect(await unlabelledControls(page)).toEqual([]);
     // The page answers only when the test says so: the list must show the job running first.
     site.holdDelayed();
-    await page.getByText('New job').click();
     await page.getByLabel('URL to scrape').fill(`${site.baseUrl}/delay/10/console`);
     await page.getByRole('button', { name: 'Submit' }).click();
     const accepted = page.getByRole('status').filter({ hasText: 'Accepted:' });
@@ -115,6 +127,11 @@ describe('web console: jobs (headless Chromium, end to end)', () => {
       .waitFor({ timeout: 60_000 });
     await page.getByTestId('job-status').filter({ hasText: 'SUCCEEDED' }).waitFor();
     expect(await stillSamePage(page)).toBe(true);
+    // Both runs, each event once.
+    expect(await timeline.locator('[data-event-type="StageCompleted"]').count()).toBe(2);
+    const shown = await timeline.locator('li').count();
+    const history = await e2e.api.request<unknown[]>('GET', `/jobs/${id}/events`);
+    expect(shown).toBe(history.body.length);
     await page.context().close();
   });
 
@@ -143,6 +160,16 @@ describe('web console: jobs (headless Chromium, end to end)', () => {
       'scrape',
     );
     await browser.screenshot(page, 'job-retried');
+    expect(await unlabelledControls(page)).toEqual([]);
+
+    // The confirmation dialog by keyboard: Enter opens it, Escape closes it and nothing is sent.
+    await page.getByRole('button', { name: 'Cancel job' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect((await e2e.api.job(id)).status).toBe('SUCCEEDED');
 
     // Readable on a phone: nothing wider than the screen.
     const phone = await browser.signIn(TEST_ADMIN_KEY, PHONE);
@@ -156,6 +183,26 @@ describe('web console: jobs (headless Chromium, end to end)', () => {
     await browser.screenshot(phone, 'jobs-390x844');
     await page.context().close();
     await phone.context().close();
+  });
+
+  it('submits the form’s example risk job and shows its result as a VaR table', async () => {
+    const page = await browser.signIn(TEST_ADMIN_KEY);
+    await page.getByText('New job').click();
+    await page.getByRole('combobox', { name: 'Job type' }).selectOption('risk');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    const accepted = page.getByRole('status').filter({ hasText: 'Accepted:' });
+    await accepted.getByRole('link').click();
+    await page.getByTestId('job-status').filter({ hasText: 'SUCCEEDED' }).waitFor({ timeout: 60_000 });
+    const table = page.getByRole('table', { name: 'Value at risk' });
+    expect(await table.textContent()).toContain('parametric');
+    const id = decodeURIComponent(new URL(page.url()).hash.replace('#/jobs/', ''));
+    const result = (await e2e.api.job(id)).result as { var: number };
+    expect(Number((await page.getByTestId('risk-var').textContent())?.replace(/[^0-9.]/g, ''))).toBeCloseTo(
+      result.var,
+      1,
+    );
+    await browser.screenshot(page, 'job-risk');
+    await page.context().close();
   });
 
   it('shows a reader key only what it may do, and another tenant’s job as not found', async () => {

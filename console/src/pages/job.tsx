@@ -30,6 +30,9 @@ export function JobPage({ api, caller, id }: { api: Api; caller: Caller; id: str
   const [logs, setLogs] = useState<LogLine[]>([]);
   const [follows, setFollows] = useState(0);
   const logTimer = useRef<number | undefined>(undefined);
+  /** After a rerun: the run the page waits for (a stream that ends on an older run is opened again). */
+  const awaitedRun = useRef(0);
+  const refollow = useRef<number | undefined>(undefined);
 
   const loadLogs = useCallback(() => {
     api.get<{ items: LogLine[] }>(`/jobs/${id}/logs${query({ limit: 200 })}`).then(
@@ -44,6 +47,8 @@ export function JobPage({ api, caller, id }: { api: Api; caller: Caller; id: str
       return undefined;
     }
     setProblem(null);
+    // The stream sends the whole history first: start the timeline over (a re-follow after a rerun).
+    setEvents([]);
     const seen = new Set<string>();
     const stop = follow(api, `/jobs/${id}/stream`, {
       resume: true,
@@ -54,7 +59,15 @@ export function JobPage({ api, caller, id }: { api: Api; caller: Caller; id: str
         if (state === 'ended') loadLogs();
       },
       onEvent: (event) => {
-        if (event.event === 'job' || event.event === 'end') return setJob(JSON.parse(event.data) as Job);
+        if (event.event === 'job' || event.event === 'end') {
+          const shown = JSON.parse(event.data) as Job;
+          setJob(shown);
+          // The rerun is not projected yet: this stream ended on the previous run; follow again.
+          if (event.event === 'end' && (shown.run ?? 0) < awaitedRun.current) {
+            refollow.current = window.setTimeout(() => setFollows((n) => n + 1), 500);
+          }
+          return;
+        }
         if (event.event === 'reset') {
           seen.clear();
           return setEvents([]);
@@ -74,6 +87,7 @@ export function JobPage({ api, caller, id }: { api: Api; caller: Caller; id: str
     return () => {
       stop();
       window.clearTimeout(logTimer.current);
+      window.clearTimeout(refollow.current);
     };
   }, [api, id, follows, loadLogs]);
 
@@ -81,7 +95,8 @@ export function JobPage({ api, caller, id }: { api: Api; caller: Caller; id: str
     setActionProblem(null);
     setNotice(null);
     try {
-      await api.request(method, path);
+      const answer = await api.request<{ run?: number } | null>(method, path);
+      if (typeof answer?.run === 'number') awaitedRun.current = answer.run;
       setNotice(done);
       // A re-run adds events after `end`: follow the job again (seen events are not shown twice).
       setFollows((n) => n + 1);
