@@ -127,8 +127,18 @@ describe('web console: jobs (headless Chromium, end to end)', () => {
       .waitFor({ timeout: 60_000 });
     await page.getByTestId('job-status').filter({ hasText: 'SUCCEEDED' }).waitFor();
     expect(await stillSamePage(page)).toBe(true);
-    // Both runs, each event once.
-    expect(await timeline.locator('[data-event-type="StageCompleted"]').count()).toBe(2);
+    // An admin's replay from the scrape stage: run 2, live as well.
+    await page.getByRole('combobox', { name: 'Stage' }).selectOption('scrape');
+    await page.getByRole('button', { name: 'Replay from stage' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Replay from scrape' }).click();
+    await page.getByRole('status').filter({ hasText: 'Replay from scrape requested' }).waitFor();
+    await timeline
+      .locator('[data-event-type="StageCompleted"]', { hasText: 'run 2' })
+      .waitFor({ timeout: 60_000 });
+    await page.getByTestId('job-status').filter({ hasText: 'SUCCEEDED' }).waitFor();
+    await browser.screenshot(page, 'job-replayed');
+    // Every run, each event once.
+    expect(await timeline.locator('[data-event-type="StageCompleted"]').count()).toBe(3);
     const shown = await timeline.locator('li').count();
     const history = await e2e.api.request<unknown[]>('GET', `/jobs/${id}/events`);
     expect(shown).toBe(history.body.length);

@@ -91,11 +91,11 @@ export function JobPage({ api, caller, id }: { api: Api; caller: Caller; id: str
     };
   }, [api, id, follows, loadLogs]);
 
-  const act = async (method: string, path: string, done: string): Promise<void> => {
+  const act = async (method: string, path: string, done: string, body?: unknown): Promise<void> => {
     setActionProblem(null);
     setNotice(null);
     try {
-      const answer = await api.request<{ run?: number } | null>(method, path);
+      const answer = await api.request<{ run?: number } | null>(method, path, body);
       if (typeof answer?.run === 'number') awaitedRun.current = answer.run;
       setNotice(done);
       // A re-run adds events after `end`: follow the job again (seen events are not shown twice).
@@ -177,7 +177,7 @@ export function JobPage({ api, caller, id }: { api: Api; caller: Caller; id: str
       </dl>
 
       {roleAllows(caller.role, 'member') && (
-        <div class="actions" aria-label="Actions">
+        <div class="actions" role="group" aria-label="Actions">
           <ConfirmButton
             label="Cancel job"
             danger
@@ -191,6 +191,14 @@ export function JobPage({ api, caller, id }: { api: Api; caller: Caller; id: str
             confirmLabel="Rerun"
             action={() => act('POST', `/jobs/${job.id}/retry`, 'Re-run requested')}
           />
+          {roleAllows(caller.role, 'admin') && (job.stages ?? []).length > 0 && (
+            <ReplayFromStage
+              job={job}
+              replay={(stage) =>
+                act('POST', '/admin/replay', `Replay from ${stage} requested`, { stage, jobId: job.id })
+              }
+            />
+          )}
         </div>
       )}
       {notice && (
@@ -230,6 +238,32 @@ export function JobPage({ api, caller, id }: { api: Api; caller: Caller; id: str
       <Timeline events={events} />
       <Logs lines={logs} />
     </section>
+  );
+}
+
+/** Admin keys: run the job again from one of its stages (`POST /admin/replay` with the job's id). */
+function ReplayFromStage({ job, replay }: { job: Job; replay: (stage: string) => Promise<void> }) {
+  const stages = [...new Set((job.stages ?? []).map((stage) => stage.stage))];
+  const [stage, setStage] = useState(stages[0] ?? '');
+  return (
+    <span class="replay">
+      <label class="inline">
+        Stage
+        <select value={stage} onChange={(event) => setStage(event.currentTarget.value)}>
+          {stages.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <ConfirmButton
+        label="Replay from stage"
+        question={`Run job ${job.id} again from its ${stage} stage (and the stages after it), as run ${(job.run ?? 0) + 1}?`}
+        confirmLabel={`Replay from ${stage}`}
+        action={() => replay(stage)}
+      />
+    </span>
   );
 }
 
