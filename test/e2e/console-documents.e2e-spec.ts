@@ -18,9 +18,10 @@ describe('web console: documents (headless Chromium, end to end)', () => {
   let browser: ConsoleBrowser;
   let documentId = '';
 
+  // Installing Chromium on a fresh machine (apt-get) may take minutes.
   beforeAll(async () => {
     browser = await ConsoleBrowser.launch(e2e.system.baseUrl, 'documents');
-  });
+  }, 10 * 60_000);
   afterAll(async () => {
     await browser?.close();
   });

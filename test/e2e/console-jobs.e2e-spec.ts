@@ -23,9 +23,10 @@ describe('web console: jobs (headless Chromium, end to end)', () => {
   });
   let browser: ConsoleBrowser;
 
+  // Installing Chromium on a fresh machine (apt-get) may take minutes.
   beforeAll(async () => {
     browser = await ConsoleBrowser.launch(e2e.system.baseUrl, 'jobs');
-  });
+  }, 10 * 60_000);
   afterAll(async () => {
     await browser?.close();
   });

@@ -27,9 +27,10 @@ describe('web console: operations (headless Chromium, end to end)', () => {
   });
   let browser: ConsoleBrowser;
 
+  // Installing Chromium on a fresh machine (apt-get) may take minutes.
   beforeAll(async () => {
     browser = await ConsoleBrowser.launch(e2e.system.baseUrl, 'operations');
-  });
+  }, 10 * 60_000);
   afterAll(async () => {
     await browser?.close();
   });
