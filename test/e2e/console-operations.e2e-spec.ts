@@ -76,6 +76,19 @@ describe('web console: operations (headless Chromium, end to end)', () => {
   it('starts a projection rebuild and shows it finish; shows the consumer groups and their lag', async () => {
     const page = await browser.signIn(TEST_ADMIN_KEY);
     await page.getByRole('link', { name: 'Operations' }).click();
+    // Throughput and latency, from the live jobs stream: five jobs finished while the page is open.
+    const throughput = page.getByRole('region', { name: 'Throughput and latency' });
+    await throughput.getByRole('status').filter({ hasText: 'live' }).waitFor();
+    const ids = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => e2e.api.submitScrape(`${site.baseUrl}/article?n=${n}`)),
+    );
+    await Promise.all(ids.map((id) => e2e.api.terminal(id)));
+    await page.getByTestId('jobs-finished').filter({ hasText: /^5$/ }).waitFor();
+    await page.getByTestId('latency-p99').filter({ hasText: / ms$/ }).waitFor();
+    // (Jobs/s counts the last 10 s by finishing time: a slow projector may already have left it at 0.)
+    expect(await page.getByTestId('jobs-per-second').textContent()).toMatch(/^\d+\.\d$/);
+    await browser.screenshot(page, 'operations-throughput');
+
     const state = page.getByTestId('rebuild-state');
     await state.waitFor();
     expect(await state.textContent()).not.toBe('succeeded');

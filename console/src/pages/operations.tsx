@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { query, type Api, type Problem } from '../api';
-import { ConfirmButton, Json, ProblemView, Time, toProblem, useTitle } from '../components';
+import { ConfirmButton, Json, LiveIndicator, ProblemView, Time, toProblem, useTitle } from '../components';
 import { jobHref } from '../router';
+import { follow, type StreamState } from '../sse';
+import { TERMINAL, type Job } from '../types';
 
 /** How often the page reads the consumer groups and the projection status again. */
 const REFRESH_MS = 5000;
@@ -55,6 +57,7 @@ export function OperationsPage({ api }: { api: Api }) {
   return (
     <section aria-labelledby="ops-heading">
       <h1 id="ops-heading">Operations</h1>
+      <Throughput api={api} />
       <Projections api={api} />
       <DeadLetters api={api} />
       <ConsumerGroups api={api} />
@@ -436,5 +439,138 @@ function Sparkline({ values, label }: { values: number[]; label: string }) {
     >
       <polyline points={points} fill="none" stroke="currentColor" stroke-width="1.5" />
     </svg>
+  );
+}
+
+/** Seconds of history the throughput chart shows. */
+const CHART_SECONDS = 120;
+/** Jobs/s is averaged over this many seconds; p50/p99 are of the jobs finished in the last minute. */
+const RATE_WINDOW_S = 10;
+const LATENCY_WINDOW_S = 60;
+
+interface Finished {
+  at: number;
+  latencyMs: number;
+}
+
+/** The q-quantile (0..1) of sorted numbers, nearest rank. */
+function quantile(sorted: number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+/**
+ * Jobs finished per second and their end-to-end latency (finishedAt - createdAt, p50/p99), measured
+ * from `GET /jobs/stream` since the page opened: every job the key sees, as the projector commits it.
+ */
+function Throughput({ api }: { api: Api }) {
+  const finished = useRef<Finished[]>([]);
+  const counted = useRef(new Set<string>());
+  const [state, setState] = useState<StreamState>('connecting');
+  const [series, setSeries] = useState<number[]>([]);
+  const [stats, setStats] = useState({
+    total: 0,
+    rate: 0,
+    p50: null as number | null,
+    p99: null as number | null,
+  });
+
+  useEffect(
+    () =>
+      follow(api, '/jobs/stream', {
+        onState: setState,
+        onEvent: (event) => {
+          if (event.event !== 'job') return;
+          const job = JSON.parse(event.data) as Job;
+          if (!TERMINAL.has(job.status) || job.finishedAt === null) return;
+          const key = `${job.id}:${job.run ?? 0}`;
+          if (counted.current.has(key)) return;
+          counted.current.add(key);
+          const at = Date.parse(job.finishedAt);
+          finished.current.push({ at, latencyMs: Math.max(0, at - Date.parse(job.createdAt)) });
+        },
+      }),
+    [api],
+  );
+
+  useEffect(() => {
+    const timer = window.setInterval(() => {
+      const now = Date.now();
+      const recent = finished.current.filter((item) => item.at > now - CHART_SECONDS * 1000);
+      finished.current = recent;
+      const inRate = recent.filter((item) => item.at > now - RATE_WINDOW_S * 1000).length;
+      const latencies = recent
+        .filter((item) => item.at > now - LATENCY_WINDOW_S * 1000)
+        .map((item) => item.latencyMs)
+        .sort((a, b) => a - b);
+      setStats({
+        total: counted.current.size,
+        rate: inRate / RATE_WINDOW_S,
+        p50: quantile(latencies, 0.5),
+        p99: quantile(latencies, 0.99),
+      });
+      setSeries((current) => [...current, inRate / RATE_WINDOW_S].slice(-CHART_SECONDS));
+    }, 1000);
+    return () => window.clearInterval(timer);
+  }, []);
+
+  const ms = (value: number | null): string =>
+    value === null ? '–' : `${Math.round(value).toLocaleString()} ms`;
+  return (
+    <section aria-labelledby="throughput-heading">
+      <div class="heading-row">
+        <h2 id="throughput-heading">Throughput and latency</h2>
+        <LiveIndicator state={state} />
+      </div>
+      <dl class="facts">
+        <div>
+          <dt>Jobs finished since the page opened</dt>
+          <dd data-testid="jobs-finished">{stats.total}</dd>
+        </div>
+        <div>
+          <dt>Jobs/s (last {RATE_WINDOW_S} s)</dt>
+          <dd data-testid="jobs-per-second">{stats.rate.toFixed(1)}</dd>
+        </div>
+        <div>
+          <dt>p50 end to end (last {LATENCY_WINDOW_S} s)</dt>
+          <dd data-testid="latency-p50">{ms(stats.p50)}</dd>
+        </div>
+        <div>
+          <dt>p99 end to end (last {LATENCY_WINDOW_S} s)</dt>
+          <dd data-testid="latency-p99">{ms(stats.p99)}</dd>
+        </div>
+      </dl>
+      <LineChart values={series} label="Jobs finished per second, one point a second" />
+    </section>
+  );
+}
+
+/** A line over the last CHART_SECONDS points, scaled to its maximum. */
+function LineChart({ values, label }: { values: number[]; label: string }) {
+  const width = 600;
+  const height = 80;
+  const max = Math.max(1, ...values);
+  const step = width / (CHART_SECONDS - 1);
+  const offset = width - step * (values.length - 1);
+  const points = values
+    .map(
+      (value, index) =>
+        `${(offset + index * step).toFixed(1)},${(height - 2 - (value / max) * (height - 4)).toFixed(1)}`,
+    )
+    .join(' ');
+  return (
+    <figure class="chart">
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label={`${label}; peak ${max.toFixed(1)} jobs/s`}
+      >
+        <line x1="0" y1={height - 1} x2={width} y2={height - 1} class="axis" />
+        {values.length > 1 && <polyline points={points} fill="none" stroke="currentColor" stroke-width="2" />}
+      </svg>
+      <figcaption class="muted">
+        {label}; scale 0 to {max.toFixed(1)} jobs/s
+      </figcaption>
+    </figure>
   );
 }
