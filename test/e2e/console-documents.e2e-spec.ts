@@ -1,5 +1,5 @@
 import { buildTestPdf } from '@app/documents/testing';
-import { ConsoleBrowser } from '../support/console-browser';
+import { ConsoleBrowser, fitsViewport, PHONE } from '../support/console-browser';
 import { finishedDocument } from '../support/document-client';
 import { DOOR_SCHEDULE_SHEET, FLOOR_PLAN_SHEET, NORTH_ELEVATION_SHEET } from '../support/drawing-sheets';
 import { useSystemUnderTest } from '../support/e2e-system';
@@ -74,6 +74,13 @@ describe('web console: documents (headless Chromium, end to end)', () => {
     expect(Number(await box.getAttribute('width'))).toBeGreaterThan(0);
     await browser.screenshot(page, 'document-pages');
     await page.context().close();
+
+    const phone = await browser.signIn(TEST_ADMIN_KEY, PHONE);
+    await phone.goto(`${e2e.system.baseUrl}/console#/documents/${documentId}`);
+    await phone.getByTestId('document-status').filter({ hasText: 'READY' }).waitFor();
+    expect(await fitsViewport(phone)).toBe(true);
+    await browser.screenshot(phone, 'document-pages-390x844');
+    await phone.context().close();
   });
 
   it('serves a page’s image to its tenant only: another tenant gets 404, as for the document', async () => {

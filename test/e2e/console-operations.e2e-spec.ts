@@ -1,4 +1,4 @@
-import { ConsoleBrowser } from '../support/console-browser';
+import { ConsoleBrowser, fitsViewport, PHONE } from '../support/console-browser';
 import { useSystemUnderTest } from '../support/e2e-system';
 import { TEST_ADMIN_KEY } from '../support/test-keys';
 import { TestSite } from '../support/test-site';
@@ -101,5 +101,12 @@ describe('web console: operations (headless Chromium, end to end)', () => {
     await groups.locator('tr[data-group-id$="scraper"]').waitFor();
     await browser.screenshot(page, 'operations');
     await page.context().close();
+
+    const phone = await browser.signIn(TEST_ADMIN_KEY, PHONE);
+    await phone.goto(`${e2e.system.baseUrl}/console#/operations`);
+    await phone.getByRole('table', { name: 'Consumer groups' }).waitFor();
+    expect(await fitsViewport(phone)).toBe(true);
+    await browser.screenshot(phone, 'operations-390x844');
+    await phone.context().close();
   });
 });
