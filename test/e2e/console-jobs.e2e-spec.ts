@@ -196,6 +196,25 @@ describe('web console: jobs (headless Chromium, end to end)', () => {
     await phone.context().close();
   });
 
+  it('shows a slow download’s progress live, then its log line', async () => {
+    const page = await browser.signIn(TEST_ADMIN_KEY);
+    // About 6 s of body at 1 KiB per 100 ms, after a redirect the scraper logs.
+    const id = await e2e.api.submitScrape(`${site.baseUrl}/trickle/6000/hop`);
+    await page.goto(`${e2e.system.baseUrl}/console#/jobs/${id}`);
+    const progress = page.getByRole('progressbar', { name: /^scrape: [\d,]+ of [\d,]+ bytes/ });
+    await progress.waitFor({ timeout: 30_000 });
+    // The status follows the stream too (the download still has seconds to go).
+    await page.getByTestId('job-status').filter({ hasText: 'RUNNING' }).waitFor({ timeout: 3000 });
+    await browser.screenshot(page, 'job-progress');
+    await page.getByTestId('job-status').filter({ hasText: 'SUCCEEDED' }).waitFor({ timeout: 60_000 });
+    await progress.waitFor({ state: 'detached' });
+    const logs = page.getByRole('region', { name: 'Logs' });
+    await logs.getByText(`redirected to ${site.baseUrl}/trickle/6000/`).waitFor();
+    const timeline = page.getByRole('list', { name: 'Events of the job' });
+    expect(await timeline.locator('[data-event-type="StageProgressed"]').count()).toBeGreaterThan(0);
+    await page.context().close();
+  });
+
   it('submits the form’s example risk job and shows its result as a VaR table', async () => {
     const page = await browser.signIn(TEST_ADMIN_KEY);
     await page.getByText('New job').click();

@@ -34,6 +34,22 @@ export function JobPage({ api, caller, id }: { api: Api; caller: Caller; id: str
   const awaitedRun = useRef(0);
   const refollow = useRef<number | undefined>(undefined);
 
+  const jobTimer = useRef<number | undefined>(undefined);
+  const loadJob = useCallback(() => {
+    api.get<Job>(`/jobs/${id}`).then(
+      (fresh) =>
+        setJob((shown) =>
+          shown !== null &&
+          TERMINAL.has(shown.status) &&
+          !TERMINAL.has(fresh.status) &&
+          (fresh.run ?? 0) <= (shown.run ?? 0)
+            ? shown
+            : fresh,
+        ),
+      () => undefined,
+    );
+  }, [api, id]);
+
   const loadLogs = useCallback(() => {
     api.get<{ items: LogLine[] }>(`/jobs/${id}/logs${query({ limit: 200 })}`).then(
       (page) => setLogs(page.items),
@@ -76,6 +92,11 @@ export function JobPage({ api, caller, id }: { api: Api; caller: Caller; id: str
         if (seen.has(item.id)) return;
         seen.add(item.id);
         setEvents((current) => [...current, item]);
+        if (item.type !== 'StageLogged' && item.type !== 'StageProgressed') {
+          // The stream sends the job itself only first and last: read it again as its state moves.
+          window.clearTimeout(jobTimer.current);
+          jobTimer.current = window.setTimeout(loadJob, 200);
+        }
         if (item.type === 'StageLogged') {
           // Several lines in a burst: read them once.
           window.clearTimeout(logTimer.current);
@@ -88,8 +109,9 @@ export function JobPage({ api, caller, id }: { api: Api; caller: Caller; id: str
       stop();
       window.clearTimeout(logTimer.current);
       window.clearTimeout(refollow.current);
+      window.clearTimeout(jobTimer.current);
     };
-  }, [api, id, follows, loadLogs]);
+  }, [api, id, follows, loadLogs, loadJob]);
 
   const act = async (method: string, path: string, done: string, body?: unknown): Promise<void> => {
     setActionProblem(null);
