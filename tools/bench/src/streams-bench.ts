@@ -26,7 +26,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { LocalStack, repoRoot } from '@app/stack';
 import { BenchSystem } from './pipeline-bench';
-import { cpuUsedBetween } from './cpu-meter';
+import { cpuUsedBetween, machineBusyMs } from './cpu-meter';
 import { LoadGenerator, percentiles, round, type Percentiles } from './load-generator';
 import { monotonicMs, WorkerCalls } from './streams/worker-calls';
 import type { StreamReport } from './streams/sse-client-worker';
@@ -61,6 +61,10 @@ interface Phase {
   jobs: number;
   gatewayCpuMsPerSecond: number;
   gatewayRssMb: number;
+  /** CPU ms per second of each process of the stack, and of this bench (its threads included). */
+  cpuMsPerSecond: Record<string, number>;
+  /** The whole machine's busy share of its cores, percent. */
+  machineBusyPercent: number;
 }
 
 /** `rate` jobs/s for `seconds`; calls `accepted` for each job id as its 202 arrives. */
@@ -81,6 +85,8 @@ async function steady(
     };
   }
   const cpuBefore = system.cpu();
+  const benchBefore = process.cpuUsage();
+  const busyBefore = machineBusyMs();
   const started = performance.now();
   let rss = 0;
   const sampler = setInterval(() => (rss = Math.max(rss, system.rssMb().gateway ?? 0)), 500);
@@ -92,11 +98,18 @@ async function steady(
   }
   const elapsed = performance.now() - started;
   const used = cpuUsedBetween(cpuBefore, system.cpu());
+  const bench = process.cpuUsage(benchBefore);
+  const perSecond = (ms: number): number => round((ms * 1000) / elapsed);
+  const cpuMsPerSecond: Record<string, number> = {};
+  for (const [role, ms] of Object.entries(used)) cpuMsPerSecond[role] = perSecond(ms);
+  cpuMsPerSecond.bench = perSecond((bench.user + bench.system) / 1000);
   return {
     phase: {
       jobs: load.accepted.size,
-      gatewayCpuMsPerSecond: round(((used.gateway ?? 0) * 1000) / elapsed),
+      gatewayCpuMsPerSecond: perSecond(used.gateway ?? 0),
       gatewayRssMb: rss,
+      cpuMsPerSecond,
+      machineBusyPercent: round(((machineBusyMs() - busyBefore) * 100) / (elapsed * os.cpus().length)),
     },
     ids: [...load.accepted.keys()],
   };
@@ -159,12 +172,21 @@ interface ClientStatus {
   dashboardsComplete: number;
 }
 
-type Buckets = Map<string, Map<number, number>>;
+type Buckets = Map<string, Map<number, number>> & { loopLagMs?: { p99: number; max: number } };
 
-/** The gateway's live_stream_delivery_seconds buckets (cumulative counts) by kind. */
+/**
+ * The gateway's live_stream_delivery_seconds buckets (cumulative counts) by kind, and its event-loop lag
+ * since the scrape before (prom-client measures it between scrapes).
+ */
 async function deliveryBuckets(baseUrl: string): Promise<Buckets> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
   const out: Buckets = new Map();
+  const gauge = (name: string): number =>
+    round(Number(new RegExp(`^${name}\\{[^}]*\\} ([0-9.e+-]+)$`, 'm').exec(text)?.[1]) * 1000);
+  out.loopLagMs = {
+    p99: gauge('nodejs_eventloop_lag_p99_seconds'),
+    max: gauge('nodejs_eventloop_lag_max_seconds'),
+  };
   for (const match of text.matchAll(/^live_stream_delivery_seconds_bucket\{([^}]*)\} (\d+)$/gm)) {
     const le = /le="([^"]+)"/.exec(match[1])?.[1];
     const kind = /kind="([^"]+)"/.exec(match[1])?.[1];
@@ -378,6 +400,7 @@ export async function runStreamsBench(): Promise<void> {
           commitToSocketMs: percentiles(dashboardDelays),
         },
         notificationToWriteInGatewayMs: inGateway,
+        gatewayEventLoopLagMs: bucketsAfter.loopLagMs,
         idleJobStreamsStillOpen: idleStillOpen,
         benchEventLoopDelayMs: benchLoopDelayMs,
       };
@@ -389,10 +412,12 @@ export async function runStreamsBench(): Promise<void> {
         [
           `== live streams at ${rate} jobs/s for ${seconds} s (${results.design})`,
           `without streams: gateway CPU ${without.phase.gatewayCpuMsPerSecond} ms/s, RSS ${without.phase.gatewayRssMb} MB (idle ${rssBeforeStreams} MB)`,
+          `CPU ms/s without streams: ${JSON.stringify(without.phase.cpuMsPerSecond)}, machine ${without.phase.machineBusyPercent}% busy`,
+          `CPU ms/s with streams: ${JSON.stringify(withStreams.phase.cpuMsPerSecond)}, machine ${withStreams.phase.machineBusyPercent}% busy`,
           `with ${openAtStart} open (+${jobStreams.length} per-job during the run): gateway CPU ${withStreams.phase.gatewayCpuMsPerSecond} ms/s (+${results.withStreams.extraGatewayCpuMsPerSecond}), RSS ${withStreams.phase.gatewayRssMb} MB (idle ${rssWithIdleStreams} MB, ${results.withStreams.rssPerOpenStreamKb} KB per open stream)`,
           `per-job streams: ${delivered} of ${expected} events delivered, ${outOfOrderOrRepeated} out of order or repeated, ${endedWithEnd} of ${jobStreams.length} ended with end; commit -> socket ${p(results.jobStreams.commitToSocketMs)} (${delays.length} live samples); open -> first frame ${p(results.jobStreams.openToFirstFrameMs)}`,
           `dashboards: ${dashboardDelivered} of ${results.dashboards.succeededExpected} SUCCEEDED jobs delivered; commit -> socket ${p(results.dashboards.commitToSocketMs)}`,
-          `in the gateway, notification -> write (histogram bucket bounds): per-job p50 <= ${inGateway.job.p50} / p99 <= ${inGateway.job.p99} ms, dashboards p50 <= ${inGateway.dashboard.p50} / p99 <= ${inGateway.dashboard.p99} ms`,
+          `in the gateway, notification -> write (histogram bucket bounds): per-job p50 <= ${inGateway.job.p50} / p99 <= ${inGateway.job.p99} ms, dashboards p50 <= ${inGateway.dashboard.p50} / p99 <= ${inGateway.dashboard.p99} ms; the gateway's event-loop lag p99 ${bucketsAfter.loopLagMs?.p99} / max ${bucketsAfter.loopLagMs?.max} ms`,
           `idle per-job streams still open at the end: ${idleStillOpen} of ${IDLE_JOB_STREAMS}`,
           `the load generator's event-loop delay (main thread; the SSE clients and the commit clock have threads of their own): p50 ${benchLoopDelayMs.p50} / p99 ${benchLoopDelayMs.p99} / max ${benchLoopDelayMs.max} ms`,
           `wrote ${path.join(outDir, 'streams.json')}`,
