@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { waitForGatewayReady } from '@app/launcher/services';
 import { ApiClient } from '../support/api-client';
 import { useSystemUnderTest } from '../support/e2e-system';
 import { TEST_ADMIN_KEY } from '../support/test-keys';
@@ -385,5 +386,36 @@ describe('API keys, roles and tenants', () => {
     ].join('\n');
     expect(created.length).toBeGreaterThan(3);
     for (const secret of [...created, TEST_ADMIN_KEY]) expect(seen).not.toContain(secret);
+  });
+
+  // Last: it restarts the gateway with KEY_RATE_LIMITS naming a key made here.
+  it('a key with a rate of its own (KEY_RATE_LIMITS) gets 429 naming the key; another key of its tenant does not', async () => {
+    const slow = await createKey('keyed', 'member');
+    const slowId = await newestKeyId();
+    const other = await createKey('keyed', 'member');
+    await e2e.system.supervisor.stop('gateway');
+    e2e.system.startService('gateway', undefined, { KEY_RATE_LIMITS: `${slowId}=1/2` });
+    await waitForGatewayReady(e2e.system.baseUrl, 60_000);
+    const answers = await Promise.all([
+      ...Array.from({ length: 8 }, () => slow.request('GET', '/jobs')),
+      ...Array.from({ length: 8 }, () => other.request('GET', '/jobs')),
+    ]);
+    const slowAnswers = answers.slice(0, 8);
+    const otherAnswers = answers.slice(8);
+    expect(otherAnswers.map((answer) => answer.status)).toEqual(otherAnswers.map(() => 200));
+    expect(otherAnswers[0].headers.get('ratelimit-policy')).toBe('"tenant";q=100;w=1');
+    // A burst of 2 and 1 a second: of 8 at once, 2 (3 if a second turned meanwhile) get through.
+    const passed = slowAnswers.filter((answer) => answer.status === 200);
+    expect(passed.length).toBeGreaterThanOrEqual(2);
+    expect(passed.length).toBeLessThanOrEqual(3);
+    expect(passed[0].headers.get('ratelimit-policy')).toBe('"key";q=1;w=1, "tenant";q=100;w=1');
+    const refused = slowAnswers.find((answer) => answer.status === 429)!;
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.headers.get('ratelimit-policy')).toBe('"key";q=1;w=1');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(refused.body).toMatchObject({
+      status: 429,
+      detail: expect.stringContaining(`Key ${slowId} is over its rate of 1 requests a second`),
+    });
   });
 });
