@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { buildTestPdf } from '@app/documents/testing';
 import { ApiClient, type ApiResponse } from '../support/api-client';
 import { OtlpSink } from '../support/otlp-sink';
 import { SystemUnderTest } from '../support/system-under-test';
@@ -157,8 +158,10 @@ describe('secrets never leave the key holder (end to end)', () => {
   beforeAll(async () => {
     await Promise.all([site.start(), sink.start()]);
     system = await SystemUnderTest.start({
-      services: ['gateway', 'projector', 'scraper'],
+      // Every service, so every one's log output and spans are searched.
       env: {
+        RISK_THREADS: '1',
+        DOCUMENTS_DPI: '72',
         LOG_LEVEL: 'debug',
         METRICS_KEY,
         OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint,
@@ -208,6 +211,30 @@ describe('secrets never leave the key holder (end to end)', () => {
     expect((await globex.api.terminal(failing.body.id as string)).status).toBe('FAILED');
     expect((await globex.api.request('POST', `/jobs/${failing.body.id as string}/retry`)).status).toBe(202);
     expect((await reader.api.request('GET', `/jobs/${done.body.id as string}/events`)).status).toBe(200);
+    // A risk job and a document, so the risk and documents services work for a key too.
+    const risk = await member.api.submit({
+      type: 'risk',
+      input: {
+        method: 'parametric',
+        confidence: 0.99,
+        horizonDays: 1,
+        positions: [{ symbol: 'AAA', quantity: 10, price: 100 }],
+        returns: { AAA: Array.from({ length: 40 }, (_, i) => ((i * 37) % 11) / 1000 - 0.005) },
+      },
+    });
+    expect(risk.status).toBe(202);
+    const form = new FormData();
+    const pdf = buildTestPdf([{ texts: [{ text: 'SITE PLAN  SCALE 1:200', x: 60, y: 700, size: 14 }] }]);
+    form.append('file', new Blob([pdf]), 'plan.pdf');
+    const uploaded = await fetch(`${system.baseUrl}/documents`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${member.key}`, 'X-Request-ID': `${canary}-doc` },
+    });
+    expect(uploaded.status).toBe(202);
+    const documentId = ((await uploaded.json()) as { id: string }).id;
+    expect((await member.api.terminal(risk.body.id as string)).status).toBe('SUCCEEDED');
+    expect((await member.api.terminal(documentId, 120_000)).status).toBe('SUCCEEDED');
 
     // Refused: a reader writing (403), another tenant's job (404), a bad body (400), with valid keys.
     expect(
@@ -295,6 +322,16 @@ describe('secrets never leave the key holder (end to end)', () => {
     const logLines = places['service logs'].split('\n').filter((line) => line.includes('{'));
     expect(logLines.length).toBeGreaterThan(50);
     expect(places['service logs']).toContain('"msg":"audit"');
+    for (const service of ['gateway', 'projector', 'scraper', 'risk', 'documents']) {
+      expect({ service, logged: places['service logs'].includes(`"service":"${service}"`) }).toEqual({
+        service,
+        logged: true,
+      });
+      expect({ service, spans: places['exported spans'].includes(service) }).toEqual({
+        service,
+        spans: true,
+      });
+    }
     expect(kafka.topics).toBeGreaterThan(5);
     expect(kafka.messages).toBeGreaterThan(10);
     expect(places['kafka messages']).toContain('JobCancelRequested');
