@@ -41,7 +41,7 @@ const LEASE_MS = 1000;
  * locally, so a request costs a map lookup and a statement per lease. Concurrent requests share one
  * lease in flight; after the bucket was found empty, requests are refused locally until a token is
  * due. Across R replicas a tenant can exceed its bucket by at most R leases. A key named in
-KEY_RATE_LIMITS has a bucket of its own as well (row `key:<id>`), drawn from the same way.
+ * KEY_RATE_LIMITS has a bucket of its own as well (row `key:<id>`), drawn from the same way.
  */
 export class TenantRateLimiter {
   private readonly allowances = new Map<string, Allowance>();
