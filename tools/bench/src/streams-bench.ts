@@ -4,7 +4,8 @@
  * Design: 900 per-job streams on risk jobs that stay PENDING (no risk stage runs: long-lived, idle
  * streams that only get heartbeats) and 100 dashboards (`GET /jobs/stream?status=SUCCEEDED`, every job's
  * completion) stay open through the run: 1,000 open streams. On top, every 3rd scrape job submitted gets
- * its own stream right after its 202 (opened, fed, ended while the job runs). Measured:
+ * its own stream right after its 202 (opened, fed, ended while the job runs). BENCH_DASHBOARDS (100)
+ * changes the share of dashboards among the 1,000. Measured:
  *  - gateway CPU (ms per s) and RSS at 200 jobs/s without streams, then with them (and per open stream);
  *  - delay from the projection's commit to the client's socket, p50/p99: the commit time is when a
  *    LISTEN connection in a worker thread of its own got the projector's notification naming the job
@@ -31,8 +32,9 @@ import { LoadGenerator, percentiles, round, type Percentiles } from './load-gene
 import { monotonicMs, WorkerCalls } from './streams/worker-calls';
 import type { StreamReport } from './streams/sse-client-worker';
 
-const IDLE_JOB_STREAMS = 900;
-const DASHBOARDS = 100;
+/** Dashboards (each gets every job's completion); the rest of the 1,000 are per-job streams. */
+const DASHBOARDS = Number(process.env.BENCH_DASHBOARDS ?? 100);
+const IDLE_JOB_STREAMS = 1000 - DASHBOARDS;
 /** Worker threads the SSE clients are spread over. */
 const CLIENT_THREADS = 2;
 const DAILY_RETURNS = Array.from({ length: 30 }, (_, day) => Math.round(Math.sin(day + 1) * 200) / 10_000);
