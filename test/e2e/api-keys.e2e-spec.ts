@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { waitForGatewayReady } from '@app/launcher/services';
 import { ApiClient } from '../support/api-client';
@@ -236,8 +237,8 @@ describe('API keys, roles and tenants', () => {
     }
     expect((await globex.request('GET', `/jobs/${id}/stream`)).status).toBe(404);
 
-    // The same bytes from globex: one blob (same sha256), but a document of globex's own, and each
-    // tenant still sees only its own.
+    // The same bytes from globex: the same sha256, but a blob and a document of globex's own (nothing
+    // tells globex that acme stored these bytes), and each tenant still sees only its own.
     const theirs = await upload(e2e.system.baseUrl, globex.key as string, bytes, 'copy.png');
     expect(theirs.status).toBe(202);
     const theirId = theirs.body.id as string;
@@ -253,6 +254,12 @@ describe('API keys, roles and tenants', () => {
     expect((await acme.request('GET', `/documents/${id}`)).body).toMatchObject({ filename: 'plan.png' });
     // Nothing names a blob by its hash: a sha256 in a document's place is just an unknown id.
     expect((await acme.request('GET', `/documents/${sha256}`)).status).toBe(404);
+    // Each tenant's blob in its own folder of the blob store.
+    const blobDir = e2e.system.env.BLOB_DIR as string;
+    for (const tenant of ['acme', 'globex']) {
+      const file = path.join(blobDir, 'tenants', tenant, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+      expect({ tenant, stored: fs.existsSync(file) }).toEqual({ tenant, stored: true });
+    }
   });
 
   it('records who asked: the key on the events it made, and an audit line per change', async () => {
