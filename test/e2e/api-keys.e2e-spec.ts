@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { waitForGatewayReady } from '@app/launcher/services';
 import { ApiClient } from '../support/api-client';
 import { useSystemUnderTest } from '../support/e2e-system';
 import { TEST_ADMIN_KEY } from '../support/test-keys';
@@ -35,6 +37,24 @@ function concrete(path: string): string {
 }
 
 const PUBLIC_PATHS = ['/health/live', '/health/ready', '/metrics'];
+
+/** POST /documents with `key` (test/support/document-client's, without its PDF tooling). */
+async function upload(
+  baseUrl: string,
+  key: string,
+  bytes: Buffer,
+  filename: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const form = new FormData();
+  form.append('file', new Blob([bytes]), filename);
+  const response = await fetch(`${baseUrl}/documents`, {
+    method: 'POST',
+    body: form,
+    headers: { authorization: `Bearer ${key}` },
+    signal: AbortSignal.timeout(15_000),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
 
 /**
  * API keys end to end: every documented route refuses no key, a made-up, revoked or expired key, and
@@ -175,6 +195,73 @@ describe('API keys, roles and tenants', () => {
     expect(events.body.map((event) => event.tenantId)).toEqual(events.body.map(() => 'acme'));
   });
 
+  it('keeps documents apart: another tenant’s document is 404 like a missing one, though the bytes are one shared blob', async () => {
+    const acme = await createKey('acme', 'member');
+    const globex = await createKey('globex', 'member');
+    // A PNG by its magic bytes (no documents service runs here: the document stays UPLOADED).
+    const bytes = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), randomBytes(64)]);
+    const mine = await upload(e2e.system.baseUrl, acme.key as string, bytes, 'plan.png');
+    expect(mine.status).toBe(202);
+    const id = mine.body.id as string;
+    const sha256 = (mine.body.document as { sha256: string }).sha256;
+    const own = await eventually('acme reads its document', async () => {
+      const response = await acme.request('GET', `/documents/${id}`);
+      // The documents row (file name, hash) comes with the projector's fold of the request.
+      return response.status === 200 && response.body.sha256 !== null ? response.body : undefined;
+    });
+    expect(own).toMatchObject({ id, sha256, filename: 'plan.png' });
+
+    // Every route that takes the document's id answers another tenant exactly as for an id that exists nowhere.
+    const shape = (body: unknown, used: string): string =>
+      JSON.stringify({ ...(body as Record<string, unknown>), correlationId: undefined }).replaceAll(
+        used,
+        'ID',
+      );
+    for (const [method, path] of [
+      ['GET', `/documents/${id}`],
+      ['GET', `/jobs/${id}`],
+      ['GET', `/jobs/${id}/events`],
+      ['GET', `/jobs/${id}/logs`],
+      ['DELETE', `/jobs/${id}`],
+      ['POST', `/jobs/${id}/retry`],
+    ] as const) {
+      const other = randomUUID();
+      const foreign = await globex.request(method, path);
+      const missing = await globex.request(method, path.replace(id, other));
+      expect({ route: `${method} ${path}`, status: foreign.status }).toEqual({
+        route: `${method} ${path}`,
+        status: 404,
+      });
+      expect(foreign.headers.get('content-type')).toContain('application/problem+json');
+      expect(shape(foreign.body, id)).toBe(shape(missing.body, other));
+    }
+    expect((await globex.request('GET', `/jobs/${id}/stream`)).status).toBe(404);
+
+    // The same bytes from globex: the same sha256, but a blob and a document of globex's own (nothing
+    // tells globex that acme stored these bytes), and each tenant still sees only its own.
+    const theirs = await upload(e2e.system.baseUrl, globex.key as string, bytes, 'copy.png');
+    expect(theirs.status).toBe(202);
+    const theirId = theirs.body.id as string;
+    expect(theirId).not.toBe(id);
+    expect((theirs.body.document as { sha256: string }).sha256).toBe(sha256);
+    const theirsRead = await eventually('globex reads its document', async () => {
+      const response = await globex.request('GET', `/documents/${theirId}`);
+      return response.status === 200 && response.body.sha256 !== null ? response.body : undefined;
+    });
+    expect(theirsRead).toMatchObject({ id: theirId, sha256, filename: 'copy.png' });
+    expect((await globex.request('GET', `/documents/${id}`)).status).toBe(404);
+    expect((await acme.request('GET', `/documents/${theirId}`)).status).toBe(404);
+    expect((await acme.request('GET', `/documents/${id}`)).body).toMatchObject({ filename: 'plan.png' });
+    // Nothing names a blob by its hash: a sha256 in a document's place is just an unknown id.
+    expect((await acme.request('GET', `/documents/${sha256}`)).status).toBe(404);
+    // Each tenant's blob in its own folder of the blob store.
+    const blobDir = e2e.system.env.BLOB_DIR as string;
+    for (const tenant of ['acme', 'globex']) {
+      const file = path.join(blobDir, 'tenants', tenant, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+      expect({ tenant, stored: fs.existsSync(file) }).toEqual({ tenant, stored: true });
+    }
+  });
+
   it('records who asked: the key on the events it made, and an audit line per change', async () => {
     const acme = await createKey('acme', 'member');
     const acmeKeyId = await newestKeyId();
@@ -306,5 +393,36 @@ describe('API keys, roles and tenants', () => {
     ].join('\n');
     expect(created.length).toBeGreaterThan(3);
     for (const secret of [...created, TEST_ADMIN_KEY]) expect(seen).not.toContain(secret);
+  });
+
+  // Last: it restarts the gateway with KEY_RATE_LIMITS naming a key made here.
+  it('a key with a rate of its own (KEY_RATE_LIMITS) gets 429 naming the key; another key of its tenant does not', async () => {
+    const slow = await createKey('keyed', 'member');
+    const slowId = await newestKeyId();
+    const other = await createKey('keyed', 'member');
+    await e2e.system.supervisor.stop('gateway');
+    e2e.system.startService('gateway', undefined, { KEY_RATE_LIMITS: `${slowId}=1/2` });
+    await waitForGatewayReady(e2e.system.baseUrl, 60_000);
+    const answers = await Promise.all([
+      ...Array.from({ length: 8 }, () => slow.request('GET', '/jobs')),
+      ...Array.from({ length: 8 }, () => other.request('GET', '/jobs')),
+    ]);
+    const slowAnswers = answers.slice(0, 8);
+    const otherAnswers = answers.slice(8);
+    expect(otherAnswers.map((answer) => answer.status)).toEqual(otherAnswers.map(() => 200));
+    expect(otherAnswers[0].headers.get('ratelimit-policy')).toBe('"tenant";q=100;w=1');
+    // A burst of 2 and 1 a second: of 8 at once, 2 (3 if a second turned meanwhile) get through.
+    const passed = slowAnswers.filter((answer) => answer.status === 200);
+    expect(passed.length).toBeGreaterThanOrEqual(2);
+    expect(passed.length).toBeLessThanOrEqual(3);
+    expect(passed[0].headers.get('ratelimit-policy')).toBe('"key";q=1;w=1, "tenant";q=100;w=1');
+    const refused = slowAnswers.find((answer) => answer.status === 429)!;
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.headers.get('ratelimit-policy')).toBe('"key";q=1;w=1');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(refused.body).toMatchObject({
+      status: 429,
+      detail: expect.stringContaining(`Key ${slowId} is over its rate of 1 requests a second`),
+    });
   });
 });

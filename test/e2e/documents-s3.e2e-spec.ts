@@ -47,7 +47,8 @@ describe('document pipeline on an S3-compatible blob store (end to end)', () => 
     const accepted = await uploadDocument(system.baseUrl, pdf, 'set-on-s3.pdf');
     expect(accepted.status).toBe(202);
     const sha256 = (accepted.body.document as { sha256: string }).sha256;
-    expect(await bucketKeys()).toContain(sha256);
+    // Among the uploading key's tenant's objects (the harness key's tenant is `default`).
+    expect(await bucketKeys()).toContain(`tenants/default/${sha256}`);
 
     const document = await finishedDocument(api, accepted.body.id as string);
     expect(document).toMatchObject({

@@ -70,6 +70,10 @@ describe('live job streams (end to end)', () => {
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
     // The job is the one GET /jobs/{id} shows.
     expect(last.data).toEqual(await e2e.api.job(id));
+    // The gateway measured how long after each notification the stream's frames were written.
+    const metrics = (await e2e.api.request<string>('GET', '/metrics')).body;
+    const delivered = /^live_stream_delivery_seconds_count\{[^}]*kind="job"[^}]*\} (\d+)/m.exec(metrics);
+    expect(Number(delivered?.[1])).toBeGreaterThan(0);
   });
 
   it('resumes a stream cut mid-way with Last-Event-ID (or lastEventId) without gap or repeat', async () => {

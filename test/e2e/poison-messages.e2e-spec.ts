@@ -14,6 +14,9 @@ import { eventually } from '../support/wait';
 
 const RETRY_MAX_ATTEMPTS = 2;
 
+/** The envelope tenant of the 'wrong data' garbage: its entries show it, and `?tenant=` finds them. */
+const POISON_TENANT = 'poisoned-tenant';
+
 /** The consumer group of each stage (logical names, as dead-letter entries record them). */
 const STAGE_GROUPS: Record<string, string> = {
   scrape: 'scraper',
@@ -91,7 +94,7 @@ function garbage(topic: string, partition: number): Garbage {
         type: 'JobRequested',
         version: 1,
         jobId,
-        tenantId: 'default',
+        tenantId: POISON_TENANT,
         correlationId: marker,
         causationId: null,
         occurredAt: new Date().toISOString(),
@@ -107,6 +110,7 @@ interface DeadLetterItem {
   reason: string;
   source: { topic: string; partition: number; offset: string; group: string };
   jobId: string | null;
+  tenantId: string | null;
   detail: string;
   errors: { path: string; message: string }[];
   attempts: number | null;
@@ -281,6 +285,8 @@ describe('poison messages (end to end)', () => {
         expect(bytesOf(item)?.equals(message.value)).toBe(true);
         expect(item.original.valueEncoding).toBe(message.kind === 'invalid UTF-8' ? 'base64' : 'utf8');
         expect(item.jobId).toBe(message.kind === 'wrong data' ? message.key : null);
+        // Only the one kind that still parses as an envelope tells its tenant.
+        expect(item.tenantId).toBe(message.kind === 'wrong data' ? POISON_TENANT : null);
         expect(item.detail).toBe(
           {
             'not JSON': 'not JSON',
@@ -297,6 +303,19 @@ describe('poison messages (end to end)', () => {
       produced.filter((g) => g.topic === Topics.ScrapeEvents).length,
     );
     expect(await allEntries(`&topic=${Topics.DeadLetter}`)).toEqual([]);
+    // The tenant filter finds exactly the entries whose envelope named that tenant.
+    const ofTenant = await allEntries(`&tenant=${POISON_TENANT}`);
+    expect(ofTenant.map((item) => item.id).sort()).toEqual(
+      entries
+        .filter((item) => item.tenantId === POISON_TENANT)
+        .map((item) => item.id)
+        .sort(),
+    );
+    expect(ofTenant.length).toBe(
+      produced
+        .filter((g) => g.kind === 'wrong data')
+        .reduce((sum, g) => sum + CONSUMING_GROUPS[g.topic].length, 0),
+    );
   });
 
   it('runs scrape and risk jobs submitted after the garbage (every partition had some)', async () => {
@@ -339,6 +358,9 @@ describe('poison messages (end to end)', () => {
       original: { key: id, valueEncoding: 'utf8', headers: { 'x-correlation-id': 'exhausting' } },
     });
     expect(entry.detail).toMatch(/^HTTP_503: /);
+    // The entry carries the job's tenant (the submitting key's), from the retry event's envelope.
+    expect(entry.tenantId).toBe(job.tenantId);
+    expect(entry.tenantId).toBe('default');
     // A non-retryable failure (404) is an outcome, not a dead letter: once the dead-letter group has
     // recorded everything on the topic (its message would be there: it goes out with StageFailed)...
     expect((await api.terminal(missing)).status).toBe('FAILED');
@@ -428,6 +450,8 @@ describe('poison messages (end to end)', () => {
     ['GET', '/admin/dlq?reason=bogus', 400],
     ['GET', '/admin/dlq?topic=a%20b', 400],
     ['GET', '/admin/dlq?cursor=nonsense', 400],
+    ['GET', '/admin/dlq?tenant=Not%20A%20Tenant', 400],
+    ['GET', `/admin/dlq?tenant=${'a'.repeat(64)}`, 400],
   ])('%s %s answers %i problem+json', async (method, path, status) => {
     const response = await api.request(method, path);
     expect(response.status).toBe(status);

@@ -10,6 +10,7 @@ import { StageReports1770000000000 } from './migrations/1770000000000-stage-repo
 import { JobEventSequences1771000000000 } from './migrations/1771000000000-job-event-sequences';
 import { ApiKeys1772000000000 } from './migrations/1772000000000-api-keys';
 import { TenantRateBuckets1773000000000 } from './migrations/1773000000000-tenant-rate-buckets';
+import { DeadLetterTenants1774000000000 } from './migrations/1774000000000-dead-letter-tenants';
 
 export const MIGRATIONS = [
   InitialReadModels1764000000000,
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   JobEventSequences1771000000000,
   ApiKeys1772000000000,
   TenantRateBuckets1773000000000,
+  DeadLetterTenants1774000000000,
 ];
 
 /** The PostgreSQL connection pool; schema changes only through migrations (never `synchronize`). */

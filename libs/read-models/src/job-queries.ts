@@ -54,11 +54,11 @@ const iso = (value: Date | null): string | null => (value === null ? null : valu
 const isoSql = (column: string): string =>
   `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** Reads of the job read models for the API. */
-type JobWithStagesRow = JobRow & { stages: JobStageView[] };
+/** A job row with its stages (JOB_WITH_STAGES_SQL's columns). */
+export type JobWithStagesRow = JobRow & { stages: JobStageView[] };
 
 /** A job row with its stages as a JSON array; the caller adds the WHERE clause. */
-const JOB_WITH_STAGES_SQL = `SELECT j.*, COALESCE((
+export const JOB_WITH_STAGES_SQL = `SELECT j.*, COALESCE((
     SELECT json_agg(json_build_object(
       'stage', s.stage, 'status', s.status, 'attempts', s.attempts, 'stageVersion', s.stage_version,
       'error', s.error, 'startedAt', ${isoSql('s.started_at')}, 'finishedAt', ${isoSql('s.finished_at')})
@@ -141,7 +141,7 @@ export class JobQueries {
       `${JOB_WITH_STAGES_SQL} WHERE j.id = ANY($1::uuid[]) AND j.requested`,
       [ids],
     );
-    return rows.map((row) => ({ tenantId: row.tenant_id, job: toView(row, row.stages) }));
+    return rows.map(jobWithTenant);
   }
 
   private async stagesOf(jobIds: string[]): Promise<Map<string, JobStageView[]>> {
@@ -166,6 +166,11 @@ export class JobQueries {
     }
     return out;
   }
+}
+
+/** A JOB_WITH_STAGES_SQL row as the API shows it, with its tenant. */
+export function jobWithTenant(row: JobWithStagesRow): { tenantId: string; job: JobView } {
+  return { tenantId: row.tenant_id, job: toView(row, row.stages) };
 }
 
 function toView(row: JobRow, stages: JobStageView[]): JobView {

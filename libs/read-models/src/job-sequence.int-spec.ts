@@ -203,6 +203,25 @@ describe('job-change notifications and the stream reads', () => {
         await new JobQueries(dataSource).getJob('default', request.jobId),
       );
       expect(read.events.map((e) => [e.seq, e.envelope.type])).toEqual([[2, 'StageStarted']]);
+      // One statement for rows and events: a job without a row, a row without a cursor, nothing at all.
+      const unknown = randomUUID();
+      const mixed = await new JobStreamQueries(dataSource).read(
+        [request.jobId, unknown],
+        new Map([
+          [unknown, 0],
+          [request.jobId, 0],
+        ]),
+      );
+      expect([...mixed.jobs.keys()]).toEqual([request.jobId]);
+      expect(mixed.events.map((e) => [e.jobId, e.seq])).toEqual([
+        [request.jobId, 1],
+        [request.jobId, 2],
+      ]);
+      const rowOnly = await new JobStreamQueries(dataSource).read([request.jobId], new Map());
+      expect([...rowOnly.jobs.keys()]).toEqual([request.jobId]);
+      expect(rowOnly.events).toEqual([]);
+      const nothing = await new JobStreamQueries(dataSource).read([], new Map());
+      expect(nothing).toEqual({ epoch: read.epoch, jobs: new Map(), events: [] });
 
       // The LISTEN connection is killed: it comes back and says so (streams then read again).
       await dataSource.query(

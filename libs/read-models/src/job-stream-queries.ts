@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@app/contracts';
-import { JobQueries } from './job-queries';
+import { JOB_WITH_STAGES_SQL, jobWithTenant, type JobWithStagesRow } from './job-queries';
 import type { JobView } from './job-views';
 
 /** An event of a job with its number in the order the job's events became visible (`job_seq`). */
@@ -23,11 +23,7 @@ export interface StreamRead {
 
 /** The reads of the live streams (`GET /jobs/{id}/stream`, `GET /jobs/stream`), batched over jobs. */
 export class JobStreamQueries {
-  private readonly jobs: JobQueries;
-
-  constructor(private readonly dataSource: DataSource) {
-    this.jobs = new JobQueries(dataSource);
-  }
+  constructor(private readonly dataSource: DataSource) {}
 
   /** The position of one of the job's events (a resumed stream starts after it); null if it has none such. */
   async positionOf(jobId: string, eventId: string): Promise<{ epoch: string; seq: number } | null> {
@@ -40,38 +36,43 @@ export class JobStreamQueries {
   }
 
   /**
-   * The jobs' rows, then the events of `cursors`' jobs numbered after their cursor (in job_seq order).
-   * The rows are read first: an event that made a job terminal is committed with its row, so it is in
-   * the second read whenever the first saw the terminal status.
+   * The jobs' rows and the events of `cursors`' jobs numbered after their cursor (in job_seq order), in
+   * one statement: one round trip, and one snapshot, so an event that made a job terminal (committed
+   * with its row) is there whenever the row shows the terminal status.
    */
   async read(jobIds: string[], cursors: Map<string, number>): Promise<StreamRead> {
-    const jobs = await this.jobs.getJobsWithTenant(jobIds);
-    const rows: {
+    const rows: (Partial<JobWithStagesRow> & {
       epoch: string;
-      job_id: string | null;
-      job_seq: string | null;
-      envelope: EventEnvelope | null;
-    }[] = await this.dataSource.query(
-      `SELECT ('job_events'::regclass)::oid::text AS epoch, e.job_id, e.job_seq, e.envelope
+      events: { seq: number; envelope: EventEnvelope }[] | null;
+      cursor_job_id: string | null;
+    })[] = await this.dataSource.query(
+      `WITH c AS (SELECT * FROM unnest($2::uuid[], $3::bigint[]) AS c(job_id, after)),
+            jr AS (${JOB_WITH_STAGES_SQL} WHERE j.id = ANY($1::uuid[]) AND j.requested)
+       SELECT ('job_events'::regclass)::oid::text AS epoch, x.*
          FROM (SELECT 1) AS one
-         LEFT JOIN LATERAL (
-           SELECT e.job_id, e.job_seq, e.envelope
-           FROM unnest($1::uuid[], $2::bigint[]) AS c(job_id, after)
-           JOIN job_events e ON e.job_id = c.job_id AND e.job_seq > c.after
-         ) AS e ON true
-         ORDER BY e.job_id, e.job_seq`,
-      [[...cursors.keys()], [...cursors.values()]],
+         LEFT JOIN (
+           SELECT jr.*, c.job_id AS cursor_job_id, ev.events
+             FROM jr FULL JOIN c ON c.job_id = jr.id
+             LEFT JOIN LATERAL (
+               SELECT json_agg(json_build_object('seq', e.job_seq, 'envelope', e.envelope) ORDER BY e.job_seq)
+                 AS events
+               FROM job_events e WHERE e.job_id = c.job_id AND e.job_seq > c.after
+             ) AS ev ON true
+         ) AS x ON true`,
+      [jobIds, [...cursors.keys()], [...cursors.values()]],
     );
+    const jobs = new Map<string, { tenantId: string; job: JobView }>();
     const events: SequencedEvent[] = [];
     for (const row of rows) {
-      if (row.job_id !== null && row.job_seq !== null && row.envelope !== null) {
-        events.push({ jobId: row.job_id, seq: Number(row.job_seq), envelope: row.envelope });
+      if (row.id) {
+        const entry = jobWithTenant(row as JobWithStagesRow);
+        jobs.set(entry.job.id, entry);
+      }
+      if (row.cursor_job_id === null) continue;
+      for (const event of row.events ?? []) {
+        events.push({ jobId: row.cursor_job_id, seq: Number(event.seq), envelope: event.envelope });
       }
     }
-    return {
-      epoch: rows[0]?.epoch ?? '',
-      jobs: new Map(jobs.map((entry) => [entry.job.id, entry])),
-      events,
-    };
+    return { epoch: rows[0]?.epoch ?? '', jobs, events };
   }
 }

@@ -77,3 +77,24 @@ describe('loadGatewayConfig: tenant rates', () => {
     }
   });
 });
+
+describe('loadGatewayConfig: key rates', () => {
+  it('has none by default, and reads per-key overrides by key id', () => {
+    expect(loadGatewayConfig({}).auth.rateLimits.keyOverrides.size).toBe(0);
+    const config = loadGatewayConfig({
+      KEY_RATE_LIMITS: 'key_3f9a1c0b7d2e4a65=5/10, key_0000000000000001=1/1',
+    });
+    expect([...config.auth.rateLimits.keyOverrides]).toEqual([
+      ['key_3f9a1c0b7d2e4a65', { perSecond: 5, burst: 10 }],
+      ['key_0000000000000001', { perSecond: 1, burst: 1 }],
+    ]);
+  });
+
+  it('stops on a malformed override naming the variable', () => {
+    for (const value of ['key_3f9a1c0b7d2e4a65=5', 'acme=5/10', 'key_3F9A1C0B7D2E4A65=5/10', 'key_1=5/10']) {
+      expect(() => loadGatewayConfig({ KEY_RATE_LIMITS: value })).toThrow(
+        /KEY_RATE_LIMITS: .* is not key id=/,
+      );
+    }
+  });
+});

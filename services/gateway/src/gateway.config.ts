@@ -1,4 +1,4 @@
-import { STAGE_CATALOG, TENANT_PATTERN, type JobType } from '@app/contracts';
+import { API_KEY_ID_PATTERN, STAGE_CATALOG, TENANT_PATTERN, type JobType } from '@app/contracts';
 import type { RateLimit } from '@app/read-models';
 import {
   EnvReader,
@@ -42,8 +42,15 @@ export interface AuthConfig {
   cacheMs: number;
   /** METRICS_KEY: when set, `/metrics` needs it as a Bearer token (it is not an API key). */
   metricsKey: string | undefined;
-  /** Each tenant's request rate (admin keys are not limited). */
-  rateLimits: { default: RateLimit; overrides: ReadonlyMap<string, RateLimit> };
+  /**
+   * Each tenant's request rate, and the keys limited on their own too (KEY_RATE_LIMITS, by key id).
+   * Admin keys are not limited.
+   */
+  rateLimits: {
+    default: RateLimit;
+    overrides: ReadonlyMap<string, RateLimit>;
+    keyOverrides: ReadonlyMap<string, RateLimit>;
+  };
 }
 
 const RATE_OVERRIDE = /^([^=\s]+)=(\d+)\/(\d+)$/;
@@ -66,19 +73,36 @@ function readRateLimits(reader: EnvReader): AuthConfig['rateLimits'] {
   const listed = reader.optionalString('TENANT_RATE_LIMITS', {
     doc: 'per-tenant rates over the defaults: `acme=500/1000,globex=20/40` (tenant=per second/burst)',
   });
+  readRateOverrides(reader, 'TENANT_RATE_LIMITS', 'tenant', TENANT_PATTERN, listed, overrides);
+  const keyOverrides = new Map<string, RateLimit>();
+  const keysListed = reader.optionalString('KEY_RATE_LIMITS', {
+    doc:
+      'rates of single keys, by key id, on top of their tenant’s: `key_3f9a1c0b7d2e4a65=5/10` (key id=per ' +
+      'second/burst, comma-separated); such a key’s request takes a token from its own bucket and its tenant’s',
+  });
+  readRateOverrides(reader, 'KEY_RATE_LIMITS', 'key id', API_KEY_ID_PATTERN, keysListed, keyOverrides);
+  return { default: { perSecond, burst }, overrides, keyOverrides };
+}
+
+/** `name=<per second>/<burst>,…` into `into`; a malformed item is a problem naming the variable. */
+function readRateOverrides(
+  reader: EnvReader,
+  variable: string,
+  what: string,
+  namePattern: RegExp,
+  listed: string | undefined,
+  into: Map<string, RateLimit>,
+): void {
   for (const item of (listed ?? '')
     .split(',')
     .map((entry) => entry.trim())
     .filter(Boolean)) {
     const match = RATE_OVERRIDE.exec(item);
-    const [tenant, rate, size] = match ? [match[1], Number(match[2]), Number(match[3])] : ['', 0, 0];
-    if (!match || !TENANT_PATTERN.test(tenant) || rate < 1 || size < 1) {
-      reader.problem(
-        `TENANT_RATE_LIMITS: ${JSON.stringify(item)} is not tenant=<per second>/<burst> (both >= 1)`,
-      );
-    } else overrides.set(tenant, { perSecond: rate, burst: size });
+    const [name, rate, size] = match ? [match[1], Number(match[2]), Number(match[3])] : ['', 0, 0];
+    if (!match || !namePattern.test(name) || rate < 1 || size < 1) {
+      reader.problem(`${variable}: ${JSON.stringify(item)} is not ${what}=<per second>/<burst> (both >= 1)`);
+    } else into.set(name, { perSecond: rate, burst: size });
   }
-  return { default: { perSecond, burst }, overrides };
 }
 
 /** A configured key must carry at least as much as a generated one could be guessed with (128 bits). */

@@ -4,13 +4,15 @@
  * Design: 900 per-job streams on risk jobs that stay PENDING (no risk stage runs: long-lived, idle
  * streams that only get heartbeats) and 100 dashboards (`GET /jobs/stream?status=SUCCEEDED`, every job's
  * completion) stay open through the run: 1,000 open streams. On top, every 3rd scrape job submitted gets
- * its own stream right after its 202 (opened, fed, ended while the job runs). Measured:
+ * its own stream right after its 202 (opened, fed, ended while the job runs). BENCH_DASHBOARDS (100)
+ * changes the share of dashboards among the 1,000. Measured:
  *  - gateway CPU (ms per s) and RSS at 200 jobs/s without streams, then with them (and per open stream);
  *  - delay from the projection's commit to the client's socket, p50/p99: the commit time is when a
- *    separate LISTEN connection of this process got the projector's notification naming the job
- *    (PostgreSQL sends it at commit); an event's delay is its arrival minus the latest notification for
- *    its job before it (both seen by this process's one event loop, so its own lag cancels out mostly;
- *    history an opened stream replays is not counted);
+ *    LISTEN connection in a worker thread of its own got the projector's notification naming the job
+ *    (PostgreSQL sends it at commit); an event's delay is its arrival at an SSE client minus the latest
+ *    notification for its job before it, both on the process-wide monotonic clock. The SSE clients
+ *    live in two more worker threads and the load generator on the main thread, so neither's event
+ *    loop delays the other (history an opened stream replays is not counted);
  *  - events delivered vs expected: each per-job stream's events against job_events, each once and in
  *    job_seq order; each dashboard's SUCCEEDED events against the jobs submitted.
  * Bounded: BENCH_SECONDS (15) at BENCH_RATE (200) jobs/s, then at most 120 s to drain. Writes
@@ -25,12 +27,16 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { LocalStack, repoRoot } from '@app/stack';
 import { BenchSystem } from './pipeline-bench';
-import { cpuUsedBetween } from './cpu-meter';
+import { cpuUsedBetween, machineBusyMs } from './cpu-meter';
 import { LoadGenerator, percentiles, round, type Percentiles } from './load-generator';
-import { benchAuth } from './bench-key';
+import { monotonicMs, WorkerCalls } from './streams/worker-calls';
+import type { StreamReport } from './streams/sse-client-worker';
 
-const IDLE_JOB_STREAMS = 900;
-const DASHBOARDS = 100;
+/** Dashboards (each gets every job's completion); the rest of the 1,000 are per-job streams. */
+const DASHBOARDS = Number(process.env.BENCH_DASHBOARDS ?? 100);
+const IDLE_JOB_STREAMS = 1000 - DASHBOARDS;
+/** Worker threads the SSE clients are spread over. */
+const CLIENT_THREADS = 2;
 const DAILY_RETURNS = Array.from({ length: 30 }, (_, day) => Math.round(Math.sin(day + 1) * 200) / 10_000);
 const RISK_JOB = JSON.stringify({
   type: 'risk',
@@ -42,105 +48,6 @@ const RISK_JOB = JSON.stringify({
     returns: { AAPL: DAILY_RETURNS },
   },
 });
-
-interface Frame {
-  event: string;
-  id?: string;
-  data: { id?: string; jobId?: string; status?: string };
-  at: number;
-}
-
-/** A bench-side SSE reader: frames with their arrival time, nothing else kept. */
-class Stream {
-  readonly frames: Frame[] = [];
-  ended = false;
-  status = 0;
-  private request: http.ClientRequest | null = null;
-  constructor(readonly jobId: string | null) {}
-
-  open(url: string, agent: http.Agent, onFrame?: (frame: Frame) => void): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const request = http.get(url, { agent, headers: { accept: 'text/event-stream', ...benchAuth() } });
-      this.request = request;
-      request.on('error', (error) => {
-        this.ended = true;
-        reject(error);
-      });
-      request.on('response', (response) => {
-        this.status = response.statusCode ?? 0;
-        response.setEncoding('utf8');
-        let buffer = '';
-        response.on('data', (chunk: string) => {
-          const at = performance.now();
-          buffer += chunk;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const raw = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            if (raw.startsWith(':')) continue;
-            const frame: Frame = { event: '', data: {}, at };
-            for (const line of raw.split('\n')) {
-              if (line.startsWith('event: ')) frame.event = line.slice(7);
-              else if (line.startsWith('id: ')) frame.id = line.slice(4);
-              // Only the job id is needed: no JSON.parse of 20,000 frames a second in this process.
-              else if (line.startsWith('data: ')) frame.data = { id: /"id":"([^"]+)"/.exec(line)?.[1] };
-            }
-            this.frames.push(frame);
-            onFrame?.(frame);
-          }
-        });
-        response.on('close', () => (this.ended = true));
-        resolve();
-      });
-    });
-  }
-
-  close(): void {
-    this.request?.destroy();
-    this.ended = true;
-  }
-}
-
-/** Times at which this process saw the projector's notifications, per job. */
-class CommitClock {
-  readonly seen = new Map<string, number[]>();
-  private client: Client | null = null;
-
-  async start(databaseUrl: string): Promise<void> {
-    this.client = new Client({ connectionString: databaseUrl });
-    await this.client.connect();
-    this.client.on('notification', (message) => {
-      const at = performance.now();
-      for (const id of (message.payload ?? '').split(',')) {
-        const list = this.seen.get(id);
-        if (list) list.push(at);
-        else this.seen.set(id, [at]);
-      }
-    });
-    await this.client.query('LISTEN job_changes');
-  }
-
-  /** The latest notification naming `jobId` at or before `at`. */
-  commitBefore(jobId: string, at: number): number | undefined {
-    const list = this.seen.get(jobId);
-    if (!list) return undefined;
-    let found: number | undefined;
-    for (const time of list) if (time <= at) found = time;
-    return found;
-  }
-
-  async stop(): Promise<void> {
-    await this.client?.end();
-  }
-}
-
-async function until(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function startSite(): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((_req, res) => {
@@ -156,6 +63,10 @@ interface Phase {
   jobs: number;
   gatewayCpuMsPerSecond: number;
   gatewayRssMb: number;
+  /** CPU ms per second of each process of the stack, and of this bench (its threads included). */
+  cpuMsPerSecond: Record<string, number>;
+  /** The whole machine's busy share of its cores, percent. */
+  machineBusyPercent: number;
 }
 
 /** `rate` jobs/s for `seconds`; calls `accepted` for each job id as its 202 arrives. */
@@ -176,6 +87,8 @@ async function steady(
     };
   }
   const cpuBefore = system.cpu();
+  const benchBefore = process.cpuUsage();
+  const busyBefore = machineBusyMs();
   const started = performance.now();
   let rss = 0;
   const sampler = setInterval(() => (rss = Math.max(rss, system.rssMb().gateway ?? 0)), 500);
@@ -187,14 +100,141 @@ async function steady(
   }
   const elapsed = performance.now() - started;
   const used = cpuUsedBetween(cpuBefore, system.cpu());
+  const bench = process.cpuUsage(benchBefore);
+  const perSecond = (ms: number): number => round((ms * 1000) / elapsed);
+  const cpuMsPerSecond: Record<string, number> = {};
+  for (const [role, ms] of Object.entries(used)) cpuMsPerSecond[role] = perSecond(ms);
+  cpuMsPerSecond.bench = perSecond((bench.user + bench.system) / 1000);
   return {
     phase: {
       jobs: load.accepted.size,
-      gatewayCpuMsPerSecond: round(((used.gateway ?? 0) * 1000) / elapsed),
+      gatewayCpuMsPerSecond: perSecond(used.gateway ?? 0),
       gatewayRssMb: rss,
+      cpuMsPerSecond,
+      machineBusyPercent: round(((machineBusyMs() - busyBefore) * 100) / (elapsed * os.cpus().length)),
     },
     ids: [...load.accepted.keys()],
   };
+}
+
+/** The SSE clients, spread over worker threads, each stream known by a key. */
+class StreamClients {
+  private readonly workers: WorkerCalls[];
+  private nextKey = 0;
+  /** Per-job streams opened during the run: key -> when the main thread asked for it. */
+  readonly openedAt = new Map<number, number>();
+
+  constructor(threads: number) {
+    this.workers = Array.from(
+      { length: threads },
+      () => new WorkerCalls(path.join(__dirname, 'streams', 'sse-client-worker.js')),
+    );
+  }
+
+  open(jobId: string | null, url: string): number {
+    const key = this.nextKey++;
+    if (jobId !== null) this.openedAt.set(key, monotonicMs());
+    this.workers[key % this.workers.length].send('open', key, jobId, url);
+    return key;
+  }
+
+  async expect(ids: string[]): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.call('expect', ids)));
+  }
+
+  async status(): Promise<ClientStatus> {
+    const all = await Promise.all(this.workers.map((worker) => worker.call<ClientStatus>('status')));
+    const sum = { open: 0, jobStreams: 0, jobStreamsEnded: 0, dashboards: 0, dashboardsComplete: 0 };
+    for (const s of all) for (const k of Object.keys(sum) as (keyof ClientStatus)[]) sum[k] += s[k];
+    return sum;
+  }
+
+  async report(keys: number[]): Promise<StreamReport[]> {
+    const parts = await Promise.all(
+      this.workers.map((worker) => worker.call<StreamReport[]>('report', keys)),
+    );
+    return parts.flat();
+  }
+
+  private stopped = false;
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await Promise.all(this.workers.map((worker) => worker.call('closeAll').catch(() => undefined)));
+    await Promise.all(this.workers.map((worker) => worker.stop()));
+  }
+}
+
+interface ClientStatus {
+  open: number;
+  jobStreams: number;
+  jobStreamsEnded: number;
+  dashboards: number;
+  dashboardsComplete: number;
+}
+
+type Buckets = Map<string, Map<number, number>> & { loopLagMs?: { p99: number; max: number } };
+
+/**
+ * The gateway's live_stream_delivery_seconds buckets (cumulative counts) by kind, and its event-loop lag
+ * since the scrape before (prom-client measures it between scrapes).
+ */
+async function deliveryBuckets(baseUrl: string): Promise<Buckets> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const out: Buckets = new Map();
+  const gauge = (name: string): number =>
+    round(Number(new RegExp(`^${name}\\{[^}]*\\} ([0-9.e+-]+)$`, 'm').exec(text)?.[1]) * 1000);
+  out.loopLagMs = {
+    p99: gauge('nodejs_eventloop_lag_p99_seconds'),
+    max: gauge('nodejs_eventloop_lag_max_seconds'),
+  };
+  for (const match of text.matchAll(/^live_stream_delivery_seconds_bucket\{([^}]*)\} (\d+)$/gm)) {
+    const le = /le="([^"]+)"/.exec(match[1])?.[1];
+    const kind = /kind="([^"]+)"/.exec(match[1])?.[1];
+    if (le === undefined || kind === undefined) continue;
+    const buckets = out.get(kind) ?? new Map<number, number>();
+    buckets.set(le === '+Inf' ? Infinity : Number(le), Number(match[2]));
+    out.set(kind, buckets);
+  }
+  return out;
+}
+
+/**
+ * Upper bounds (ms) of the buckets holding p50 and p99 of what was observed between two scrapes: the
+ * gateway's own share of the delay, from its notification to its write.
+ */
+function gatewayShare(
+  before: Buckets,
+  after: Buckets,
+  kind: string,
+): { p50: number; p99: number; count: number } {
+  const end = after.get(kind) ?? new Map<number, number>();
+  const start = before.get(kind) ?? new Map<number, number>();
+  const bounds = [...end.keys()].sort((a, b) => a - b);
+  const count = (end.get(Infinity) ?? 0) - (start.get(Infinity) ?? 0);
+  const at = (q: number): number => {
+    for (const bound of bounds) {
+      if ((end.get(bound) ?? 0) - (start.get(bound) ?? 0) >= q * count) return bound * 1000;
+    }
+    return NaN;
+  };
+  return { p50: at(0.5), p99: at(0.99), count };
+}
+
+/** The latest of `times` at or before `at`. */
+function latestBefore(times: number[] | undefined, at: number): number | undefined {
+  let found: number | undefined;
+  for (const time of times ?? []) if (time <= at) found = time;
+  return found;
+}
+
+async function untilAsync(what: string, condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 export async function runStreamsBench(): Promise<void> {
@@ -205,9 +245,8 @@ export async function runStreamsBench(): Promise<void> {
   await fs.promises.chmod(dataDir, 0o755);
   const stack = new LocalStack();
   const site = await startSite();
-  const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
-  const streams: Stream[] = [];
-  const clock = new CommitClock();
+  const clients = new StreamClients(CLIENT_THREADS);
+  const clock = new WorkerCalls(path.join(__dirname, 'streams', 'commit-clock-worker.js'));
   try {
     const endpoints = await stack.start({ dataDir, freePorts: true, fast: true });
     const system = new BenchSystem();
@@ -234,40 +273,28 @@ export async function runStreamsBench(): Promise<void> {
       const risk = new LoadGenerator(system.baseUrl, RISK_JOB);
       await risk.burst(IDLE_JOB_STREAMS, 32);
       await risk.close();
-      for (const id of risk.accepted.keys()) {
-        const stream = new Stream(id);
-        streams.push(stream);
-        await stream.open(`${system.baseUrl}/jobs/${id}/stream`, agent);
-      }
-      const dashboards = Array.from({ length: DASHBOARDS }, () => new Stream(null));
-      for (const dashboard of dashboards) {
-        streams.push(dashboard);
-        await dashboard.open(`${system.baseUrl}/jobs/stream?status=SUCCEEDED`, agent);
-      }
-      await until(
-        'every stream open',
-        () => streams.every((s) => (s.status === 200 && s.frames.length > 0) || s.jobId === null),
-        60_000,
+      const idleKeys: number[] = [];
+      for (const id of risk.accepted.keys())
+        idleKeys.push(clients.open(id, `${system.baseUrl}/jobs/${id}/stream`));
+      const dashboardKeys = Array.from({ length: DASHBOARDS }, () =>
+        clients.open(null, `${system.baseUrl}/jobs/stream?status=SUCCEEDED`),
       );
+      const openAtStart = idleKeys.length + dashboardKeys.length;
+      await untilAsync('every stream open', async () => (await clients.status()).open >= openAtStart, 60_000);
       await new Promise((resolve) => setTimeout(resolve, 2000));
       const rssWithIdleStreams = system.rssMb().gateway ?? 0;
-      await clock.start(system.databaseUrl);
+      await clock.call('start', system.databaseUrl);
 
-      log(
-        `with ${streams.length} open streams (+ one per 3rd job submitted): ${rate} jobs/s for ${seconds} s`,
-      );
+      log(`with ${openAtStart} open streams (+ one per 3rd job submitted): ${rate} jobs/s for ${seconds} s`);
+      const bucketsBefore = await deliveryBuckets(system.baseUrl);
       const loopDelay = monitorEventLoopDelay({ resolution: 10 });
       loopDelay.enable();
-      const jobStreams: { stream: Stream; openedAt: number }[] = [];
+      const runKeys: number[] = [];
       let count = 0;
       const withStreams = await steady(system, scrape, rate, seconds, (id) => {
         count += 1;
-        if (count % 3 !== 0) return;
-        const stream = new Stream(id);
-        jobStreams.push({ stream, openedAt: performance.now() });
-        void stream.open(`${system.baseUrl}/jobs/${id}/stream`, agent).catch(() => undefined);
+        if (count % 3 === 0) runKeys.push(clients.open(id, `${system.baseUrl}/jobs/${id}/stream`));
       });
-      const openDuringRun = streams.length + jobStreams.length;
       loopDelay.disable();
       const benchLoopDelayMs = {
         p50: round(loopDelay.percentile(50) / 1e6),
@@ -276,16 +303,23 @@ export async function runStreamsBench(): Promise<void> {
       };
       log('draining (every job stream ended, every dashboard saw every job)');
       const submitted = new Set(withStreams.ids);
-      const succeededSeen = (dashboard: Stream): number =>
-        dashboard.frames.filter((f) => f.data.id !== undefined && submitted.has(f.data.id)).length;
-      await until(
+      await clients.expect(withStreams.ids);
+      await untilAsync(
         'the streams to drain',
-        () =>
-          jobStreams.every((s) => s.stream.ended) &&
-          dashboards.every((d) => succeededSeen(d) >= submitted.size),
+        async () => {
+          const status = await clients.status();
+          return status.jobStreamsEnded >= runKeys.length && status.dashboardsComplete >= DASHBOARDS;
+        },
         120_000,
       ).catch((error: Error) => log(error.message));
+      const bucketsAfter = await deliveryBuckets(system.baseUrl);
+      const inGateway = {
+        job: gatewayShare(bucketsBefore, bucketsAfter, 'job'),
+        dashboard: gatewayShare(bucketsBefore, bucketsAfter, 'dashboard'),
+      };
+      const commits = new Map(Object.entries(await clock.call<Record<string, number[]>>('times')));
 
+      const jobStreams = await clients.report(runKeys);
       // Expected: every event job_events holds for the streamed jobs.
       const db = new Client({ connectionString: system.databaseUrl });
       await db.connect();
@@ -293,7 +327,7 @@ export async function runStreamsBench(): Promise<void> {
       try {
         const rows = await db.query<{ job_id: string; n: string }>(
           `SELECT job_id::text, count(*) AS n FROM job_events WHERE job_id = ANY($1::uuid[]) GROUP BY job_id`,
-          [jobStreams.map((s) => s.stream.jobId)],
+          [jobStreams.map((s) => s.jobId)],
         );
         for (const row of rows.rows) counts.set(row.job_id, Number(row.n));
       } finally {
@@ -305,7 +339,7 @@ export async function runStreamsBench(): Promise<void> {
       let endedWithEnd = 0;
       const delays: number[] = [];
       const openLatencies: number[] = [];
-      for (const { stream, openedAt } of jobStreams) {
+      for (const stream of jobStreams) {
         const jobId = stream.jobId ?? '';
         expected += counts.get(jobId) ?? 0;
         const events = stream.frames.filter((f) => f.id !== undefined);
@@ -315,25 +349,26 @@ export async function runStreamsBench(): Promise<void> {
         outOfOrderOrRepeated += ids.length - new Set(ids).size;
         if (stream.frames[stream.frames.length - 1]?.event === 'end') endedWithEnd += 1;
         // Live deliveries only: events committed after the stream's first frame (it was registered by then).
-        const registered = stream.frames[0]?.at ?? Infinity;
-        if (registered !== Infinity) openLatencies.push(registered - openedAt);
+        const registered = stream.firstAt ?? Infinity;
+        const openedAt = clients.openedAt.get(stream.key);
+        if (registered !== Infinity && openedAt !== undefined) openLatencies.push(registered - openedAt);
         for (const frame of events) {
-          const commit = clock.commitBefore(jobId, frame.at);
+          const commit = latestBefore(commits.get(jobId), frame.at);
           if (commit !== undefined && commit >= registered) delays.push(frame.at - commit);
         }
       }
       const dashboardDelays: number[] = [];
       let dashboardDelivered = 0;
-      for (const dashboard of dashboards) {
+      for (const dashboard of await clients.report(dashboardKeys)) {
         for (const frame of dashboard.frames) {
-          const jobId = frame.data.id;
+          const jobId = frame.dataId;
           if (jobId === undefined || !submitted.has(jobId)) continue;
           dashboardDelivered += 1;
-          const commit = clock.commitBefore(jobId, frame.at);
+          const commit = latestBefore(commits.get(jobId), frame.at);
           if (commit !== undefined) dashboardDelays.push(frame.at - commit);
         }
       }
-      const idleStillOpen = streams.filter((s) => s.jobId !== null && !s.ended).length;
+      const idleStillOpen = (await clients.report(idleKeys)).filter((s) => !s.ended).length;
       const results = {
         machine: { cpus: os.cpus().length, loadavg: os.loadavg() },
         rate,
@@ -342,10 +377,10 @@ export async function runStreamsBench(): Promise<void> {
         withoutStreams: { ...without.phase, rssIdleMb: rssBeforeStreams },
         withStreams: {
           ...withStreams.phase,
-          openStreamsAtStart: streams.length,
-          streamsOpenedInTotal: openDuringRun,
+          openStreamsAtStart: openAtStart,
+          streamsOpenedInTotal: openAtStart + runKeys.length,
           rssIdleMb: rssWithIdleStreams,
-          rssPerOpenStreamKb: round(((rssWithIdleStreams - rssBeforeStreams) * 1024) / streams.length, 1),
+          rssPerOpenStreamKb: round(((rssWithIdleStreams - rssBeforeStreams) * 1024) / openAtStart, 1),
           extraGatewayCpuMsPerSecond: round(
             withStreams.phase.gatewayCpuMsPerSecond - without.phase.gatewayCpuMsPerSecond,
           ),
@@ -361,11 +396,13 @@ export async function runStreamsBench(): Promise<void> {
           openToFirstFrameMs: percentiles(openLatencies),
         },
         dashboards: {
-          streams: dashboards.length,
-          succeededExpected: dashboards.length * submitted.size,
+          streams: DASHBOARDS,
+          succeededExpected: DASHBOARDS * submitted.size,
           succeededDelivered: dashboardDelivered,
           commitToSocketMs: percentiles(dashboardDelays),
         },
+        notificationToWriteInGatewayMs: inGateway,
+        gatewayEventLoopLagMs: bucketsAfter.loopLagMs,
         idleJobStreamsStillOpen: idleStillOpen,
         benchEventLoopDelayMs: benchLoopDelayMs,
       };
@@ -377,21 +414,25 @@ export async function runStreamsBench(): Promise<void> {
         [
           `== live streams at ${rate} jobs/s for ${seconds} s (${results.design})`,
           `without streams: gateway CPU ${without.phase.gatewayCpuMsPerSecond} ms/s, RSS ${without.phase.gatewayRssMb} MB (idle ${rssBeforeStreams} MB)`,
-          `with ${streams.length} open (+${jobStreams.length} per-job during the run): gateway CPU ${withStreams.phase.gatewayCpuMsPerSecond} ms/s (+${results.withStreams.extraGatewayCpuMsPerSecond}), RSS ${withStreams.phase.gatewayRssMb} MB (idle ${rssWithIdleStreams} MB, ${results.withStreams.rssPerOpenStreamKb} KB per open stream)`,
+          `CPU ms/s without streams: ${JSON.stringify(without.phase.cpuMsPerSecond)}, machine ${without.phase.machineBusyPercent}% busy`,
+          `CPU ms/s with streams: ${JSON.stringify(withStreams.phase.cpuMsPerSecond)}, machine ${withStreams.phase.machineBusyPercent}% busy`,
+          `with ${openAtStart} open (+${jobStreams.length} per-job during the run): gateway CPU ${withStreams.phase.gatewayCpuMsPerSecond} ms/s (+${results.withStreams.extraGatewayCpuMsPerSecond}), RSS ${withStreams.phase.gatewayRssMb} MB (idle ${rssWithIdleStreams} MB, ${results.withStreams.rssPerOpenStreamKb} KB per open stream)`,
           `per-job streams: ${delivered} of ${expected} events delivered, ${outOfOrderOrRepeated} out of order or repeated, ${endedWithEnd} of ${jobStreams.length} ended with end; commit -> socket ${p(results.jobStreams.commitToSocketMs)} (${delays.length} live samples); open -> first frame ${p(results.jobStreams.openToFirstFrameMs)}`,
           `dashboards: ${dashboardDelivered} of ${results.dashboards.succeededExpected} SUCCEEDED jobs delivered; commit -> socket ${p(results.dashboards.commitToSocketMs)}`,
+          `in the gateway, notification -> write (histogram bucket bounds): per-job p50 <= ${inGateway.job.p50} / p99 <= ${inGateway.job.p99} ms, dashboards p50 <= ${inGateway.dashboard.p50} / p99 <= ${inGateway.dashboard.p99} ms; the gateway's event-loop lag p99 ${bucketsAfter.loopLagMs?.p99} / max ${bucketsAfter.loopLagMs?.max} ms`,
           `idle per-job streams still open at the end: ${idleStillOpen} of ${IDLE_JOB_STREAMS}`,
-          `this process's event-loop delay during the run (inflates the delays above): p50 ${benchLoopDelayMs.p50} / p99 ${benchLoopDelayMs.p99} / max ${benchLoopDelayMs.max} ms`,
+          `the load generator's event-loop delay (main thread; the SSE clients and the commit clock have threads of their own): p50 ${benchLoopDelayMs.p50} / p99 ${benchLoopDelayMs.p99} / max ${benchLoopDelayMs.max} ms`,
           `wrote ${path.join(outDir, 'streams.json')}`,
         ].join('\n') + '\n',
       );
     } finally {
-      for (const stream of streams) stream.close();
-      await clock.stop().catch(() => undefined);
+      await clients.stop();
+      await clock.call('stop').catch(() => undefined);
       await system.stop();
     }
   } finally {
-    agent.destroy();
+    await clients.stop();
+    await clock.stop();
     await stack.stop().catch(() => undefined);
     await site.close();
     await fs.promises.rm(dataDir, { recursive: true, force: true });

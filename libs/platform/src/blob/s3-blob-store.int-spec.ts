@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { findFreePort } from '@app/stack';
 import { LocalS3Server } from '@app/test-support/s3-server';
 import { BlobNotFoundError, BlobStoreUnavailableError, sha256Hex } from './blob-store';
@@ -43,23 +43,27 @@ describe('S3BlobStore (against s3rver)', () => {
 
   it('stores bytes under their sha256 and gives them back', async () => {
     const bytes = randomBytes(1000);
-    const key = await store.put(bytes);
+    const key = await store.put('acme', bytes);
     expect(key).toBe(sha256Hex(bytes));
-    await expect(store.exists(key)).resolves.toBe(true);
-    expect((await store.get(key)).equals(bytes)).toBe(true);
+    await expect(store.exists('acme', key)).resolves.toBe(true);
+    expect((await store.get('acme', key)).equals(bytes)).toBe(true);
   });
 
   it('reports a missing blob as BlobNotFoundError and exists() false', async () => {
     const absent = sha256Hex(randomBytes(16));
-    await expect(store.get(absent)).rejects.toBeInstanceOf(BlobNotFoundError);
-    await expect(store.exists(absent)).resolves.toBe(false);
-    await expect(store.get('../../etc/passwd')).rejects.toBeInstanceOf(BlobNotFoundError);
-    await expect(store.exists('not-a-key')).resolves.toBe(false);
+    await expect(store.get('acme', absent)).rejects.toBeInstanceOf(BlobNotFoundError);
+    await expect(store.exists('acme', absent)).resolves.toBe(false);
+    await expect(store.get('acme', '../../etc/passwd')).rejects.toBeInstanceOf(BlobNotFoundError);
+    await expect(store.exists('acme', 'not-a-key')).resolves.toBe(false);
   });
 
   it('stores the same bytes once however often they are put', async () => {
     const bytes = Buffer.from(`idempotent ${randomBytes(8).toString('hex')}`);
-    const keys = [await store.put(bytes), await store.put(bytes), await store.put(Buffer.from(bytes))];
+    const keys = [
+      await store.put('acme', bytes),
+      await store.put('acme', bytes),
+      await store.put('acme', Buffer.from(bytes)),
+    ];
     expect(new Set(keys).size).toBe(1);
     const client = new S3Client({
       endpoint: config.endpoint,
@@ -68,18 +72,47 @@ describe('S3BlobStore (against s3rver)', () => {
       forcePathStyle: true,
     });
     try {
-      const listed = await client.send(new ListObjectsV2Command({ Bucket: config.bucket, Prefix: keys[0] }));
-      expect(listed.Contents?.map((object) => object.Key)).toEqual([keys[0]]);
+      const listed = await client.send(
+        new ListObjectsV2Command({ Bucket: config.bucket, Prefix: `tenants/acme/${keys[0]}` }),
+      );
+      expect(listed.Contents?.map((object) => object.Key)).toEqual([`tenants/acme/${keys[0]}`]);
       expect(listed.Contents?.[0].Size).toBe(bytes.length);
     } finally {
       client.destroy();
     }
   });
 
+  it('keeps each tenant’s blobs apart, and still reads a blob stored before blobs were per tenant', async () => {
+    const bytes = Buffer.from(`shared ${randomBytes(8).toString('hex')}`);
+    const key = await store.put('acme', bytes);
+    await expect(store.exists('globex', key)).resolves.toBe(false);
+    await expect(store.get('globex', key)).rejects.toBeInstanceOf(BlobNotFoundError);
+    expect(await store.put('globex', bytes)).toBe(key);
+    expect((await store.get('globex', key)).equals(bytes)).toBe(true);
+    await expect(store.put('../acme', bytes)).rejects.toThrow(/not a tenant name/);
+
+    const legacy = randomBytes(64);
+    const client = new S3Client({
+      endpoint: config.endpoint,
+      region: config.region,
+      credentials: config.credentials,
+      forcePathStyle: true,
+    });
+    try {
+      await client.send(
+        new PutObjectCommand({ Bucket: config.bucket, Key: sha256Hex(legacy), Body: legacy }),
+      );
+    } finally {
+      client.destroy();
+    }
+    await expect(store.exists('acme', sha256Hex(legacy))).resolves.toBe(true);
+    expect((await store.get('acme', sha256Hex(legacy))).equals(legacy)).toBe(true);
+  });
+
   it('round-trips a large object (24 MiB) byte for byte', async () => {
     const bytes = randomBytes(24 * 1024 * 1024);
-    const key = await store.put(bytes);
-    const back = await store.get(key);
+    const key = await store.put('acme', bytes);
+    const back = await store.get('acme', key);
     expect(back.length).toBe(bytes.length);
     expect(sha256Hex(back)).toBe(key);
   });
@@ -87,7 +120,7 @@ describe('S3BlobStore (against s3rver)', () => {
   it('fails with BlobStoreUnavailableError naming the endpoint when the server does not answer', async () => {
     const closedPort = await findFreePort();
     const unreachable = storeWith({ endpoint: `http://127.0.0.1:${closedPort}` });
-    const failure = unreachable.put(Buffer.from('nowhere'));
+    const failure = unreachable.put('acme', Buffer.from('nowhere'));
     await expect(failure).rejects.toBeInstanceOf(BlobStoreUnavailableError);
     await expect(failure).rejects.toThrow(`127.0.0.1:${closedPort}`);
     await expect(unreachable.ready()).rejects.toBeInstanceOf(BlobStoreUnavailableError);

@@ -10,6 +10,7 @@ import {
   BlobNotFoundError,
   BlobStoreUnavailableError,
   isBlobKey,
+  tenantPrefix,
   sha256Hex,
   type BlobStore,
 } from './blob-store';
@@ -25,8 +26,9 @@ export interface S3BlobStoreConfig {
 }
 
 /**
- * Blobs as objects `<sha256>` in one bucket of an S3-compatible store. Same semantics as the
- * filesystem store: content-addressed, and a put of bytes already stored writes nothing.
+ * Blobs as objects `tenants/<tenant>/<sha256>` in one bucket of an S3-compatible store (and, read only,
+ * `<sha256>` from before blobs were kept per tenant). Same semantics as the filesystem store:
+ * content-addressed per tenant, and a put of bytes the tenant already stored writes nothing.
  */
 export class S3BlobStore implements BlobStore {
   private readonly client: S3Client;
@@ -43,14 +45,15 @@ export class S3BlobStore implements BlobStore {
     });
   }
 
-  async put(bytes: Buffer): Promise<string> {
+  async put(tenant: string, bytes: Buffer): Promise<string> {
     const key = sha256Hex(bytes);
-    if (await this.exists(key)) return key;
+    const name = objectName(tenant, key);
+    if (await this.head(name)) return key;
     await this.call(`put ${key}`, () =>
       this.client.send(
         new PutObjectCommand({
           Bucket: this.config.bucket,
-          Key: key,
+          Key: name,
           Body: bytes,
           ContentLength: bytes.length,
           ContentType: 'application/octet-stream',
@@ -60,19 +63,26 @@ export class S3BlobStore implements BlobStore {
     return key;
   }
 
-  async get(key: string): Promise<Buffer> {
+  async get(tenant: string, key: string): Promise<Buffer> {
     if (!isBlobKey(key)) throw new BlobNotFoundError(key);
-    const object = await this.call(`get ${key}`, () =>
-      this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: key })),
-    );
-    if (object === undefined || !object.Body) throw new BlobNotFoundError(key);
-    return Buffer.from(await object.Body.transformToByteArray());
+    // The tenant's object, else one stored before blobs were kept per tenant (named by its key alone).
+    for (const name of [objectName(tenant, key), key]) {
+      const object = await this.call(`get ${key}`, () =>
+        this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: name })),
+      );
+      if (object?.Body) return Buffer.from(await object.Body.transformToByteArray());
+    }
+    throw new BlobNotFoundError(key);
   }
 
-  async exists(key: string): Promise<boolean> {
+  async exists(tenant: string, key: string): Promise<boolean> {
     if (!isBlobKey(key)) return false;
-    const head = await this.call(`head ${key}`, () =>
-      this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: key })),
+    return (await this.head(objectName(tenant, key))) || this.head(key);
+  }
+
+  private async head(name: string): Promise<boolean> {
+    const head = await this.call(`head ${name}`, () =>
+      this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: name })),
     );
     return head !== undefined;
   }
@@ -117,4 +127,9 @@ function isNotFound(error: unknown): boolean {
   // a HeadObject 404 cannot tell them apart; ready() probes the bucket itself).
   if (!(error instanceof S3ServiceException) || error.name === 'NoSuchBucket') return false;
   return error.name === 'NoSuchKey' || error.name === 'NotFound' || error.$metadata.httpStatusCode === 404;
+}
+
+/** A tenant's blob's object name: `tenants/<tenant>/<sha256>`. */
+function objectName(tenant: string, key: string): string {
+  return `${tenantPrefix(tenant)}/${key}`;
 }

@@ -77,6 +77,14 @@ export class PlatformMetrics {
     registers: [this.registry],
   });
 
+  readonly streamDelivery = new Histogram({
+    name: 'live_stream_delivery_seconds',
+    help: 'From a projector notification reaching the gateway to its frames written to the live streams, by kind (job, dashboard)',
+    labelNames: ['kind'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });

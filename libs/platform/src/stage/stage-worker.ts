@@ -40,6 +40,8 @@ export const DEFAULT_STAGE_REPORTING: StageReportingConfig = {
 
 export interface StageExecutionContext {
   jobId: string;
+  /** The job's tenant (its blobs are the tenant's). */
+  tenantId: string;
   attempt: number;
   /** The page, for per-page stages. */
   page?: number;
@@ -305,6 +307,7 @@ export class StageWorker implements EventBatchHandler, IntakeHandler {
       const result = await abortable(
         this.executor.execute(request, {
           jobId: cause.jobId,
+          tenantId: cause.tenantId,
           attempt,
           page,
           signal,

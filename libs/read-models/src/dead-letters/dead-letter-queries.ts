@@ -7,6 +7,8 @@ export interface DeadLetterFilter {
   reason?: DeadLetterReason;
   /** Source topic (logical name). */
   topic?: string;
+  /** Only the entries of this tenant (entries whose tenant is not known never match). */
+  tenant?: string;
   limit: number;
   /** Position after the last item of the previous page (its failedAt and id). */
   cursor?: KeysetCursor;
@@ -39,6 +41,10 @@ export class DeadLetterQueries {
     if (filter.topic) {
       params.push(filter.topic);
       where.push(`source_topic = $${params.length}`);
+    }
+    if (filter.tenant) {
+      params.push(filter.tenant);
+      where.push(`tenant_id = $${params.length}`);
     }
     if (filter.cursor) where.push(afterCursorSql('failed_at', filter.cursor, params));
     params.push(filter.limit + 1);

@@ -8,6 +8,8 @@ export interface DeadLetterView {
   source: DeadLetterEntry['source'];
   /** The original key when it is a job id (a UUID). */
   jobId: string | null;
+  /** The dead-lettered event's envelope `tenantId`, when its value parses far enough to tell; else null. */
+  tenantId: string | null;
   detail: string;
   errors: FieldError[];
   attempts: number | null;
@@ -26,6 +28,7 @@ export interface DeadLetterRow {
   source_offset: string;
   source_group: string;
   job_id: string | null;
+  tenant_id: string | null;
   detail: string;
   errors: FieldError[];
   original: DeadLetterEntry['original'];
@@ -46,6 +49,7 @@ export function toDeadLetterView(row: DeadLetterRow): DeadLetterView {
       group: row.source_group,
     },
     jobId: row.job_id,
+    tenantId: row.tenant_id,
     detail: row.detail,
     errors: row.errors,
     attempts: row.attempts,

@@ -5,6 +5,7 @@ import {
   JOB_PRIORITIES,
   JOB_TYPES,
   REQUEST_TOPICS,
+  TENANT_PATTERN,
 } from '@app/contracts';
 import type { DeadLetterEntry, Logger } from '@app/platform';
 import { notifyJobChanges } from '../notifications/job-change-channel';
@@ -94,8 +95,8 @@ export class DeadLetterWriter {
     const key = entry.original.key;
     const rows: unknown[] = await this.dataSource.query(
       `INSERT INTO ops.dead_letters (id, reason, source_topic, source_partition, source_offset, source_group,
-         job_id, detail, errors, original, attempts, failed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         job_id, tenant_id, detail, errors, original, attempts, failed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (id) DO NOTHING
        RETURNING id`,
       [
@@ -106,6 +107,7 @@ export class DeadLetterWriter {
         entry.source.offset,
         entry.source.group,
         key !== null && UUID.test(key) ? key.toLowerCase() : null,
+        tenantOf(entry),
         entry.detail,
         JSON.stringify(entry.errors),
         JSON.stringify(entry.original),
@@ -149,6 +151,25 @@ const withoutNul = (text: string): string =>
 function isDataException(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('22');
+}
+
+/**
+ * The dead-lettered event's envelope `tenantId` when the value parses far enough to tell: JSON text, an
+ * object, and a `tenantId` that is a tenant name (TENANT_PATTERN). Anything less: null (unknown). Migration
+ * 1774000000000 reads the entries recorded before it the same way.
+ */
+export function tenantOf(entry: DeadLetterEntry): string | null {
+  const { value, valueEncoding } = entry.original;
+  if (value === null) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(value, valueEncoding).toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+  const tenantId = (parsed as { tenantId?: unknown }).tenantId;
+  return typeof tenantId === 'string' && TENANT_PATTERN.test(tenantId) ? tenantId : null;
 }
 
 /** outcome_version of a job failed by a dead letter: no stage outcome of the same run replaces it. */

@@ -10,6 +10,7 @@ import { decodeCursor } from '../keyset-cursor';
 import { DeadLetterClaims } from './dead-letter-claims';
 import { DeadLetterQueries } from './dead-letter-queries';
 import { DeadLetterWriter } from './dead-letter-writer';
+import { DeadLetterTenants1774000000000 } from '../migrations/1774000000000-dead-letter-tenants';
 
 /** ops.dead_letters against the harness's real PostgreSQL, in a database of this file's own. */
 
@@ -69,6 +70,7 @@ describe('dead-letter read model', () => {
       reason: 'invalidMessage',
       source: stored.source,
       jobId,
+      tenantId: null,
       detail: 'not JSON',
       errors: stored.errors,
       attempts: null,
@@ -140,6 +142,59 @@ describe('dead-letter read model', () => {
       'retriesExhausted',
     ]);
     expect(exhausted.nextCursor).toBeNull();
+  });
+
+  it('keeps the envelope tenantId when the value parses far enough to tell, else null, and filters by it', async () => {
+    const tenant = `t${randomBytes(3).toString('hex')}`;
+    const topic = `t${randomBytes(3).toString('hex')}.events`;
+    const json = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');
+    const known = entry({ topic, value: json(jobRequested({ jobId: randomUUID(), tenantId: tenant })) });
+    // Invalid as an event (no data, no type) but its envelope still names the tenant.
+    const partial = entry({ topic, value: json({ tenantId: tenant, nonsense: true }) });
+    const unknown = [
+      entry({ topic }), // not JSON
+      entry({ topic, value: json([{ tenantId: tenant }]) }), // an array
+      entry({ topic, value: json({ tenantId: 'NOT A TENANT' }) }), // not a tenant name
+      entry({ topic, value: json({ tenantId: 7 }) }),
+      entry({ topic, value: Buffer.from([0xff, 0xfe, 0x7b]) }), // not UTF-8 (kept as base64)
+      entry({ topic, value: json(jobRequested({ jobId: randomUUID(), tenantId: 'other' })) }),
+    ];
+    await writer.record([known, partial, ...unknown]);
+    expect((await queries.get(known.id))?.tenantId).toBe(tenant);
+    expect((await queries.get(partial.id))?.tenantId).toBe(tenant);
+    const tenants = await Promise.all(unknown.map(async (e) => (await queries.get(e.id))?.tenantId));
+    expect(tenants).toEqual([null, null, null, null, null, 'other']);
+    const listed = await queries.list({ topic, tenant, limit: 50 });
+    expect(listed.items.map((item) => item.id).sort()).toEqual([known.id, partial.id].sort());
+    expect(listed.items.every((item) => item.tenantId === tenant)).toBe(true);
+    expect((await queries.list({ tenant: `${tenant}x`, limit: 50 })).items).toEqual([]);
+  });
+
+  it('migration 1774000000000 gives entries recorded before it their tenant, read the same way', async () => {
+    const tenant = `m${randomBytes(3).toString('hex')}`;
+    const json = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');
+    const made = [
+      entry({ value: json(jobRequested({ jobId: randomUUID(), tenantId: tenant })) }),
+      entry({ value: json({ tenantId: tenant }) }),
+      entry(), // not JSON
+      entry({ value: json({ tenantId: 'Not-A-Tenant' }) }),
+      entry({ value: Buffer.from([0xff, 0xfe, 0x7b]) }),
+      entry({ value: Buffer.from(`{"tenantId":"${tenant}","x":"a\u0000b"}`, 'utf8') }), // jsonb refuses
+    ];
+    await writer.record(made);
+    const migration = new DeadLetterTenants1774000000000();
+    const runner = dataSource.createQueryRunner();
+    try {
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    const tenants = await Promise.all(made.map(async (e) => (await queries.get(e.id))?.tenantId));
+    expect(tenants).toEqual([tenant, tenant, null, null, null, null]);
+    expect((await queries.list({ tenant, limit: 50 })).items.map((item) => item.id).sort()).toEqual(
+      [made[0].id, made[1].id].sort(),
+    );
   });
 
   it('claims an entry for a redrive once, and a released claim can be taken again', async () => {

@@ -16,9 +16,9 @@ export class OcrExecutor implements StageExecutor {
     const page = request.input.page as SplitPageDto;
     // The page's OCR under way: reported only if it runs past STAGE_PROGRESS_AFTER_MS.
     context.progress({ done: 0, total: 1, unit: 'pages', message: `recognising page ${page.pageNo}` });
-    const image = await this.blobs.get(page.image);
+    const image = await this.blobs.get(context.tenantId, page.image);
     const textLayer = page.textLayer
-      ? (JSON.parse((await this.blobs.get(page.textLayer)).toString('utf8')) as TextLayer)
+      ? (JSON.parse((await this.blobs.get(context.tenantId, page.textLayer)).toString('utf8')) as TextLayer)
       : null;
     const result = await this.ocr.run({ pageNo: page.pageNo, image, textLayer }, context.signal);
     return {
@@ -41,7 +41,7 @@ export class ClassifyExecutor implements StageExecutor {
   async execute(request: JobRequestedData, context: StageExecutionContext): Promise<Record<string, unknown>> {
     const { pageNo, text, image } = request.input as { pageNo: number; text: string; image: string };
     const classification = await this.classifier.classify(
-      { text, image: await this.blobs.get(image) },
+      { text, image: await this.blobs.get(context.tenantId, image) },
       context.signal,
     );
     return {

@@ -17,7 +17,7 @@ export class SplitExecutor implements StageExecutor {
 
   async execute(request: JobRequestedData, context: StageExecutionContext): Promise<Record<string, unknown>> {
     const blob = (request.input as { blob: BlobRefDto }).blob;
-    const bytes = await this.blobs.get(blob.key);
+    const bytes = await this.blobs.get(context.tenantId, blob.key);
     try {
       const split = await this.splitter.split(bytes, blob.mediaType, {
         dpi: this.dpi,
@@ -40,9 +40,9 @@ export class SplitExecutor implements StageExecutor {
           width: page.width,
           height: page.height,
           dpi: page.dpi,
-          image: await this.blobs.put(page.image),
+          image: await this.blobs.put(context.tenantId, page.image),
           textLayer: page.textLayer
-            ? await this.blobs.put(Buffer.from(JSON.stringify(page.textLayer)))
+            ? await this.blobs.put(context.tenantId, Buffer.from(JSON.stringify(page.textLayer)))
             : null,
         });
       }

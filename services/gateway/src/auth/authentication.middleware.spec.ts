@@ -25,21 +25,30 @@ function fakeResponse() {
 
 const ADMIN: Caller = { keyId: 'key_fedcba9876543210', tenant: 'default', role: 'admin' };
 
-/** Allows `allowance` requests per tenant, then refuses. */
-function fakeLimiter(allowance: number) {
+/**
+ * Allows `allowance` requests per tenant, then refuses; with `keyAllowance`, the key's own bucket is
+ * asked first, as TenantRateLimiter does for a key in KEY_RATE_LIMITS.
+ */
+function fakeLimiter(allowance: number, keyAllowance?: number) {
   const taken = new Map<string, number>();
+  const decide = (bucket: string, policy: RateDecision['policy'], limit: number): RateDecision => {
+    const count = (taken.get(bucket) ?? 0) + 1;
+    taken.set(bucket, count);
+    const allowed = count <= limit;
+    return {
+      policy,
+      allowed,
+      limit: { perSecond: limit, burst: limit },
+      remaining: Math.max(0, limit - count),
+      retryAfterSeconds: allowed ? 0 : 1,
+    };
+  };
   return {
     taken,
-    async take(tenant: string): Promise<RateDecision> {
-      const count = (taken.get(tenant) ?? 0) + 1;
-      taken.set(tenant, count);
-      const allowed = count <= allowance;
-      return {
-        allowed,
-        limit: { perSecond: allowance, burst: allowance },
-        remaining: Math.max(0, allowance - count),
-        retryAfterSeconds: allowed ? 0 : 1,
-      };
+    async takeFor(caller: { tenant: string; keyId: string }): Promise<RateDecision[]> {
+      if (keyAllowance === undefined) return [decide(caller.tenant, 'tenant', allowance)];
+      const own = decide(`key:${caller.keyId}`, 'key', keyAllowance);
+      return own.allowed ? [own, decide(caller.tenant, 'tenant', allowance)] : [own];
     },
   };
 }
@@ -113,6 +122,24 @@ describe('authentication middleware: tenant rates', () => {
     expect(second.sent.status).toBe(429);
     expect(second.sent.headers['Retry-After']).toBe('1');
     expect(JSON.parse(second.sent.body ?? '{}')).toMatchObject({ status: 429, title: 'Too Many Requests' });
+  });
+
+  it('a key with a rate of its own: both policies in the fields, 429 naming the key when it is over', async () => {
+    const limiter = fakeLimiter(10, 1);
+    const first = await run('/jobs', { authorization: 'Bearer good-key' }, undefined, limiter);
+    expect(first.passed).toBe(true);
+    expect(first.sent.headers['RateLimit-Policy']).toBe('"key";q=1;w=1, "tenant";q=10;w=1');
+    expect(first.sent.headers.RateLimit).toBe('"key";r=0;t=0, "tenant";r=9;t=0');
+    const second = await run('/jobs', { authorization: 'Bearer good-key' }, undefined, limiter);
+    expect(second.passed).toBe(false);
+    expect(second.sent.status).toBe(429);
+    expect(second.sent.headers['RateLimit-Policy']).toBe('"key";q=1;w=1');
+    expect(JSON.parse(second.sent.body ?? '{}')).toMatchObject({
+      status: 429,
+      detail: expect.stringMatching(/^Key key_0123456789abcdef is over its rate of 1 requests a second/),
+    });
+    // Refused by its own bucket, the key took nothing from its tenant's.
+    expect(limiter.taken.get('acme')).toBe(1);
   });
 
   it('does not limit admin keys', async () => {

@@ -36,8 +36,8 @@ export function sendUnauthenticated(res: Response, error: UnauthenticatedError, 
 
 export interface AuthenticationOptions {
   authenticator: ApiKeyAuthenticator;
-  /** Each tenant's request rate; admin keys are not limited. */
-  rateLimiter: Pick<TenantRateLimiter, 'take'>;
+  /** Each tenant's request rate, and some keys' own (KEY_RATE_LIMITS); admin keys are not limited. */
+  rateLimiter: Pick<TenantRateLimiter, 'takeFor'>;
   /** Retry-After of a 503 when the keys cannot be read. */
   retryAfterSeconds: number;
   /** METRICS_KEY, when set. */
@@ -77,15 +77,17 @@ export function authentication(options: AuthenticationOptions): RequestHandler {
         if (caller === null) return sendUnauthenticated(res, new UnauthenticatedError('invalid'), instance);
         setCaller(req, caller);
         if (caller.role === 'admin') return next();
-        rateLimiter.take(caller.tenant).then(
-          (decision) => {
-            setRateLimitHeaders(res, decision);
-            if (decision.allowed) return next();
+        rateLimiter.takeFor(caller).then(
+          (decisions) => {
+            setRateLimitHeaders(res, decisions);
+            const refused = decisions.find((decision) => !decision.allowed);
+            if (refused === undefined) return next();
+            const who = refused.policy === 'key' ? `Key ${caller.keyId}` : `Tenant ${caller.tenant}`;
             const detail =
-              `Tenant ${caller.tenant} is over its rate of ${decision.limit.perSecond} requests a second ` +
-              `(burst ${decision.limit.burst}); retry in ${decision.retryAfterSeconds} s`;
+              `${who} is over its rate of ${refused.limit.perSecond} requests a second ` +
+              `(burst ${refused.limit.burst}); retry in ${refused.retryAfterSeconds} s`;
             sendProblem(res, problem(429, detail, { instance }), {
-              'Retry-After': String(decision.retryAfterSeconds),
+              'Retry-After': String(refused.retryAfterSeconds),
             });
           },
           (error: unknown) => {
@@ -104,11 +106,18 @@ export function authentication(options: AuthenticationOptions): RequestHandler {
 
 /**
  * The rate-limit fields of draft-ietf-httpapi-ratelimit-headers (structured fields): the policy (a
- * quota of `q` requests per `w` seconds) and what is left (`r` requests, `t` seconds to a new one).
+ * quota of `q` requests per `w` seconds) and what is left (`r` requests, `t` seconds to a new one), one
+ * list member per bucket asked (`"key"` for a key's own, then `"tenant"`).
  */
-function setRateLimitHeaders(res: Response, decision: RateDecision): void {
-  res.setHeader('RateLimit-Policy', `"tenant";q=${decision.limit.perSecond};w=1`);
-  res.setHeader('RateLimit', `"tenant";r=${decision.remaining};t=${decision.retryAfterSeconds}`);
+function setRateLimitHeaders(res: Response, decisions: RateDecision[]): void {
+  res.setHeader(
+    'RateLimit-Policy',
+    decisions.map((d) => `"${d.policy}";q=${d.limit.perSecond};w=1`).join(', '),
+  );
+  res.setHeader(
+    'RateLimit',
+    decisions.map((d) => `"${d.policy}";r=${d.remaining};t=${d.retryAfterSeconds}`).join(', '),
+  );
 }
 
 /** METRICS_KEY, compared in constant time (as hashes: equal lengths whatever is sent). */

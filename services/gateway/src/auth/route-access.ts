@@ -35,7 +35,7 @@ export function RequiresRole(role: ApiKeyRole): MethodDecorator & ClassDecorator
       : [
           ApiProblem(
             429,
-            'The key’s tenant is over its request rate (TENANT_RATE_PER_SECOND); see Retry-After',
+            'The key’s tenant is over its request rate (TENANT_RATE_PER_SECOND), or the key over its own (KEY_RATE_LIMITS); see Retry-After',
           ),
         ]),
   );

@@ -21,13 +21,17 @@ class FakeBuckets {
   }
 }
 
-function setup(overrides: [string, RateLimit][] = []) {
+function setup(overrides: [string, RateLimit][] = [], keyOverrides: [string, RateLimit][] = []) {
   let now = 1_000_000;
   const clock = () => now;
   const buckets = new FakeBuckets(clock);
   const limiter = new TenantRateLimiter(
     buckets,
-    { default: { perSecond: 10, burst: 20 }, overrides: new Map(overrides) },
+    {
+      default: { perSecond: 10, burst: 20 },
+      overrides: new Map(overrides),
+      keyOverrides: new Map(keyOverrides),
+    },
     clock,
   );
   return { limiter, buckets, advance: (ms: number) => (now += ms) };
@@ -97,5 +101,60 @@ describe('TenantRateLimiter', () => {
     ]);
     advance(100);
     expect((await limiter.take('acme')).allowed).toBe(true);
+  });
+});
+
+describe('TenantRateLimiter: keys with a rate of their own (KEY_RATE_LIMITS)', () => {
+  const SLOW = 'key_00000000000000aa';
+  const OTHER = 'key_00000000000000bb';
+  const callsOf = async (limiter: TenantRateLimiter, keyId: string, count: number) => {
+    const all = [];
+    for (let i = 0; i < count; i++) all.push(await limiter.takeFor({ tenant: 'acme', keyId }));
+    return all;
+  };
+  const allowed = (decisions: { allowed: boolean }[][]) =>
+    decisions.filter((ds) => ds.every((d) => d.allowed)).length;
+
+  it('limits such a key by its own bucket; another key of the tenant has the tenant’s rate', async () => {
+    const { limiter, advance } = setup([], [[SLOW, { perSecond: 1, burst: 2 }]]);
+    const slow = await callsOf(limiter, SLOW, 6);
+    expect(allowed(slow)).toBe(2);
+    expect(slow[0].map((d) => d.policy)).toEqual(['key', 'tenant']);
+    expect(slow[5]).toEqual([
+      {
+        policy: 'key',
+        allowed: false,
+        limit: { perSecond: 1, burst: 2 },
+        remaining: 0,
+        retryAfterSeconds: 1,
+      },
+    ]);
+    // The tenant's bucket (20) gave the slow key's 2 only: another key gets the other 18.
+    const other = await callsOf(limiter, OTHER, 25);
+    expect(allowed(other)).toBe(18);
+    expect(other[0].map((d) => d.policy)).toEqual(['tenant']);
+    advance(1000);
+    expect(allowed(await callsOf(limiter, SLOW, 3))).toBe(1);
+  });
+
+  it('refuses a key within its own rate when its tenant is over the tenant’s', async () => {
+    const { limiter } = setup(
+      [['acme', { perSecond: 1, burst: 1 }]],
+      [[SLOW, { perSecond: 100, burst: 100 }]],
+    );
+    const decisions = await callsOf(limiter, SLOW, 3);
+    expect(allowed(decisions)).toBe(1);
+    expect(decisions[2].map((d) => [d.policy, d.allowed])).toEqual([
+      ['key', true],
+      ['tenant', false],
+    ]);
+  });
+
+  it('keeps a key’s bucket apart from a tenant named like the key', async () => {
+    const { limiter, buckets } = setup([], [[SLOW, { perSecond: 1, burst: 1 }]]);
+    await callsOf(limiter, SLOW, 2);
+    // A tenant may be called `key_00000000000000aa`: its bucket is its own.
+    expect((await takeMany(limiter, SLOW, 20)).every((d) => d.allowed)).toBe(true);
+    expect(buckets.leases).toBeGreaterThan(0);
   });
 });

@@ -45,6 +45,7 @@ const REQUESTS: [string, ClassConstructor<object>, () => object[]][] = [
       {},
       asQuery({ reason: 'retriesExhausted' }),
       { reason: 'invalidMessage', topic: 'jobs.requested', limit: '1', cursor: 'abc' },
+      asQuery({ tenant: 'acme' }),
     ],
   ],
   [

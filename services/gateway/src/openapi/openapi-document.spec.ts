@@ -150,8 +150,14 @@ describe('the gateway’s OpenAPI document', () => {
       ]),
     );
     expect(names(operation('get', '/admin/dlq'))).toEqual(
-      expect.arrayContaining(['query:limit', 'query:cursor', 'query:reason', 'query:topic']),
+      expect.arrayContaining(['query:limit', 'query:cursor', 'query:reason', 'query:topic', 'query:tenant']),
     );
+    const tenant = (operation('get', '/admin/dlq').parameters as Json[]).find((p) => p.name === 'tenant');
+    expect(tenant?.schema).toMatchObject({ type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,62}$' });
+    expect(schema('DeadLetterResponse')).toMatchObject({
+      properties: { tenantId: { type: 'string', nullable: true } },
+    });
+    expect(schema('DeadLetterResponse').required).toContain('tenantId');
     const limit = (operation('get', '/jobs').parameters as Json[]).find((p) => p.name === 'limit');
     expect(limit?.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 200, default: 50 });
     const key = (operation('post', '/jobs').parameters as Json[]).find((p) => p.name === 'Idempotency-Key');

@@ -279,4 +279,44 @@ describe('StreamHub dashboards', () => {
     ).toEqual(['RUNNING', 'SUCCEEDED']);
     hub.close();
   });
+
+  it('reads another job while a slow read runs, but never one job in two reads at once', async () => {
+    const reads = new FakeReads();
+    reads.add(JOB_A, 'JobRequested');
+    reads.add(JOB_B, 'JobRequested');
+    const gates = new Map<string, () => void>();
+    let running = new Set<string>();
+    let overlap = false;
+    const read = reads.read.bind(reads);
+    reads.read = async (jobIds, cursors) => {
+      if (jobIds.some((id) => running.has(id))) overlap = true;
+      running = new Set([...running, ...jobIds]);
+      const answer = await read(jobIds, cursors);
+      if (jobIds.includes(JOB_A)) await new Promise<void>((resolve) => gates.set(JOB_A, resolve));
+      for (const id of jobIds) running.delete(id);
+      return answer;
+    };
+    const hub = new StreamHub(reads, { heartbeatMs: 60_000, maxStreams: 10 }, { warn: jest.fn() });
+    const a = new FakeSink();
+    const b = new FakeSink();
+    hub.watchJob(a, 'default', JOB_A, null); // JOB_A's read hangs
+    await new Promise((resolve) => setImmediate(resolve));
+    reads.add(JOB_A, 'StageStarted');
+    hub.jobsChanged([JOB_A]); // waits for the running read of JOB_A
+    hub.watchJob(b, 'default', JOB_B, null);
+    const deadline = Date.now() + 2000;
+    while (b.names.length === 0 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    expect(b.names).toEqual(['JobRequested']);
+    expect(a.names).toEqual([]);
+    gates.get(JOB_A)?.();
+    while (a.names.length < 2 && Date.now() < deadline) {
+      await new Promise((r) => setImmediate(r));
+      gates.get(JOB_A)?.();
+    }
+    await hub.settled();
+    expect(a.names).toEqual(['JobRequested', 'StageStarted']);
+    expect(a.ids).toEqual([`${JOB_A}#1`, `${JOB_A}#2`]);
+    expect(overlap).toBe(false);
+    hub.close();
+  });
 });

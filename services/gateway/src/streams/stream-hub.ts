@@ -11,11 +11,15 @@ export interface StreamReads {
   read(jobIds: string[], cursors: Map<string, number>): Promise<StreamRead>;
 }
 
+/** Told how long after its notification a job's news was written (metrics). */
+export type DeliveryObserver = (kind: 'job' | 'dashboard', seconds: number) => void;
+
 export interface StreamHubOptions {
   heartbeatMs: number;
   maxStreams: number;
   /** Wait before reading again after a failed read (PostgreSQL unavailable). */
   retryReadMs?: number;
+  observeDelivery?: DeliveryObserver;
 }
 
 /** Which jobs a dashboard stream (`GET /jobs/stream`) follows. */
@@ -40,6 +44,23 @@ interface DashboardWatcher {
   filter: DashboardFilter;
 }
 
+/** What one read is for. */
+interface ReadBatch {
+  ids: string[];
+  /** Of `ids`, the jobs the projector notified: only they are news for dashboards. */
+  notified: Set<string>;
+  /** When the first notification not yet read of each job arrived (performance.now()). */
+  arrivals: Map<string, number>;
+  targets: Map<string, JobWatcher[]>;
+  cursors: Map<string, number>;
+}
+
+/**
+ * Reads running at once, on disjoint jobs. Two: a notification that comes during a read is read at
+ * once instead of after it; more would add PostgreSQL round trips for little.
+ */
+const READS_IN_FLIGHT = 2;
+
 /** How many jobs' last dashboard frames are remembered. */
 const DASHBOARD_MEMORY = 10_000;
 
@@ -47,9 +68,9 @@ const TERMINAL: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED
 
 /**
  * Fans the projector's job-change notifications out to the gateway's open streams. Notified jobs are
- * collected and read in one batch (the rows of every notified job that someone watches, and the events
- * past the lowest cursor of each watched job), one batch at a time, so each stream gets its job's
- * events in job_seq order, each once: a stream's cursor only moves forward. A new watcher is read the
+ * collected and read in batches (the rows of every notified job that someone watches, and the events
+ * past the lowest cursor of each watched job), up to READS_IN_FLIGHT at once on disjoint jobs, so each
+ * stream gets its job's events in job_seq order, each once: a stream's cursor only moves forward. A new watcher is read the
  * same way (its history past its cursor), as is every watcher after the LISTEN connection came back.
  */
 export class StreamHub implements JobChangeListener {
@@ -59,15 +80,19 @@ export class StreamHub implements JobChangeListener {
   private dirty = new Set<string>();
   /** Of those, the ones the projector notified: only they are news for dashboards. */
   private notified = new Set<string>();
-  private flushing = false;
+  /** When the first unread notification of each dirty job arrived. */
+  private readonly arrivals = new Map<string, number>();
   private scheduled = false;
+  /** Reads running now, and the jobs they read. */
+  private inFlight = 0;
+  private readonly reading = new Set<string>();
+  private readonly settledWaiters: (() => void)[] = [];
   private closed = false;
   private heartbeat: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private streams = 0;
   /** The last `job` frame dashboards got per job (recent jobs only), so a repeat is not sent. */
   private readonly lastDashboardFrame = new Map<string, string>();
-  private idle: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly reads: StreamReads,
@@ -123,6 +148,8 @@ export class StreamHub implements JobChangeListener {
   jobsChanged(jobIds: string[]): void {
     if (this.closed) return;
     if (this.dashboards.size > 0) for (const id of jobIds) this.notified.add(id);
+    const now = performance.now();
+    for (const id of jobIds) if (!this.arrivals.has(id)) this.arrivals.set(id, now);
     this.markDirty(jobIds);
   }
 
@@ -131,9 +158,11 @@ export class StreamHub implements JobChangeListener {
     this.markDirty([...this.jobWatchers.keys()]);
   }
 
-  /** Resolves once every read scheduled so far was dispatched (tests, shutdown). */
+  /** Resolves once no read is scheduled or running (tests, shutdown). */
   async settled(): Promise<void> {
-    while (this.scheduled || this.flushing) await this.idle;
+    while (this.scheduled || this.inFlight > 0) {
+      await new Promise<void>((resolve) => this.settledWaiters.push(resolve));
+    }
   }
 
   /** Ends every stream (clients reconnect elsewhere with Last-Event-ID) and stops the timers. */
@@ -147,6 +176,7 @@ export class StreamHub implements JobChangeListener {
     this.dashboards.clear();
     this.dirty.clear();
     this.notified.clear();
+    this.arrivals.clear();
   }
 
   private beat(): void {
@@ -164,51 +194,84 @@ export class StreamHub implements JobChangeListener {
   private markDirty(jobIds: Iterable<string>): void {
     if (this.closed) return;
     for (const id of jobIds) this.dirty.add(id);
-    if (this.scheduled || this.flushing || this.dirty.size === 0) return;
+    if (this.scheduled || this.dirty.size === 0) return;
+    // Gathers the notifications of one turn of the event loop into one read.
     this.scheduled = true;
-    this.idle = new Promise((resolve) =>
-      setImmediate(() => {
-        this.scheduled = false;
-        this.flush().then(resolve, resolve);
-      }),
-    );
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.dirty.size > 0 && !this.closed) {
-        const changed = [...this.dirty];
-        const notified = this.notified;
-        this.dirty = new Set();
-        this.notified = new Set();
-        // Dashboards want every notified job; job streams only their own.
-        const ids = changed.filter((id) => this.jobWatchers.has(id) || notified.has(id));
-        if (ids.length === 0) continue;
-        // The watchers this read is for: one that arrives while it runs gets a read of its own (its job
-        // is dirty again), never this one's answer, read without its cursor.
-        const targets = new Map<string, JobWatcher[]>();
-        const cursors = new Map<string, number>();
-        for (const id of ids) {
-          const watchers = this.jobWatchers.get(id);
-          if (!watchers) continue;
-          const list = [...watchers];
-          targets.set(id, list);
-          cursors.set(id, Math.min(...list.map((w) => w.cursor)));
-        }
-        let read: StreamRead;
-        try {
-          read = await this.reads.read(ids, cursors);
-        } catch (error) {
-          this.logger.warn({ err: error, jobs: ids.length }, 'live streams: read failed, retrying');
-          this.retryLater(cursors.keys());
-          return;
-        }
-        this.dispatch(ids, read, targets, notified);
-      }
-    } finally {
-      this.flushing = false;
+  /**
+   * Starts reads while fewer than READS_IN_FLIGHT run, each for the dirty jobs no running read has:
+   * a job is in one read at a time, so its events still go out in order, each once, while a slow read
+   * does not hold up news of other jobs.
+   */
+  private pump(): void {
+    while (this.inFlight < READS_IN_FLIGHT && !this.closed && this.dirty.size > 0) {
+      const batch = this.takeBatch();
+      if (batch === null) break;
+      this.inFlight += 1;
+      for (const id of batch.ids) this.reading.add(id);
+      void this.readAndDispatch(batch).finally(() => {
+        this.inFlight -= 1;
+        for (const id of batch.ids) this.reading.delete(id);
+        this.pump();
+        if (this.inFlight === 0 && !this.scheduled) this.wakeSettled();
+      });
     }
+    if (this.inFlight === 0 && !this.scheduled) this.wakeSettled();
+  }
+
+  /** The dirty jobs not being read now, with the watchers and cursors to read them for. */
+  private takeBatch(): ReadBatch | null {
+    const ids: string[] = [];
+    const notified = new Set<string>();
+    const arrivals = new Map<string, number>();
+    for (const id of this.dirty) {
+      if (this.reading.has(id)) continue;
+      this.dirty.delete(id);
+      const arrival = this.arrivals.get(id);
+      if (arrival !== undefined) {
+        arrivals.set(id, arrival);
+        this.arrivals.delete(id);
+      }
+      const wasNotified = this.notified.delete(id);
+      // Dashboards want every notified job; job streams only their own.
+      if (!this.jobWatchers.has(id) && !wasNotified) continue;
+      ids.push(id);
+      if (wasNotified) notified.add(id);
+    }
+    if (ids.length === 0) return null;
+    // The watchers this read is for: one that arrives while it runs gets a read of its own (its job is
+    // dirty again), never this one's answer, read without its cursor.
+    const targets = new Map<string, JobWatcher[]>();
+    const cursors = new Map<string, number>();
+    for (const id of ids) {
+      const watchers = this.jobWatchers.get(id);
+      if (!watchers) continue;
+      const list = [...watchers];
+      targets.set(id, list);
+      cursors.set(id, Math.min(...list.map((w) => w.cursor)));
+    }
+    return { ids, notified, arrivals, targets, cursors };
+  }
+
+  private async readAndDispatch(batch: ReadBatch): Promise<void> {
+    let read: StreamRead;
+    try {
+      read = await this.reads.read(batch.ids, batch.cursors);
+    } catch (error) {
+      this.logger.warn({ err: error, jobs: batch.ids.length }, 'live streams: read failed, retrying');
+      this.retryLater(batch.cursors.keys());
+      return;
+    }
+    if (!this.closed) this.dispatch(batch.ids, read, batch.targets, batch.notified, batch.arrivals);
+  }
+
+  private wakeSettled(): void {
+    for (const wake of this.settledWaiters.splice(0)) wake();
   }
 
   private retryLater(jobIds: Iterable<string>): void {
@@ -226,6 +289,7 @@ export class StreamHub implements JobChangeListener {
     read: StreamRead,
     targets: Map<string, JobWatcher[]>,
     notified: Set<string>,
+    arrivals: Map<string, number>,
   ): void {
     const eventsOf = new Map<string, StreamRead['events']>();
     for (const event of read.events) {
@@ -239,8 +303,11 @@ export class StreamHub implements JobChangeListener {
       output.set(sink, (output.get(sink) ?? '') + frame);
     };
     const ending: StreamSink[] = [];
+    const delivered: { kind: 'job' | 'dashboard'; arrival: number }[] = [];
     for (const id of ids) {
       const entry = read.jobs.get(id);
+      const arrival = arrivals.get(id);
+      let jobNews = false;
       const current = this.jobWatchers.get(id);
       for (const watcher of targets.get(id) ?? []) {
         if (!current?.has(watcher)) continue; // gone meanwhile
@@ -264,6 +331,7 @@ export class StreamHub implements JobChangeListener {
             }),
           );
           watcher.cursor = event.seq;
+          jobNews = true;
         }
         if (entry && entry.tenantId === watcher.tenantId && TERMINAL.has(entry.job.status)) {
           send(watcher.sink, formatSseEvent({ event: 'end', data: entry.job }));
@@ -271,11 +339,13 @@ export class StreamHub implements JobChangeListener {
           this.removeJobWatcher(watcher);
         }
       }
+      if (jobNews && arrival !== undefined) delivered.push({ kind: 'job', arrival });
       if (entry && notified.has(id) && this.dashboards.size > 0) {
         const frame = formatSseEvent({ event: 'job', data: entry.job });
         // A notification that changed nothing a dashboard shows (the job was already read so) is not news.
         if (this.lastDashboardFrame.get(id) === frame) continue;
         this.rememberDashboardFrame(id, frame);
+        if (arrival !== undefined) delivered.push({ kind: 'dashboard', arrival });
         for (const { sink, filter } of this.dashboards) {
           if (filter.tenantId !== null && filter.tenantId !== entry.tenantId) continue;
           if (filter.type !== undefined && filter.type !== entry.job.type) continue;
@@ -285,6 +355,11 @@ export class StreamHub implements JobChangeListener {
       }
     }
     for (const [sink, frames] of output) sink.write(frames);
+    const observe = this.options.observeDelivery;
+    if (observe && delivered.length > 0) {
+      const now = performance.now();
+      for (const { kind, arrival } of delivered) observe(kind, (now - arrival) / 1000);
+    }
     for (const sink of ending) sink.end();
   }
 

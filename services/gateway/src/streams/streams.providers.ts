@@ -7,7 +7,7 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { LOGGER, SERVICE_CONFIG, type Logger } from '@app/platform';
+import { LOGGER, PlatformMetrics, SERVICE_CONFIG, type Logger } from '@app/platform';
 import { JobStreamQueries, ProjectionNotifications } from '@app/read-models';
 import type { GatewayConfig } from '../gateway.config';
 import { StreamHub } from './stream-hub';
@@ -51,13 +51,22 @@ export const streamsProviders: Provider[] = [
   },
   {
     provide: StreamHub,
-    useFactory: (queries: JobStreamQueries, config: GatewayConfig, logger: Logger) =>
+    useFactory: (
+      queries: JobStreamQueries,
+      config: GatewayConfig,
+      logger: Logger,
+      metrics: PlatformMetrics,
+    ) =>
       new StreamHub(
         queries,
-        { heartbeatMs: config.streams.heartbeatMs, maxStreams: config.streams.maxPerGateway },
+        {
+          heartbeatMs: config.streams.heartbeatMs,
+          maxStreams: config.streams.maxPerGateway,
+          observeDelivery: (kind, seconds) => metrics.streamDelivery.observe({ kind }, seconds),
+        },
         logger,
       ),
-    inject: [JobStreamQueries, SERVICE_CONFIG, LOGGER],
+    inject: [JobStreamQueries, SERVICE_CONFIG, LOGGER, PlatformMetrics],
   },
   LiveStreams,
 ];

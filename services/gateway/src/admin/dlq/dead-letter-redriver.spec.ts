@@ -9,6 +9,7 @@ const entry: DeadLetterView = {
   reason: 'invalidMessage',
   source: { topic: 'scrape.retry.1', partition: 3, offset: '9', group: 'scraper' },
   jobId: null,
+  tenantId: null,
   detail: 'not JSON',
   errors: [],
   attempts: null,

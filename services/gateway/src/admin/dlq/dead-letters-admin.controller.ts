@@ -49,7 +49,12 @@ export class DeadLettersAdminController {
   async list(
     @ValidQuery(ListDeadLettersQuery) parsed: ListDeadLettersQuery,
   ): Promise<DeadLetterPageResponse> {
-    return this.deadLetters.list({ reason: parsed.reason, topic: parsed.topic, ...pageOptions(parsed) });
+    return this.deadLetters.list({
+      reason: parsed.reason,
+      topic: parsed.topic,
+      tenant: parsed.tenant,
+      ...pageOptions(parsed),
+    });
   }
 
   @Get(':id')

@@ -20,15 +20,15 @@ const PNG = Buffer.concat([
   Buffer.from('pixels'),
 ]);
 
-/** Blobs by their sha256, in memory; `failWith` makes put reject. */
+/** Blobs by tenant and sha256 (`<tenant>/<sha256>`), in memory; `failWith` makes put reject. */
 class FakeBlobStore {
   readonly blobs = new Map<string, Buffer>();
   failWith: Error | null = null;
 
-  async put(bytes: Buffer): Promise<string> {
+  async put(tenant: string, bytes: Buffer): Promise<string> {
     if (this.failWith) throw this.failWith;
     const key = createHash('sha256').update(bytes).digest('hex');
-    this.blobs.set(key, bytes);
+    this.blobs.set(`${tenant}/${key}`, bytes);
     return key;
   }
 }
@@ -56,7 +56,7 @@ const file = (buffer: Buffer, originalname = 'sheet.png'): UploadedFile => ({
 const ACTOR = { keyId: 'key_0123456789abcdef', role: 'member', tenant: 'tenant-1' } as const;
 
 describe('UploadDocumentUseCase', () => {
-  it('stores the file by its sha256 and publishes the document job with a reference to it', async () => {
+  it('stores the file by its sha256 as its tenant’s and publishes the document job with a reference to it', async () => {
     const { blobs, publisher, pendingRows, useCase } = setup();
     const sha256 = createHash('sha256').update(PNG).digest('hex');
 
@@ -68,7 +68,8 @@ describe('UploadDocumentUseCase', () => {
       status: 'PENDING',
       document: { filename: 'sheet 1.png', mediaType: 'image/png', size: PNG.length, sha256 },
     });
-    expect(blobs.blobs.get(sha256)).toEqual(PNG);
+    // Among the uploading key’s tenant’s blobs.
+    expect(blobs.blobs.get(`tenant-1/${sha256}`)).toEqual(PNG);
     expect(publisher.published.map((o) => o.topic)).toEqual([Topics.DocumentsRequestedLow]);
     expect(publisher.events[0]).toMatchObject({
       id: jobRequestedEventId(accepted.id),

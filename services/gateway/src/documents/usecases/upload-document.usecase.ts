@@ -76,7 +76,7 @@ export class UploadDocumentUseCase {
         `The file is not one of ${SUPPORTED_MEDIA_TYPES.join(', ')} (checked by its content)`,
       );
     }
-    const sha256 = await this.blobs.put(file.buffer).catch((error: unknown) => {
+    const sha256 = await this.blobs.put(actor.tenant, file.buffer).catch((error: unknown) => {
       if (error instanceof BlobStoreUnavailableError)
         throw new DependencyUnavailableError('The blob store', error);
       throw error;

@@ -43,6 +43,14 @@ export class DeadLetterResponse {
   @ApiProperty({ type: DeadLetterSourceResponse }) source!: DeadLetterSourceResponse;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The key, when it is a job id' })
   jobId!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'acme',
+    description:
+      'The dead-lettered event’s envelope `tenantId`; null when the message does not parse far enough to tell (not JSON, no tenant)',
+  })
+  tenantId!: string | null;
   @ApiProperty({ example: 'HTTP_503: upstream answered 503' }) detail!: string;
   @ApiProperty({ type: [DeadLetterFieldErrorResponse] }) errors!: DeadLetterFieldErrorResponse[];
   @ApiProperty({ type: 'integer', nullable: true, description: 'Attempts made (retriesExhausted)' })

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
+import { TENANT_PATTERN } from '@app/contracts';
 import { DEAD_LETTER_REASONS, type DeadLetterReason } from '@app/platform';
 import { PageQuery } from '../../../http/page-query';
 
@@ -21,4 +22,14 @@ export class ListDeadLettersQuery extends PageQuery {
   @IsOptional()
   @Matches(TOPIC_NAME, { message: 'topic must be a Kafka topic name' })
   topic?: string;
+
+  @ApiPropertyOptional({
+    pattern: TENANT_PATTERN.source,
+    example: 'acme',
+    description:
+      'Only entries of this tenant (the dead-lettered event’s envelope `tenantId`); entries whose tenant is not known (`tenantId: null`) never match',
+  })
+  @IsOptional()
+  @Matches(TENANT_PATTERN, { message: 'tenant must match ' + TENANT_PATTERN.source })
+  tenant?: string;
 }
