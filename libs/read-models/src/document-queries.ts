@@ -53,8 +53,9 @@ const STATUS_OF_JOB: Record<string, DocumentStatus> = {
   CANCELLED: 'ERROR',
 };
 
-/** A page's rendered image: its blob key (sha256 of the PNG) and size in pixels. */
+/** A page's rendered image: its blob (the document's tenant and the PNG's sha256) and size in pixels. */
 export interface DocumentPageImageView {
+  tenant: string;
   key: string;
   width: number;
   height: number;
@@ -130,8 +131,8 @@ export class DocumentQueries {
     id: string,
     pageNo: number,
   ): Promise<DocumentPageImageView | null> {
-    const rows: { pages: unknown }[] = await this.dataSource.query(
-      `SELECT e.envelope->'data'->'result'->'pages' AS pages
+    const rows: { tenant_id: string; pages: unknown }[] = await this.dataSource.query(
+      `SELECT j.tenant_id, e.envelope->'data'->'result'->'pages' AS pages
        FROM jobs j JOIN job_events e ON e.job_id = j.id
        WHERE j.id = $1 AND ($2::text IS NULL OR j.tenant_id = $2) AND j.requested AND j.type = 'document'
          AND e.type = 'StageCompleted' AND e.envelope->'data'->>'stage' = 'split'
@@ -145,7 +146,12 @@ export class DocumentQueries {
       (candidate) => candidate.pageNo === pageNo,
     );
     if (!page || typeof page.image !== 'string') return null;
-    return { key: page.image, width: Number(page.width), height: Number(page.height) };
+    return {
+      tenant: rows[0].tenant_id,
+      key: page.image,
+      width: Number(page.width),
+      height: Number(page.height),
+    };
   }
 }
 

@@ -149,7 +149,8 @@ export class DocumentsController {
     }
     const image = isUuid(id) ? await this.documents.getPageImage(tenantScope(caller), id, pageNo) : null;
     if (!image) throw new JobNotFoundError(id);
-    const bytes = await this.blobs.get(image.key).catch((error: unknown) => {
+    // The document's tenant (an admin reads any tenant's): blobs are kept per tenant.
+    const bytes = await this.blobs.get(image.tenant, image.key).catch((error: unknown) => {
       if (error instanceof BlobStoreUnavailableError)
         throw new DependencyUnavailableError('The blob store', error);
       if (error instanceof BlobNotFoundError) throw new JobNotFoundError(id);
