@@ -260,6 +260,12 @@ export const UNTYPED_VARIABLES: readonly UntypedVariable[] = [
   },
   { name: 'BENCH_REQUESTS', default: '`5000`', usedBy: 'bench gateway', doc: 'requests in the burst' },
   {
+    name: 'BENCH_DASHBOARDS',
+    default: '`100`',
+    usedBy: 'bench streams',
+    doc: 'dashboards among the 1,000 open streams (the rest follow one pending job each)',
+  },
+  {
     name: 'BENCH_RATE',
     default: '`500`',
     usedBy: 'bench gateway',
