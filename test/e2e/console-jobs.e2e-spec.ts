@@ -257,4 +257,37 @@ describe('web console: jobs (headless Chromium, end to end)', () => {
     await browser.screenshot(page, 'reader-operations-refused');
     await page.context().close();
   });
+
+  it('pages through the list with the API’s cursor, under the filters', async () => {
+    const ids = await Promise.all(
+      Array.from({ length: 26 }, (_, n) => e2e.api.submitScrape(`${site.baseUrl}/article?page=${n}`)),
+    );
+    await Promise.all(ids.map((id) => e2e.api.terminal(id)));
+    const all = await e2e.api.request<{ items: { id: string }[] }>(
+      'GET',
+      '/jobs?type=scrape&status=SUCCEEDED&limit=200',
+    );
+    const expected = all.body.items.map((job) => job.id);
+    expect(expected.length).toBeGreaterThan(25);
+
+    const page = await browser.signIn(TEST_ADMIN_KEY);
+    await page.getByRole('combobox', { name: 'Type' }).selectOption('scrape');
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('SUCCEEDED');
+    const shownIds = (): Promise<string[]> =>
+      page.evaluate<string[]>(
+        `[...document.querySelectorAll('table.jobs tbody tr')].map((tr) => tr.getAttribute('data-job-id'))`,
+      );
+    await page.locator(`tr[data-job-id="${expected[0]}"]`).waitFor();
+    await page.locator(`tr[data-job-id="${expected[24]}"]`).waitFor();
+    expect(await shownIds()).toEqual(expected.slice(0, 25));
+    await page.getByRole('button', { name: 'Older →' }).click();
+    await page.getByText('Page 2').waitFor();
+    await page.locator(`tr[data-job-id="${expected[25]}"]`).waitFor();
+    expect(await shownIds()).toEqual(expected.slice(25, 50));
+    await browser.screenshot(page, 'jobs-page-2');
+    await page.getByRole('button', { name: '← Newer' }).click();
+    await page.locator(`tr[data-job-id="${expected[0]}"]`).waitFor();
+    expect(await shownIds()).toEqual(expected.slice(0, 25));
+    await page.context().close();
+  });
 });
