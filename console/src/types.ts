@@ -2,6 +2,7 @@
 export type JobStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 export const JOB_STATUSES: JobStatus[] = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
 export const JOB_TYPES = ['scrape', 'risk', 'document'] as const;
+export const JOB_PRIORITIES = ['high', 'normal', 'low'] as const;
 export const TERMINAL: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
 export interface JobError {

@@ -149,8 +149,8 @@ describe('web console: jobs (headless Chromium, end to end)', () => {
   it('shows a retried job’s attempts and their errors in the timeline', async () => {
     const id = await e2e.api.submitScrape(`${site.baseUrl}/flaky/console`);
     const page = await browser.signIn(TEST_ADMIN_KEY);
-    await page.getByLabel('Job id').fill(id);
-    await page.getByRole('button', { name: 'Open' }).click();
+    await page.getByLabel('Job or correlation id').fill(id);
+    await page.getByRole('button', { name: 'Find' }).click();
     await page.getByTestId('job-status').filter({ hasText: 'SUCCEEDED' }).waitFor({ timeout: 60_000 });
     const timeline = page.getByRole('list', { name: 'Events of the job' });
     await timeline.locator('[data-event-type="StageCompleted"]').waitFor();
@@ -288,6 +288,52 @@ describe('web console: jobs (headless Chromium, end to end)', () => {
     await page.getByRole('button', { name: '← Newer' }).click();
     await page.locator(`tr[data-job-id="${expected[0]}"]`).waitFor();
     expect(await shownIds()).toEqual(expected.slice(0, 25));
+    await page.context().close();
+  });
+
+  it('finds a request’s jobs by correlation id, and narrows them by priority and creation time', async () => {
+    const correlationId = `console-${Date.now()}`;
+    const submitted: { id: string; priority: string }[] = [];
+    for (const priority of ['high', 'low', 'high']) {
+      const response = await e2e.api.submit(
+        { type: 'scrape', input: { url: `${site.baseUrl}/article?p=${priority}` }, priority },
+        { 'x-request-id': correlationId },
+      );
+      submitted.push({ id: (response.body as { id: string }).id, priority });
+    }
+    await Promise.all(submitted.map(({ id }) => e2e.api.terminal(id)));
+    const newestFirst = submitted.map(({ id }) => id).reverse();
+    const high = submitted
+      .filter((job) => job.priority === 'high')
+      .map(({ id }) => id)
+      .reverse();
+
+    const page = await browser.signIn(TEST_ADMIN_KEY);
+    const shownIds = (): Promise<string[]> =>
+      page.evaluate<string[]>(
+        `[...document.querySelectorAll('table.jobs tbody tr')].map((tr) => tr.getAttribute('data-job-id'))`,
+      );
+    await page.getByLabel('Job or correlation id').fill(correlationId);
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByText(`Correlation id ${correlationId}`).waitFor();
+    await eventually(
+      'the correlation id’s jobs only',
+      async () => (JSON.stringify(await shownIds()) === JSON.stringify(newestFirst) ? true : undefined),
+      10_000,
+    );
+    await page.getByRole('combobox', { name: 'Priority' }).selectOption('high');
+    await eventually(
+      'its high-priority jobs only',
+      async () => (JSON.stringify(await shownIds()) === JSON.stringify(high) ? true : undefined),
+      10_000,
+    );
+    // Created after a minute from now: none.
+    const later = new Date(Date.now() + 60_000);
+    const local = new Date(later.getTime() - later.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await page.getByLabel('Created after').fill(local);
+    await page.getByText('No jobs match.').waitFor();
+    expect(await unlabelledControls(page)).toEqual([]);
+    await browser.screenshot(page, 'jobs-by-correlation-id');
     await page.context().close();
   });
 });

@@ -323,6 +323,55 @@ describe('scrape pipeline (end to end)', () => {
     expect(defaults.body.items.length).toBeLessThanOrEqual(50);
   });
 
+  it('lists jobs by priority, correlation id and creation time', async () => {
+    const correlationId = `list-${randomUUID()}`;
+    const since = new Date().toISOString();
+    const submitted: { id: string; priority: string }[] = [];
+    for (const priority of ['high', 'low', 'high']) {
+      const response = await e2e.api.submit(
+        { type: 'scrape', input: { url: `${site.baseUrl}/missing?p=${priority}` }, priority },
+        { 'x-request-id': correlationId },
+      );
+      expect(response.status).toBe(202);
+      submitted.push({ id: (response.body as { id: string }).id, priority });
+    }
+    await Promise.all(submitted.map(({ id }) => e2e.api.terminal(id)));
+    const listed = async (query: string): Promise<string[]> => {
+      const page = await e2e.api.request<{ items: { id: string }[] }>('GET', `/jobs?${query}`);
+      expect([query, page.status]).toEqual([query, 200]);
+      return page.body.items.map((item) => item.id);
+    };
+    const newestFirst = submitted.map(({ id }) => id).reverse();
+    expect(await listed(`correlationId=${correlationId}`)).toEqual(newestFirst);
+    expect(await listed(`correlationId=${correlationId}&priority=high`)).toEqual(
+      submitted
+        .filter((job) => job.priority === 'high')
+        .map(({ id }) => id)
+        .reverse(),
+    );
+    const window = `createdAfter=${encodeURIComponent(since)}&createdBefore=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`;
+    expect((await listed(window)).filter((id) => newestFirst.includes(id))).toEqual(newestFirst);
+    expect(await listed(`correlationId=${correlationId}&createdBefore=${encodeURIComponent(since)}`)).toEqual(
+      [],
+    );
+    for (const query of [
+      'priority=urgent',
+      'correlationId=has%20space',
+      'createdAfter=yesterday',
+      'createdAfter=2026-12-07',
+      'createdAfter=2026-12-07T24:00:00Z',
+      'createdBefore=2026-12-07T10:00:00',
+      'createdBefore=2026-02-30T00:00:00Z',
+    ]) {
+      const response = await e2e.api.request('GET', `/jobs?${query}`);
+      expect([query, response.status, response.headers.get('content-type')]).toEqual([
+        query,
+        400,
+        expect.stringContaining('application/problem+json'),
+      ]);
+    }
+  });
+
   it('cancels a job whose fetch is in flight: the fetch is aborted, the job ends CANCELLED, no retry', async () => {
     const id = await e2e.api.submitScrape(`${site.baseUrl}/slow/cancel-me`);
     await eventually('the fetch to reach the site', async () =>

@@ -3,7 +3,7 @@ import { query, roleAllows, type Api, type Caller, type Problem } from '../api';
 import { LiveIndicator, ProblemView, StatusBadge, Time, toProblem, useTitle } from '../components';
 import { jobHref } from '../router';
 import { follow, type StreamState } from '../sse';
-import { JOB_STATUSES, JOB_TYPES, UUID, type Job, type JobPage } from '../types';
+import { JOB_PRIORITIES, JOB_STATUSES, JOB_TYPES, UUID, type Job, type JobPage } from '../types';
 
 const PAGE_SIZE = 25;
 
@@ -12,6 +12,20 @@ export function JobsPage({ api, caller }: { api: Api; caller: Caller }) {
   useTitle('Jobs');
   const [type, setType] = useState('');
   const [status, setStatus] = useState('');
+  const [priority, setPriority] = useState('');
+  const [correlationId, setCorrelationId] = useState('');
+  /** `datetime-local` values (the browser's time zone), '' for no bound. */
+  const [createdAfter, setCreatedAfter] = useState('');
+  const [createdBefore, setCreatedBefore] = useState('');
+  const filters = {
+    type,
+    status,
+    priority,
+    correlationId,
+    createdAfter: isoOf(createdAfter),
+    createdBefore: isoOf(createdBefore),
+  };
+  const filterKey = JSON.stringify(filters);
   /** Cursors of the pages before this one (the first page has none). */
   const [cursors, setCursors] = useState<(string | null)[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -24,14 +38,14 @@ export function JobsPage({ api, caller }: { api: Api; caller: Caller }) {
     const controller = new AbortController();
     setProblem(null);
     api
-      .get<JobPage>(`/jobs${query({ type, status, limit: PAGE_SIZE, cursor })}`, {
+      .get<JobPage>(`/jobs${query({ ...filters, limit: PAGE_SIZE, cursor })}`, {
         signal: controller.signal,
       })
       .then(setPage, (error: unknown) => {
         if (!controller.signal.aborted) setProblem(toProblem(error));
       });
     return () => controller.abort();
-  }, [api, type, status, cursor, reloads]);
+  }, [api, filterKey, cursor, reloads]);
 
   useEffect(() => {
     const firstPage = cursor === null;
@@ -50,12 +64,15 @@ export function JobsPage({ api, caller }: { api: Api; caller: Caller }) {
             items[index] = job;
             return { ...current, items };
           }
-          // New jobs appear on the first page only; later pages keep their place.
-          return firstPage ? { ...current, items: [job, ...current.items] } : current;
+          // New jobs appear on the first page only, and only if the filters the stream does not
+          // apply (priority, correlation id, creation time) take them; later pages keep their place.
+          return firstPage && matches(job, filters)
+            ? { ...current, items: [job, ...current.items] }
+            : current;
         });
       },
     });
-  }, [api, type, status, cursor]);
+  }, [api, filterKey, cursor]);
 
   const restart = (): void => {
     setCursors([]);
@@ -105,8 +122,67 @@ export function JobsPage({ api, caller }: { api: Api; caller: Caller }) {
               ))}
             </select>
           </label>
+          <label>
+            Priority
+            <select
+              value={priority}
+              onChange={(event) => {
+                setPriority(event.currentTarget.value);
+                restart();
+              }}
+            >
+              <option value="">any</option>
+              {JOB_PRIORITIES.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Created after
+            <input
+              type="datetime-local"
+              value={createdAfter}
+              onChange={(event) => {
+                setCreatedAfter(event.currentTarget.value);
+                restart();
+              }}
+            />
+          </label>
+          <label>
+            Created before
+            <input
+              type="datetime-local"
+              value={createdBefore}
+              onChange={(event) => {
+                setCreatedBefore(event.currentTarget.value);
+                restart();
+              }}
+            />
+          </label>
+          {correlationId && (
+            <p class="active-filter">
+              Correlation id <code>{correlationId}</code>{' '}
+              <button
+                type="button"
+                onClick={() => {
+                  setCorrelationId('');
+                  restart();
+                }}
+              >
+                Clear
+              </button>
+            </p>
+          )}
         </form>
-        <JobSearch />
+        <JobSearch
+          api={api}
+          onCorrelationId={(id) => {
+            setCorrelationId(id);
+            restart();
+          }}
+        />
       </div>
       {problem && <ProblemView problem={problem} heading="Could not list jobs" />}
       {page && (
@@ -152,7 +228,9 @@ export function JobsPage({ api, caller }: { api: Api; caller: Caller }) {
               </tbody>
             </table>
           </div>
-          {page.items.length === 0 && <p class="muted">No jobs {type || status ? 'match' : 'yet'}.</p>}
+          {page.items.length === 0 && (
+            <p class="muted">No jobs {Object.values(filters).some(Boolean) ? 'match' : 'yet'}.</p>
+          )}
           <nav class="pager" aria-label="Pages of jobs">
             <button
               type="button"
@@ -183,41 +261,78 @@ export function JobsPage({ api, caller }: { api: Api; caller: Caller }) {
   );
 }
 
-/** Go to a job by its id. */
-function JobSearch() {
+/**
+ * Go to a job by its id, or list the jobs of a correlation id: a UUID is tried as a job id first (the
+ * gateway makes correlation ids that are UUIDs too), anything else is taken as a correlation id.
+ */
+function JobSearch({ api, onCorrelationId }: { api: Api; onCorrelationId: (id: string) => void }) {
   const [text, setText] = useState('');
   const [invalid, setInvalid] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
   return (
     <form
       class="search"
       role="search"
       onSubmit={(event) => {
         event.preventDefault();
-        const id = text.trim();
-        if (!UUID.test(id)) return setInvalid(true);
+        const value = text.trim();
+        if (!CORRELATION_ID.test(value)) return setInvalid(true);
         setInvalid(false);
-        location.hash = jobHref(id.toLowerCase());
+        setProblem(null);
+        if (!UUID.test(value)) return onCorrelationId(value);
+        const id = value.toLowerCase();
+        api.get<Job>(`/jobs/${id}`).then(
+          () => (location.hash = jobHref(id)),
+          (error: unknown) => {
+            const found = toProblem(error);
+            if (found.status === 404) onCorrelationId(value);
+            else setProblem(found);
+          },
+        );
       }}
     >
       <label>
-        Job id
+        Job or correlation id
         <input
           type="search"
           value={text}
-          placeholder="6f0c7c1e-…"
+          placeholder="6f0c7c1e-… or my-req-1"
           aria-invalid={invalid}
           aria-describedby={invalid ? 'search-error' : undefined}
           onInput={(event) => setText(event.currentTarget.value)}
         />
       </label>
-      <button type="submit">Open</button>
+      <button type="submit">Find</button>
       {invalid && (
         <span id="search-error" class="field-error">
-          A job id is a UUID
+          A job id is a UUID; a correlation id is 1-128 letters, digits and . _ : -
         </span>
       )}
+      {problem && <ProblemView problem={problem} heading="Could not look the job up" />}
     </form>
   );
+}
+
+/** What `GET /jobs?correlationId=` takes (CORRELATION_ID_PATTERN of the API). */
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A `datetime-local` value (the browser's zone) as an RFC 3339 time, or undefined for none. */
+function isoOf(local: string): string | undefined {
+  if (local === '') return undefined;
+  const time = new Date(local);
+  return Number.isNaN(time.getTime()) ? undefined : time.toISOString();
+}
+
+/** Whether a job from the live stream belongs in the list under the filters the stream does not apply. */
+function matches(
+  job: Job,
+  filters: { priority: string; correlationId: string; createdAfter?: string; createdBefore?: string },
+): boolean {
+  if (filters.priority && job.priority !== filters.priority) return false;
+  if (filters.correlationId && job.correlationId !== filters.correlationId) return false;
+  if (filters.createdAfter && job.createdAt < filters.createdAfter) return false;
+  if (filters.createdBefore && job.createdAt >= filters.createdBefore) return false;
+  return true;
 }
 
 const RISK_EXAMPLE = JSON.stringify(

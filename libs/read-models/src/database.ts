@@ -11,6 +11,7 @@ import { JobEventSequences1771000000000 } from './migrations/1771000000000-job-e
 import { ApiKeys1772000000000 } from './migrations/1772000000000-api-keys';
 import { TenantRateBuckets1773000000000 } from './migrations/1773000000000-tenant-rate-buckets';
 import { DeadLetterTenants1774000000000 } from './migrations/1774000000000-dead-letter-tenants';
+import { JobListFilters1775000000000 } from './migrations/1775000000000-job-list-filters';
 
 export const MIGRATIONS = [
   InitialReadModels1764000000000,
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   ApiKeys1772000000000,
   TenantRateBuckets1773000000000,
   DeadLetterTenants1774000000000,
+  JobListFilters1775000000000,
 ];
 
 /** The PostgreSQL connection pool; schema changes only through migrations (never `synchronize`). */

@@ -547,6 +547,46 @@ describe('JobQueries', () => {
       expect(second.nextCursor).toBeNull();
     });
 
+    it('filters by priority, correlation id and creation time, with the cursor', async () => {
+      const tenant = newTenant();
+      const base = Date.parse('2025-06-01T00:00:00.000Z');
+      const jobs = [0, 1, 2, 3].map((i) => {
+        const request = jobRequested({
+          jobId: randomUUID(),
+          tenantId: tenant,
+          occurredAt: new Date(base + i * 60_000).toISOString(),
+          correlationId: i < 2 ? 'batch-a' : 'batch-b',
+        });
+        return {
+          ...request,
+          data: { ...request.data, priority: i % 2 === 0 ? ('high' as const) : ('low' as const) },
+        };
+      });
+      await apply(jobs.map((job) => positioned(job)));
+      const ids = async (filter: Partial<Parameters<JobQueries['listJobs']>[0]>): Promise<string[]> =>
+        (await queries.listJobs({ tenantId: tenant, limit: 50, ...filter })).items.map((job) => job.id);
+      const [j0, j1, j2] = jobs.map((job) => job.jobId);
+
+      expect(await ids({ priority: 'high' })).toEqual([j2, j0]);
+      expect(await ids({ priority: 'normal' })).toEqual([]);
+      expect(await ids({ correlationId: 'batch-a' })).toEqual([j1, j0]);
+      expect(await ids({ correlationId: 'batch-a', priority: 'low' })).toEqual([j1]);
+      // At or after the lower bound, before the upper one.
+      const at = (i: number): Date => new Date(base + i * 60_000);
+      expect(await ids({ createdAfter: at(1), createdBefore: at(3) })).toEqual([j2, j1]);
+      expect(await ids({ createdAfter: at(4) })).toEqual([]);
+      // Another tenant's jobs of the same correlation id stay out.
+      expect(await ids({ tenantId: newTenant(), correlationId: 'batch-a' })).toEqual([]);
+      const first = await queries.listJobs({ tenantId: tenant, createdBefore: at(3), limit: 2 });
+      const second = await queries.listJobs({
+        tenantId: tenant,
+        createdBefore: at(3),
+        limit: 2,
+        cursor: decodeCursor(first.nextCursor!)!,
+      });
+      expect([...first.items, ...second.items].map((job) => job.id)).toEqual([j2, j1, j0]);
+    });
+
     it('pages without gaps when creation times have sub-millisecond precision', async () => {
       const precise = newTenant();
       const times = [

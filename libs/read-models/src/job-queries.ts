@@ -39,6 +39,12 @@ export interface JobListFilter {
   tenantId: string | null;
   status?: JobStatus;
   type?: JobType;
+  priority?: JobPriority;
+  correlationId?: string;
+  /** Created at or after this time. */
+  createdAfter?: Date;
+  /** Created before this time. */
+  createdBefore?: Date;
   limit: number;
   cursor?: JobCursor;
 }
@@ -101,6 +107,22 @@ export class JobQueries {
     if (filter.type) {
       params.push(filter.type);
       where.push(`type = $${params.length}`);
+    }
+    if (filter.priority) {
+      params.push(filter.priority);
+      where.push(`priority = $${params.length}`);
+    }
+    if (filter.correlationId !== undefined) {
+      params.push(filter.correlationId);
+      where.push(`correlation_id = $${params.length}`);
+    }
+    if (filter.createdAfter) {
+      params.push(filter.createdAfter.toISOString());
+      where.push(`created_at >= $${params.length}`);
+    }
+    if (filter.createdBefore) {
+      params.push(filter.createdBefore.toISOString());
+      where.push(`created_at < $${params.length}`);
     }
     if (filter.cursor) where.push(afterCursorSql('created_at', filter.cursor, params));
     params.push(filter.limit + 1);

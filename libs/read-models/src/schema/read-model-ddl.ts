@@ -138,6 +138,11 @@ export const JOB_SEQ_PROJECTION_DDL: readonly string[] = [
   `ALTER TABLE job_events ADD CONSTRAINT job_events_job_seq UNIQUE (job_id, job_seq)`,
 ];
 
+/** JobListFilters1775000000000: `GET /jobs?correlationId=` finds a request's jobs without a scan. */
+export const JOB_FILTER_PROJECTION_DDL: readonly string[] = [
+  `CREATE INDEX jobs_by_correlation ON jobs (tenant_id, correlation_id) WHERE requested`,
+];
+
 /**
  * Every projection DDL step, in migration order. A migration that changes a projection table puts its
  * statements here as a new step (and runs that step in its `up`), so a rebuild creates exactly the
@@ -149,6 +154,7 @@ export const PROJECTION_DDL_STEPS: readonly (readonly string[])[] = [
   RUN_PROJECTION_DDL,
   STAGE_REPORT_PROJECTION_DDL,
   JOB_SEQ_PROJECTION_DDL,
+  JOB_FILTER_PROJECTION_DDL,
 ];
 
 /** Runs one DDL step (a migration's share of the projection schema). */

@@ -36,6 +36,12 @@ const REQUESTS: [string, ClassConstructor<object>, () => object[]][] = [
       {},
       asQuery({ status: 'RUNNING' }),
       { status: 'SUCCEEDED', type: 'scrape', limit: '200', cursor: 'abc' },
+      asQuery({
+        priority: 'high',
+        correlationId: 'my-req-1',
+        createdAfter: '2026-12-07T00:00:00Z',
+        createdBefore: '2026-12-08T00:00:00.5+01:00',
+      }),
     ],
   ],
   [

@@ -14,7 +14,8 @@ import { AdmissionControl } from '../admission/admission-control';
 import { TenantBacklogShare } from '../admission/tenant-backlog-share';
 import { actorOf, CurrentCaller, tenantScope, type Caller } from '../auth/caller';
 import { RequiresRole } from '../auth/route-access';
-import { ForbiddenError, JobNotFoundError } from '../http/api-errors';
+import { ForbiddenError, JobNotFoundError, RequestValidationError } from '../http/api-errors';
+import { parseRfc3339Time } from '../http/rfc3339-time';
 import { correlationIdOf } from '../http/correlation-id';
 import { PageQuery, pageOptions } from '../http/page-query';
 import { isUuid } from '../http/parse-request';
@@ -116,6 +117,10 @@ export class JobsController {
       tenantId: listedTenant(caller, parsed.tenant),
       status: parsed.status,
       type: parsed.type,
+      priority: parsed.priority,
+      correlationId: parsed.correlationId,
+      createdAfter: listedTime('createdAfter', parsed.createdAfter),
+      createdBefore: listedTime('createdBefore', parsed.createdBefore),
       ...pageOptions(parsed),
     });
   }
@@ -239,4 +244,14 @@ function listedTenant(caller: Caller, asked: string | undefined): string | null 
     throw new ForbiddenError('Only an admin key can list another tenant’s jobs');
   }
   return caller.tenant;
+}
+
+/** A time bound of `GET /jobs` as a Date, or a 400 naming the field. */
+function listedTime(field: 'createdAfter' | 'createdBefore', value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const time = parseRfc3339Time(value);
+  if (time === null) {
+    throw new RequestValidationError([{ path: field, message: `${field} must be an RFC 3339 date-time` }]);
+  }
+  return time;
 }
