@@ -23,6 +23,9 @@ interface JaegerTrace {
   processes: Record<string, { serviceName: string }>;
 }
 
+/** A cold build of Jaeger on a starved machine has taken over half an hour (jaeger-binary.ts). */
+const JAEGER_BUILD_TIMEOUT_MS = 45 * 60_000;
+
 /** One trace per job in a real Jaeger (built from the Go module, see tools/stack). */
 describe('tracing (end to end, real Jaeger)', () => {
   const site = new TestSite();
@@ -31,6 +34,8 @@ describe('tracing (end to end, real Jaeger)', () => {
   let system: SystemUnderTest;
   let api: ApiClient;
 
+  // On a machine's first run Jaeger is built from its Go module first (minutes, at the lowest CPU
+  // priority beside the rest of the suite; see jaeger-binary.ts): the set-up waits for it.
   beforeAll(async () => {
     await site.start();
     dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'event-jobs-jaeger-'));
@@ -52,7 +57,7 @@ describe('tracing (end to end, real Jaeger)', () => {
       },
     });
     api = new ApiClient(system.baseUrl);
-  });
+  }, JAEGER_BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
     await system?.stop();
