@@ -138,7 +138,9 @@ describe('job_seq', () => {
     try {
       await runner.query(`CREATE SCHEMA seq_backfill`);
       await runner.query(`SET search_path TO seq_backfill`);
-      for (const step of PROJECTION_DDL_STEPS.slice(0, -1)) await runDdl(runner, step);
+      // Every step before the numbering's own (later steps may follow it).
+      const before = PROJECTION_DDL_STEPS.slice(0, PROJECTION_DDL_STEPS.indexOf(JOB_SEQ_PROJECTION_DDL));
+      for (const step of before) await runDdl(runner, step);
       // Before the migration: inserted out of order, with the same-millisecond tie broken by offset.
       const insert = (event: JobEvent, topic: string, at: number): Promise<unknown> =>
         runner.query(
