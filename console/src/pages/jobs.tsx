@@ -88,79 +88,49 @@ export function JobsPage({ api, caller }: { api: Api; caller: Caller }) {
       {roleAllows(caller.role, 'member') && <SubmitJobForm api={api} />}
       <div class="toolbar">
         <form class="filters" aria-label="Filter jobs" onSubmit={(event) => event.preventDefault()}>
-          <label>
-            Type
-            <select
-              value={type}
-              onChange={(event) => {
-                setType(event.currentTarget.value);
-                restart();
-              }}
-            >
-              <option value="">any</option>
-              {JOB_TYPES.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Status
-            <select
-              value={status}
-              onChange={(event) => {
-                setStatus(event.currentTarget.value);
-                restart();
-              }}
-            >
-              <option value="">any</option>
-              {JOB_STATUSES.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Priority
-            <select
-              value={priority}
-              onChange={(event) => {
-                setPriority(event.currentTarget.value);
-                restart();
-              }}
-            >
-              <option value="">any</option>
-              {JOB_PRIORITIES.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Created after
-            <input
-              type="datetime-local"
-              value={createdAfter}
-              onChange={(event) => {
-                setCreatedAfter(event.currentTarget.value);
-                restart();
-              }}
-            />
-          </label>
-          <label>
-            Created before
-            <input
-              type="datetime-local"
-              value={createdBefore}
-              onChange={(event) => {
-                setCreatedBefore(event.currentTarget.value);
-                restart();
-              }}
-            />
-          </label>
+          <FilterSelect
+            label="Type"
+            value={type}
+            options={JOB_TYPES}
+            onChange={(value) => {
+              setType(value);
+              restart();
+            }}
+          />
+          <FilterSelect
+            label="Status"
+            value={status}
+            options={JOB_STATUSES}
+            onChange={(value) => {
+              setStatus(value);
+              restart();
+            }}
+          />
+          <FilterSelect
+            label="Priority"
+            value={priority}
+            options={JOB_PRIORITIES}
+            onChange={(value) => {
+              setPriority(value);
+              restart();
+            }}
+          />
+          <TimeFilter
+            label="Created after"
+            value={createdAfter}
+            onChange={(value) => {
+              setCreatedAfter(value);
+              restart();
+            }}
+          />
+          <TimeFilter
+            label="Created before"
+            value={createdBefore}
+            onChange={(value) => {
+              setCreatedBefore(value);
+              restart();
+            }}
+          />
           {correlationId && (
             <p class="active-filter">
               Correlation id <code>{correlationId}</code>{' '}
@@ -258,6 +228,42 @@ export function JobsPage({ api, caller }: { api: Api; caller: Caller }) {
         </>
       )}
     </section>
+  );
+}
+
+/** One filter of the list: a labelled select whose empty choice is "any". */
+function FilterSelect(props: {
+  label: string;
+  value: string;
+  options: readonly string[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label>
+      {props.label}
+      <select value={props.value} onChange={(event) => props.onChange(event.currentTarget.value)}>
+        <option value="">any</option>
+        {props.options.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** A creation-time bound of the list, in the browser's time zone ('' for none). */
+function TimeFilter(props: { label: string; value: string; onChange: (value: string) => void }) {
+  return (
+    <label>
+      {props.label}
+      <input
+        type="datetime-local"
+        value={props.value}
+        onChange={(event) => props.onChange(event.currentTarget.value)}
+      />
+    </label>
   );
 }
 
