@@ -168,7 +168,9 @@ describe('tracing (end to end, real Jaeger)', () => {
         perStage(t, 'split process') === 1 &&
         perStage(t, 'ocr process') === 2 &&
         perStage(t, 'classify process') === 2 &&
-        perStage(t, 'scale process') === 2,
+        perStage(t, 'scale process') === 2 &&
+        // The projector exports its spans in its own batches: wait for them too, not only the stages'.
+        t.spans.some((span) => serviceOf(t, span) === 'projector'),
     );
     expect(job.traceId).toBe(trace.traceID);
     expectOneTreeRootedAtGatewayRequest(trace);
