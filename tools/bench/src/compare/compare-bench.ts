@@ -106,7 +106,7 @@ async function runLoadgen(
     json,
     '--quiet',
     // The platform's gateways need a key (the loadgen sends it as a Bearer token; Celery ignores it).
-    ...(stack.name === 'platform' ? ['--api-key', BENCH_ADMIN_KEY] : []),
+    ...(stack.name === 'baseline' ? [] : ['--api-key', BENCH_ADMIN_KEY]),
   ];
   const result = await runCommand(process.execPath, args, { check: false, timeoutMs: 20 * 60_000 });
   for (const line of result.stdout.trim().split('\n')) log(`  ${line}`);
