@@ -194,7 +194,7 @@ function readAdmissionConfig(reader: EnvReader): AdmissionConfig {
     default: 1000,
     min: 50,
     max: 60_000,
-    doc: 'how often the backlog is sampled while jobs are submitted or a backlog is seen',
+    doc: "how often a job type's backlog is sampled while jobs of that type are submitted or it has a backlog",
   });
   return {
     maxLag: {
@@ -209,7 +209,7 @@ function readAdmissionConfig(reader: EnvReader): AdmissionConfig {
       max: 600_000,
       defaultDoc: 'max(`10000`, `ADMISSION_POLL_MS`)',
       doc:
-        'how often it is sampled on an idle system (no submission since the last sample, no backlog); ' +
+        'how often an idle job type is sampled (no submission of that type since its last sample, no backlog); ' +
         'at least `ADMISSION_POLL_MS`',
     }),
     staleAfterMs: reader.int('ADMISSION_STALE_AFTER_MS', {

@@ -233,6 +233,24 @@ describe('BacklogMonitor', () => {
       expect(groups.asked).toHaveLength(5);
       await jest.advanceTimersByTimeAsync(1000);
       expect(groups.asked).toHaveLength(6);
+      // Only the type with demand or a backlog is sampled at the poll pace; the idle ones once their last
+      // sample is an idle interval old (the second and third samples were at 9 s and 10 s).
+      const all = [
+        'documents-classify',
+        'documents-ocr',
+        'documents-scale',
+        'documents-split',
+        'risk',
+        'scraper',
+      ];
+      expect(groups.asked.map((asked) => asked.map((g) => g.groupId).sort())).toEqual([
+        all,
+        ['scraper'],
+        all,
+        ['scraper'],
+        ['scraper'],
+        all,
+      ]);
       await monitor.stop();
     } finally {
       jest.useRealTimers();

@@ -30,7 +30,7 @@ export class AdmissionControl {
 
   /** Throws AdmissionRejectedError when `type` is over its limit. */
   assertAdmits(type: JobType): void {
-    this.monitor.noteDemand();
+    this.monitor.noteDemand(type);
     const limit = this.limits.maxLag[type];
     if (limit === 0) return;
     const sample = this.monitor.current(type);

@@ -18,11 +18,13 @@ export interface BacklogSample {
 }
 
 /**
- * Samples each job type's backlog in the background, so admission decisions never wait on Kafka: every
- * `pollMs` while there is demand (a submission since the last sample) or a backlog, every `idlePollMs`
- * otherwise (a sample is some fifty Kafka requests; sampled every second on an idle system it was half
- * of the gateway's idle CPU and a quarter of the broker's). A failed sample keeps the previous one,
- * which then ages; the caller decides how old is too old.
+ * Samples each job type's backlog in the background, so admission decisions never wait on Kafka. A
+ * type is sampled every `pollMs` while it has demand (a submission of that type since its last sample)
+ * or a backlog, every `idlePollMs` otherwise: each stage group costs a few Kafka requests (its
+ * coordinator, its offsets, its topics' end offsets), so sampling every type every second was about 55
+ * requests a second at 200 scrape jobs/s, a tenth of the broker's, of which the idle risk and document
+ * groups were most. A failed sample keeps the previous one, which then ages; the caller decides how old
+ * is too old.
  */
 export class BacklogMonitor {
   private readonly samples = new Map<JobType, BacklogSample & { consumed: number }>();
@@ -30,7 +32,8 @@ export class BacklogMonitor {
   private running: Promise<void> | undefined;
   private failing = false;
   private stopped = false;
-  private demanded = false;
+  /** Types submitted since their last sample. */
+  private readonly demanded = new Set<JobType>();
   private sampling = false;
   private lastSampleStartedAt = 0;
   private idleWait = false;
@@ -45,9 +48,9 @@ export class BacklogMonitor {
     private readonly idlePollMs: number = pollMs,
   ) {}
 
-  /** Work was submitted: sample at the `pollMs` pace again (at once if the last sample is that old). */
-  noteDemand(): void {
-    this.demanded = true;
+  /** A job of `type` was submitted: sample it at the `pollMs` pace again (at once if its last sample is that old). */
+  noteDemand(type: JobType): void {
+    this.demanded.add(type);
     if (!this.idleWait || this.sampling || this.stopped) return;
     clearTimeout(this.timer);
     this.schedule(Math.max(0, this.lastSampleStartedAt + this.pollMs - this.now()));
@@ -75,11 +78,12 @@ export class BacklogMonitor {
     );
   }
 
-  /** One sample of every job type's backlog. */
-  async sample(): Promise<void> {
+  /** One sample of the backlog of `types` (default every job type). */
+  async sample(types: readonly JobType[] = JOB_TYPES): Promise<void> {
+    if (types.length === 0) return;
     const existing = await this.reader.groupIds();
     const groupsByType = new Map<JobType, StageGroup[]>();
-    for (const type of JOB_TYPES) {
+    for (const type of types) {
       const base = this.sources[type];
       const extra = existing
         .filter((id) => base.some((group) => id !== group.groupId && isStageWorkerGroup(id, group.groupId)))
@@ -107,7 +111,17 @@ export class BacklogMonitor {
   /** `pollMs` while jobs arrive or wait, `idlePollMs` on an idle system. */
   private nextDelay(): number {
     const backlog = [...this.samples.values()].some((sample) => sample.backlog > 0);
-    return this.demanded || backlog ? this.pollMs : this.idlePollMs;
+    return this.demanded.size > 0 || backlog ? this.pollMs : this.idlePollMs;
+  }
+
+  /** Types with demand or a backlog, never sampled, or last sampled an idle interval ago. */
+  private dueTypes(at: number): JobType[] {
+    return JOB_TYPES.filter((type) => {
+      const sample = this.samples.get(type);
+      return (
+        !sample || this.demanded.has(type) || sample.backlog > 0 || at - sample.sampledAt >= this.idlePollMs
+      );
+    });
   }
 
   private schedule(delayMs: number): void {
@@ -116,9 +130,10 @@ export class BacklogMonitor {
     this.timer = setTimeout(() => {
       this.idleWait = false;
       this.sampling = true;
-      this.demanded = false;
       this.lastSampleStartedAt = this.now();
-      this.running = this.sample()
+      const due = this.dueTypes(this.lastSampleStartedAt);
+      this.demanded.clear();
+      this.running = this.sample(due)
         .then(() => {
           if (this.failing) this.logger.info('backlog sampling recovered');
           this.failing = false;
