@@ -1,5 +1,5 @@
 import { buildTestPdf } from '@app/documents/testing';
-import { ConsoleBrowser, fitsViewport, PHONE } from '../support/console-browser';
+import { fitsViewport, PHONE, useConsoleBrowser } from '../support/console-browser';
 import { finishedDocument } from '../support/document-client';
 import { DOOR_SCHEDULE_SHEET, FLOOR_PLAN_SHEET, NORTH_ELEVATION_SHEET } from '../support/drawing-sheets';
 import { useSystemUnderTest } from '../support/e2e-system';
@@ -15,20 +15,8 @@ describe('web console: documents (headless Chromium, end to end)', () => {
     services: ['gateway', 'documents', 'projector'],
     env: { MAX_UPLOAD_BYTES: String(256 * 1024), DOCUMENTS_DPI: '72' },
   });
-  let browser: ConsoleBrowser;
+  const browser = useConsoleBrowser(() => e2e.system.baseUrl, 'documents');
   let documentId = '';
-
-  // Installing Chromium on a fresh machine (apt-get) may take minutes.
-  beforeAll(async () => {
-    browser = await ConsoleBrowser.launch(e2e.system.baseUrl, 'documents');
-  }, 10 * 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(() => {
-    expect(browser.foreignRequests).toEqual([]);
-    expect(browser.pageErrors).toEqual([]);
-  });
 
   it('uploads a drawing set dropped on the page and shows its pages with labels and scale boxes', async () => {
     const pdf = buildTestPdf([FLOOR_PLAN_SHEET, DOOR_SCHEDULE_SHEET, NORTH_ELEVATION_SHEET]);

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { ConsoleBrowser, fitsViewport, PHONE } from '../support/console-browser';
+import { fitsViewport, PHONE, useConsoleBrowser } from '../support/console-browser';
 import { useSystemUnderTest } from '../support/e2e-system';
 import { TEST_ADMIN_KEY } from '../support/test-keys';
 import { TestSite } from '../support/test-site';
@@ -21,20 +21,7 @@ describe('web console: jobs (headless Chromium, end to end)', () => {
       RETRY_BASE_DELAY_MS: '200',
     },
   });
-  let browser: ConsoleBrowser;
-
-  // Installing Chromium on a fresh machine (apt-get) may take minutes.
-  beforeAll(async () => {
-    browser = await ConsoleBrowser.launch(e2e.system.baseUrl, 'jobs');
-  }, 10 * 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(() => {
-    // Every script, style and call stays on the gateway's origin; the page throws nothing.
-    expect(browser.foreignRequests).toEqual([]);
-    expect(browser.pageErrors).toEqual([]);
-  });
+  const browser = useConsoleBrowser(() => e2e.system.baseUrl, 'jobs');
 
   /** A marker that only survives as long as the page is not reloaded. */
   // (Browser-side code as strings: the tests compile without the DOM's types.)

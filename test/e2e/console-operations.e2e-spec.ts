@@ -1,4 +1,4 @@
-import { ConsoleBrowser, fitsViewport, PHONE } from '../support/console-browser';
+import { fitsViewport, PHONE, useConsoleBrowser } from '../support/console-browser';
 import { useSystemUnderTest } from '../support/e2e-system';
 import { TEST_ADMIN_KEY } from '../support/test-keys';
 import { TestSite } from '../support/test-site';
@@ -25,19 +25,7 @@ describe('web console: operations (headless Chromium, end to end)', () => {
       RETRY_BASE_DELAY_MS: '100',
     },
   });
-  let browser: ConsoleBrowser;
-
-  // Installing Chromium on a fresh machine (apt-get) may take minutes.
-  beforeAll(async () => {
-    browser = await ConsoleBrowser.launch(e2e.system.baseUrl, 'operations');
-  }, 10 * 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(() => {
-    expect(browser.foreignRequests).toEqual([]);
-    expect(browser.pageErrors).toEqual([]);
-  });
+  const browser = useConsoleBrowser(() => e2e.system.baseUrl, 'operations');
 
   it('redrives a dead letter from the page, and its job then succeeds', async () => {
     // Down for both attempts: the job fails and the scraper's group dead-letters it.
