@@ -202,7 +202,7 @@ describe('web console: jobs (headless Chromium, end to end)', () => {
     await page.context().close();
   });
 
-  it('submits the form’s example risk job and shows its result as a VaR table', async () => {
+  it('submits the form’s example risk job and shows its result as a VaR table and a P&L histogram', async () => {
     const page = await browser.signIn(TEST_ADMIN_KEY);
     await page.getByText('New job').click();
     await page.getByRole('combobox', { name: 'Job type' }).selectOption('risk');
@@ -211,13 +211,28 @@ describe('web console: jobs (headless Chromium, end to end)', () => {
     await accepted.getByRole('link').click();
     await page.getByTestId('job-status').filter({ hasText: 'SUCCEEDED' }).waitFor({ timeout: 60_000 });
     const table = page.getByRole('table', { name: 'Value at risk' });
-    expect(await table.textContent()).toContain('parametric');
+    expect(await table.textContent()).toContain('monte_carlo');
     const id = decodeURIComponent(new URL(page.url()).hash.replace('#/jobs/', ''));
-    const result = (await e2e.api.job(id)).result as { var: number };
+    const result = (await e2e.api.job(id)).result as {
+      var: number;
+      pnlHistogram: { edges: number[]; counts: number[] };
+    };
     expect(Number((await page.getByTestId('risk-var').textContent())?.replace(/[^0-9.]/g, ''))).toBeCloseTo(
       result.var,
       1,
     );
+    // The histogram: one bar per bin of the result, with its count, and the VaR marked.
+    const histogram = page.getByTestId('pnl-histogram');
+    const bars = histogram.locator('rect.bar');
+    expect(await bars.count()).toBe(result.pnlHistogram.counts.length);
+    const drawnCounts = await page.evaluate<number[]>(
+      `[...document.querySelectorAll('[data-testid="pnl-histogram"] rect.bar')]
+        .map((rect) => Number(rect.getAttribute('data-count')))`,
+    );
+    expect(drawnCounts).toEqual(result.pnlHistogram.counts);
+    expect(drawnCounts.reduce((sum, count) => sum + count, 0)).toBe(20_000);
+    expect(await page.getByTestId('pnl-histogram-var').textContent()).toMatch(/^VaR /);
+    expect(await histogram.locator('rect.bar.tail').count()).toBeGreaterThan(0);
     await browser.screenshot(page, 'job-risk');
     await page.context().close();
   });

@@ -343,9 +343,11 @@ function matches(
 
 const RISK_EXAMPLE = JSON.stringify(
   {
-    method: 'parametric',
+    method: 'monte_carlo',
     confidence: 0.99,
     horizonDays: 1,
+    simulations: 20_000,
+    seed: 7,
     positions: [{ symbol: 'AAA', quantity: 100, price: 10 }],
     returns: { AAA: Array.from({ length: 30 }, (_, i) => Math.round(Math.sin(i) * 200) / 10_000) },
   },
