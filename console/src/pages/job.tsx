@@ -13,6 +13,7 @@ import {
 import { follow, type StreamState } from '../sse';
 import { TERMINAL, UUID, type Job, type JobEvent, type JobProgress, type LogLine } from '../types';
 import { RiskResult } from './risk-result';
+import { TraceWaterfall } from './trace-waterfall';
 
 /**
  * One job, live: `GET /jobs/{id}/stream` gives the job, then its events (history first) as the
@@ -258,6 +259,7 @@ export function JobPage({ api, caller, id }: { api: Api; caller: Caller; id: str
 
       {job.stages && job.stages.length > 0 && <Stages job={job} />}
       <Timeline events={events} />
+      <TraceWaterfall api={api} job={job} />
       <Logs lines={logs} />
     </section>
   );
