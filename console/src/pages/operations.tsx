@@ -4,6 +4,7 @@ import { ConfirmButton, Json, LiveIndicator, ProblemView, Time, toProblem, useTi
 import { jobHref } from '../router';
 import { follow, type StreamState } from '../sse';
 import { TERMINAL, type Job } from '../types';
+import { ThroughputHistory } from './throughput-history';
 
 /** How often the page reads the consumer groups and the projection status again. */
 const REFRESH_MS = 5000;
@@ -541,6 +542,7 @@ function Throughput({ api }: { api: Api }) {
         </div>
       </dl>
       <LineChart values={series} label="Jobs finished per second, one point a second" />
+      <ThroughputHistory api={api} />
     </section>
   );
 }
