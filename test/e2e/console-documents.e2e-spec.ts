@@ -37,6 +37,15 @@ describe('web console: documents (headless Chromium, end to end)', () => {
     documentId = decodeURIComponent(new URL(page.url()).hash.replace('#/documents/', ''));
     expect(documentId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('drawings.pdf');
+    // The upload's bytes (XMLHttpRequest upload events), next to the pages' progress: all of the
+    // multipart body, which holds the whole file.
+    const uploaded = await page.getByTestId('upload-progress').textContent();
+    const [sent, total] = (/: ([\d,]+) of ([\d,]+) bytes/.exec(uploaded ?? '') ?? [])
+      .slice(1)
+      .map((n) => Number(n.replace(/,/g, '')));
+    expect(uploaded).toMatch(/^Uploaded drawings\.pdf: /);
+    expect(sent).toBe(total);
+    expect(total).toBeGreaterThan(pdf.length);
 
     const pages = page.getByRole('list', { name: 'Pages' }).locator('li.page');
     expect(await pages.count()).toBe(3);

@@ -67,11 +67,36 @@ export function DocumentsPage({ api, caller }: { api: Api; caller: Caller }) {
   );
 }
 
+/** Bytes of the request body sent so far, and of all of it (null: unknown). */
+interface UploadBytes {
+  name: string;
+  sent: number;
+  total: number | null;
+}
+
+/** The last upload's bytes, by the document it created: its page shows them next to its pages' progress. */
+const uploadedBytes = new Map<string, UploadBytes>();
+
+function UploadProgress({ upload }: { upload: UploadBytes }) {
+  const of = upload.total === null ? '' : ` of ${upload.total.toLocaleString()}`;
+  const done = upload.total !== null && upload.sent >= upload.total;
+  return (
+    <div class="progress" data-testid="upload-progress">
+      <label>
+        {done ? 'Uploaded' : 'Uploading'} {upload.name}: {upload.sent.toLocaleString()}
+        {of} bytes
+        <progress value={upload.sent} max={upload.total ?? undefined} />
+      </label>
+    </div>
+  );
+}
+
 /** A file by drag and drop onto the zone, or chosen with the (keyboard-usable) file input. */
 function UploadForm({ api }: { api: Api }) {
   const [file, setFile] = useState<File | null>(null);
   const [dragging, setDragging] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [bytes, setBytes] = useState<UploadBytes | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
@@ -80,8 +105,14 @@ function UploadForm({ api }: { api: Api }) {
     setProblem(null);
     const form = new FormData();
     form.append('file', chosen, chosen.name);
+    let last: UploadBytes = { name: chosen.name, sent: 0, total: null };
+    setBytes(last);
     try {
-      const accepted = await api.upload<{ id: string }>('/documents', form);
+      const accepted = await api.upload<{ id: string }>('/documents', form, (sent, total) => {
+        last = { name: chosen.name, sent, total };
+        setBytes(last);
+      });
+      uploadedBytes.set(accepted.id, last);
       location.hash = documentHref(accepted.id);
     } catch (error: unknown) {
       setProblem(toProblem(error));
@@ -128,6 +159,7 @@ function UploadForm({ api }: { api: Api }) {
           {busy ? 'Uploading…' : 'Upload'}
         </button>
       </form>
+      {busy && bytes && <UploadProgress upload={bytes} />}
       {problem && <ProblemView problem={problem} heading="Not uploaded" />}
     </div>
   );
@@ -188,6 +220,7 @@ export function DocumentPage({ api, id }: { api: Api; id: string }) {
     );
   }
   const { pagesDone, pagesTotal } = document.progress;
+  const upload = uploadedBytes.get(document.id);
   return (
     <section aria-labelledby="document-heading">
       <p>
@@ -225,6 +258,7 @@ export function DocumentPage({ api, id }: { api: Api; id: string }) {
           </dd>
         </div>
       </dl>
+      {upload && <UploadProgress upload={upload} />}
       <div class="progress">
         <label>
           Pages done: {pagesDone} of {pagesTotal ?? '?'}
