@@ -1,6 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { query, roleAllows, type Api, type Caller, type Problem } from '../api';
-import { LiveIndicator, ProblemView, StatusBadge, Time, toProblem, useTitle } from '../components';
+import {
+  Fact,
+  Facts,
+  LiveIndicator,
+  ProblemView,
+  StatusBadge,
+  Time,
+  toProblem,
+  useTitle,
+} from '../components';
 import { documentHref, jobHref } from '../router';
 import { follow, type StreamState } from '../sse';
 import { UUID, type JobPage } from '../types';
@@ -230,34 +239,19 @@ export function DocumentPage({ api, id }: { api: Api; id: string }) {
         <h1 id="document-heading">{document.filename ?? 'Document'}</h1>
         <LiveIndicator state={streamState} />
       </div>
-      <dl class="facts">
-        <div>
-          <dt>Status</dt>
-          <dd data-testid="document-status">
-            <StatusBadge status={document.status} />
-          </dd>
-        </div>
-        <div>
-          <dt>Pages</dt>
-          <dd>{document.pageCount ?? '–'}</dd>
-        </div>
-        <div>
-          <dt>Type</dt>
-          <dd>{document.mediaType}</dd>
-        </div>
-        <div>
-          <dt>Size</dt>
-          <dd>{document.size === null ? '–' : `${document.size.toLocaleString()} bytes`}</dd>
-        </div>
-        <div>
-          <dt>Job</dt>
-          <dd>
-            <a class="mono" href={jobHref(document.id)}>
-              {document.id}
-            </a>
-          </dd>
-        </div>
-      </dl>
+      <Facts>
+        <Fact term="Status" testId="document-status">
+          <StatusBadge status={document.status} />
+        </Fact>
+        <Fact term="Pages">{document.pageCount ?? '–'}</Fact>
+        <Fact term="Type">{document.mediaType}</Fact>
+        <Fact term="Size">{document.size === null ? '–' : `${document.size.toLocaleString()} bytes`}</Fact>
+        <Fact term="Job">
+          <a class="mono" href={jobHref(document.id)}>
+            {document.id}
+          </a>
+        </Fact>
+      </Facts>
       {upload && <UploadProgress upload={upload} />}
       <div class="progress">
         <label>

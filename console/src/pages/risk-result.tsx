@@ -1,3 +1,5 @@
+import { TableHead } from '../components';
+
 /** A risk job's result as a table: VaR and expected shortfall, then the positions (docs/api.md). */
 export function RiskResult({ result }: { result: Record<string, unknown> }) {
   const number = (value: unknown, digits = 2): string =>
@@ -37,13 +39,7 @@ export function RiskResult({ result }: { result: Record<string, unknown> }) {
       </table>
       {positions.length > 0 && (
         <table aria-label="Positions">
-          <thead>
-            <tr>
-              <th scope="col">Symbol</th>
-              <th scope="col">Exposure</th>
-              <th scope="col">Weight</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Symbol', 'Exposure', 'Weight']} />
           <tbody>
             {positions.map((position) => (
               <tr key={position.symbol}>
