@@ -91,14 +91,36 @@ export class Api {
     return response.blob();
   }
 
-  /** `POST` of a multipart form (an upload). */
-  async upload<T>(path: string, form: FormData): Promise<T> {
-    const response = await fetch(path, { method: 'POST', headers: this.headers(), body: form });
-    if (!response.ok) {
-      if (response.status === 401) this.onUnauthorized();
-      throw new ApiError(await problemOf(response));
-    }
-    return (await response.json()) as T;
+  /**
+   * `POST` of a multipart form (an upload), with XMLHttpRequest rather than fetch: its upload events
+   * tell how many bytes of the body were sent (`onProgress(sent, total)`, total null when unknown).
+   */
+  upload<T>(
+    path: string,
+    form: FormData,
+    onProgress?: (sent: number, total: number | null) => void,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const request = new XMLHttpRequest();
+      request.open('POST', path);
+      for (const [name, value] of Object.entries(this.headers())) request.setRequestHeader(name, value);
+      const report = (event: ProgressEvent): void =>
+        onProgress?.(event.loaded, event.lengthComputable ? event.total : null);
+      request.upload.addEventListener('progress', report);
+      request.upload.addEventListener('load', report);
+      request.addEventListener('error', () => reject(new TypeError('The upload did not reach the gateway')));
+      request.addEventListener('abort', () => reject(new TypeError('The upload was aborted')));
+      request.addEventListener('load', () => {
+        const response = new Response(request.responseText, { status: request.status });
+        if (request.status < 200 || request.status >= 300) {
+          if (request.status === 401) this.onUnauthorized();
+          void problemOf(response).then((problem) => reject(new ApiError(problem)), reject);
+          return;
+        }
+        response.json().then((body) => resolve(body as T), reject);
+      });
+      request.send(form);
+    });
   }
 
   get<T>(path: string, init: RequestInit = {}): Promise<T> {

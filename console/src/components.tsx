@@ -108,6 +108,43 @@ export function ConfirmButton(props: {
   );
 }
 
+/** A table's header row: one `<th scope="col">` per column name. */
+export function TableHead({ columns }: { columns: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column) => (
+          <th key={column} scope="col">
+            {column}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+/** A page's key facts as a description list (a grid of term over value, see `.facts` in style.css). */
+export function Facts({ children }: { children: ComponentChildren }) {
+  return <dl class="facts">{children}</dl>;
+}
+
+/** One fact of `Facts`: its term and value (`mono` for ids; `testId` names the value for the tests). */
+export function Fact(props: {
+  term: ComponentChildren;
+  children: ComponentChildren;
+  mono?: boolean;
+  testId?: string;
+}) {
+  return (
+    <div>
+      <dt>{props.term}</dt>
+      <dd class={props.mono ? 'mono' : undefined} data-testid={props.testId}>
+        {props.children}
+      </dd>
+    </div>
+  );
+}
+
 /** Live-state of a stream, for sighted users and screen readers alike. */
 export function LiveIndicator({ state }: { state: string }) {
   return (

@@ -160,7 +160,7 @@ describe('API keys, roles and tenants', () => {
       const listed = await acme.request<{ items: { id: string }[] }>('GET', '/jobs');
       return listed.body.items.some((job) => job.id === id) || undefined;
     });
-    for (const path of [`/jobs/${id}`, `/jobs/${id}/events`]) {
+    for (const path of [`/jobs/${id}`, `/jobs/${id}/events`, `/jobs/${id}/trace`]) {
       const other = randomUUID();
       const foreign = await globex.request('GET', path);
       const missing = await globex.request('GET', path.replace(id, other));
@@ -190,6 +190,13 @@ describe('API keys, roles and tenants', () => {
       403,
     );
     expect((await acmeReader.request('DELETE', `/jobs/${id}`)).status).toBe(403);
+    // Its own job's trace: without a Jaeger (no JAEGER_QUERY_URL; TEST_JAEGER=1 sets one) a 503 problem.
+    if (process.env.JAEGER_QUERY_URL === undefined) {
+      const trace = await acmeReader.request('GET', `/jobs/${id}/trace`);
+      expect(trace.status).toBe(503);
+      expect(trace.headers.get('content-type')).toContain('application/problem+json');
+      expect(trace.body.detail).toMatch(/JAEGER_QUERY_URL/);
+    }
     // The event log carries the submitting key's tenant.
     const events = await acme.request<{ tenantId: string }[]>('GET', `/jobs/${id}/events`);
     expect(events.body.map((event) => event.tenantId)).toEqual(events.body.map(() => 'acme'));

@@ -1,5 +1,5 @@
 import { buildTestPdf } from '@app/documents/testing';
-import { ConsoleBrowser, fitsViewport, PHONE } from '../support/console-browser';
+import { fitsViewport, PHONE, useConsoleBrowser } from '../support/console-browser';
 import { finishedDocument } from '../support/document-client';
 import { DOOR_SCHEDULE_SHEET, FLOOR_PLAN_SHEET, NORTH_ELEVATION_SHEET } from '../support/drawing-sheets';
 import { useSystemUnderTest } from '../support/e2e-system';
@@ -15,20 +15,8 @@ describe('web console: documents (headless Chromium, end to end)', () => {
     services: ['gateway', 'documents', 'projector'],
     env: { MAX_UPLOAD_BYTES: String(256 * 1024), DOCUMENTS_DPI: '72' },
   });
-  let browser: ConsoleBrowser;
+  const browser = useConsoleBrowser(() => e2e.system.baseUrl, 'documents');
   let documentId = '';
-
-  // Installing Chromium on a fresh machine (apt-get) may take minutes.
-  beforeAll(async () => {
-    browser = await ConsoleBrowser.launch(e2e.system.baseUrl, 'documents');
-  }, 10 * 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(() => {
-    expect(browser.foreignRequests).toEqual([]);
-    expect(browser.pageErrors).toEqual([]);
-  });
 
   it('uploads a drawing set dropped on the page and shows its pages with labels and scale boxes', async () => {
     const pdf = buildTestPdf([FLOOR_PLAN_SHEET, DOOR_SCHEDULE_SHEET, NORTH_ELEVATION_SHEET]);
@@ -49,6 +37,15 @@ describe('web console: documents (headless Chromium, end to end)', () => {
     documentId = decodeURIComponent(new URL(page.url()).hash.replace('#/documents/', ''));
     expect(documentId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('drawings.pdf');
+    // The upload's bytes (XMLHttpRequest upload events), next to the pages' progress: all of the
+    // multipart body, which holds the whole file.
+    const uploaded = await page.getByTestId('upload-progress').textContent();
+    const [sent, total] = (/: ([\d,]+) of ([\d,]+) bytes/.exec(uploaded ?? '') ?? [])
+      .slice(1)
+      .map((n) => Number(n.replace(/,/g, '')));
+    expect(uploaded).toMatch(/^Uploaded drawings\.pdf: /);
+    expect(sent).toBe(total);
+    expect(total).toBeGreaterThan(pdf.length);
 
     const pages = page.getByRole('list', { name: 'Pages' }).locator('li.page');
     expect(await pages.count()).toBe(3);

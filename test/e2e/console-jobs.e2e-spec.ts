@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { ConsoleBrowser, fitsViewport, PHONE } from '../support/console-browser';
+import { fitsViewport, PHONE, useConsoleBrowser } from '../support/console-browser';
 import { useSystemUnderTest } from '../support/e2e-system';
 import { TEST_ADMIN_KEY } from '../support/test-keys';
 import { TestSite } from '../support/test-site';
@@ -21,20 +21,7 @@ describe('web console: jobs (headless Chromium, end to end)', () => {
       RETRY_BASE_DELAY_MS: '200',
     },
   });
-  let browser: ConsoleBrowser;
-
-  // Installing Chromium on a fresh machine (apt-get) may take minutes.
-  beforeAll(async () => {
-    browser = await ConsoleBrowser.launch(e2e.system.baseUrl, 'jobs');
-  }, 10 * 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(() => {
-    // Every script, style and call stays on the gateway's origin; the page throws nothing.
-    expect(browser.foreignRequests).toEqual([]);
-    expect(browser.pageErrors).toEqual([]);
-  });
+  const browser = useConsoleBrowser(() => e2e.system.baseUrl, 'jobs');
 
   /** A marker that only survives as long as the page is not reloaded. */
   // (Browser-side code as strings: the tests compile without the DOM's types.)
@@ -215,7 +202,7 @@ describe('web console: jobs (headless Chromium, end to end)', () => {
     await page.context().close();
   });
 
-  it('submits the form’s example risk job and shows its result as a VaR table', async () => {
+  it('submits the form’s example risk job and shows its result as a VaR table and a P&L histogram', async () => {
     const page = await browser.signIn(TEST_ADMIN_KEY);
     await page.getByText('New job').click();
     await page.getByRole('combobox', { name: 'Job type' }).selectOption('risk');
@@ -224,13 +211,31 @@ describe('web console: jobs (headless Chromium, end to end)', () => {
     await accepted.getByRole('link').click();
     await page.getByTestId('job-status').filter({ hasText: 'SUCCEEDED' }).waitFor({ timeout: 60_000 });
     const table = page.getByRole('table', { name: 'Value at risk' });
-    expect(await table.textContent()).toContain('parametric');
+    expect(await table.textContent()).toContain('monte_carlo');
     const id = decodeURIComponent(new URL(page.url()).hash.replace('#/jobs/', ''));
-    const result = (await e2e.api.job(id)).result as { var: number };
+    const result = (await e2e.api.job(id)).result as {
+      var: number;
+      pnlHistogram: { edges: number[]; counts: number[] };
+    };
     expect(Number((await page.getByTestId('risk-var').textContent())?.replace(/[^0-9.]/g, ''))).toBeCloseTo(
       result.var,
       1,
     );
+    // The histogram: one bar per bin of the result, with its count, and the VaR marked.
+    const histogram = page.getByTestId('pnl-histogram');
+    const bars = histogram.locator('rect.bar');
+    expect(await bars.count()).toBe(result.pnlHistogram.counts.length);
+    const drawnCounts = await page.evaluate<number[]>(
+      `[...document.querySelectorAll('[data-testid="pnl-histogram"] rect.bar')]
+        .map((rect) => Number(rect.getAttribute('data-count')))`,
+    );
+    expect(drawnCounts).toEqual(result.pnlHistogram.counts);
+    expect(drawnCounts.reduce((sum, count) => sum + count, 0)).toBe(20_000);
+    expect(await page.getByTestId('pnl-histogram-var').textContent()).toMatch(/^VaR /);
+    expect(await histogram.locator('rect.bar.tail').count()).toBeGreaterThan(0);
+    // This system has no Jaeger: the trace section says so quietly (the API's 503), with no alert.
+    await page.getByTestId('trace-unavailable').filter({ hasText: '503' }).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
     await browser.screenshot(page, 'job-risk');
     await page.context().close();
   });

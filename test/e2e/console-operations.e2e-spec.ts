@@ -1,4 +1,4 @@
-import { ConsoleBrowser, fitsViewport, PHONE } from '../support/console-browser';
+import { fitsViewport, PHONE, useConsoleBrowser } from '../support/console-browser';
 import { useSystemUnderTest } from '../support/e2e-system';
 import { TEST_ADMIN_KEY } from '../support/test-keys';
 import { TestSite } from '../support/test-site';
@@ -25,19 +25,7 @@ describe('web console: operations (headless Chromium, end to end)', () => {
       RETRY_BASE_DELAY_MS: '100',
     },
   });
-  let browser: ConsoleBrowser;
-
-  // Installing Chromium on a fresh machine (apt-get) may take minutes.
-  beforeAll(async () => {
-    browser = await ConsoleBrowser.launch(e2e.system.baseUrl, 'operations');
-  }, 10 * 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(() => {
-    expect(browser.foreignRequests).toEqual([]);
-    expect(browser.pageErrors).toEqual([]);
-  });
+  const browser = useConsoleBrowser(() => e2e.system.baseUrl, 'operations');
 
   it('redrives a dead letter from the page, and its job then succeeds', async () => {
     // Down for both attempts: the job fails and the scraper's group dead-letters it.
@@ -73,6 +61,58 @@ describe('web console: operations (headless Chromium, end to end)', () => {
     await page.context().close();
   });
 
+  it('GET /admin/throughput counts finished jobs per interval and type from the read model; bad queries are 400', async () => {
+    const before = Date.now();
+    const ids = await Promise.all(
+      [1, 2, 3].map((n) => e2e.api.submitScrape(`${site.baseUrl}/article?t=${n}`)),
+    );
+    await Promise.all(ids.map((id) => e2e.api.terminal(id)));
+    interface Answer {
+      minutes: number;
+      bucketSeconds: number;
+      from: string;
+      to: string;
+      series: {
+        type: string;
+        buckets: { start: string; finished: number; perSecond: number; p99Ms: number | null }[];
+      }[];
+    }
+    const answer = await eventually('the three jobs in the throughput', async () => {
+      const response = await e2e.api.request<Answer>('GET', '/admin/throughput?minutes=5');
+      expect(response.status).toBe(200);
+      const scrape = response.body.series.find((series) => series.type === 'scrape');
+      const finished = scrape?.buckets.reduce((sum, bucket) => sum + bucket.finished, 0) ?? 0;
+      return finished >= 3 ? response.body : undefined;
+    });
+    expect(answer.minutes).toBe(5);
+    expect(answer.bucketSeconds).toBe(5);
+    expect(answer.series.map((series) => series.type)).toEqual(['all', 'scrape', 'risk', 'document']);
+    expect(Date.parse(answer.to) - Date.parse(answer.from)).toBe(5 * 60_000);
+    expect(Date.parse(answer.from)).toBeLessThan(before);
+    for (const series of answer.series) expect(series.buckets).toHaveLength(60);
+    const [all, scrape] = answer.series;
+    expect(all.buckets.map((bucket) => bucket.finished)).toEqual(
+      all.buckets.map((_, i) => answer.series.slice(1).reduce((sum, s) => sum + s.buckets[i].finished, 0)),
+    );
+    const busy = scrape.buckets.filter((bucket) => bucket.finished > 0);
+    for (const bucket of busy) {
+      expect(bucket.perSecond).toBeGreaterThan(0);
+      expect(bucket.p99Ms).toBeGreaterThanOrEqual(0);
+    }
+    expect(
+      scrape.buckets.filter((bucket) => bucket.finished === 0).every((bucket) => bucket.p99Ms === null),
+    ).toBe(true);
+
+    for (const bad of ['0', '61', 'abc', '1.5', '-5', '']) {
+      const response = await e2e.api.request('GET', `/admin/throughput?minutes=${bad}`);
+      expect({ bad, status: response.status }).toEqual({ bad, status: 400 });
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(JSON.stringify(response.body)).toContain('minutes');
+    }
+    expect((await e2e.api.request('GET', '/admin/throughput?window=5')).status).toBe(400);
+    expect((await e2e.api.request('GET', '/admin/throughput')).body).toMatchObject({ minutes: 15 });
+  });
+
   it('starts a projection rebuild and shows it finish; shows the consumer groups and their lag', async () => {
     const page = await browser.signIn(TEST_ADMIN_KEY);
     await page.getByRole('link', { name: 'Operations' }).click();
@@ -87,6 +127,19 @@ describe('web console: operations (headless Chromium, end to end)', () => {
     await page.getByTestId('latency-p99').filter({ hasText: / ms$/ }).waitFor();
     // (Jobs/s counts the last 10 s by finishing time: a slow projector may already have left it at 0.)
     expect(await page.getByTestId('jobs-per-second').textContent()).toMatch(/^\d+\.\d$/);
+    // The same from the read model (GET /admin/throughput, read every 5 s): the jobs are in its window.
+    const history = page.getByTestId('throughput-history');
+    await eventually('the read model’s chart counts the five jobs', async () => {
+      const shown = Number(await history.getByTestId('history-finished').textContent());
+      return shown >= 5 || undefined;
+    });
+    await history.getByTestId('history-p99').filter({ hasText: / ms$/ }).waitFor();
+    expect(
+      await history.getByTestId('throughput-chart').locator('[data-line="scrape"]').count(),
+    ).toBeGreaterThan(0);
+    expect(await history.getByTestId('latency-chart').locator('[data-line="p99"]').count()).toBeGreaterThan(
+      0,
+    );
     await browser.screenshot(page, 'operations-throughput');
 
     const state = page.getByTestId('rebuild-state');

@@ -69,6 +69,12 @@ describe('risk pipeline (end to end)', () => {
       observations: 60,
     });
     expect(result.portfolioValue).toBeCloseTo(100 * 50 - 40 * 120 + 10 * 300, 9);
+    // The P&L histogram: every observed day counted once, -VaR inside its range.
+    const histogram = (job.result as { pnlHistogram: { edges: number[]; counts: number[] } }).pnlHistogram;
+    expect(histogram.counts).toHaveLength(40);
+    expect(histogram.edges).toHaveLength(41);
+    expect(histogram.counts.reduce((sum, count) => sum + count, 0)).toBe(60);
+    expect(histogram.edges[0]).toBeLessThanOrEqual(-result.var);
   });
 
   it('computes parametric VaR, and Monte Carlo reproducibly for a seed', async () => {
@@ -96,6 +102,12 @@ describe('risk pipeline (end to end)', () => {
     expect(a.expectedShortfall).toBe(b.expectedShortfall);
     expect(a.seed).toBe(7);
     expect(a.simulations).toBe(200000);
+    // The same seed draws the same paths: the same histogram; parametric has no sample to bin.
+    const histogramOf = (job: Record<string, unknown>): unknown =>
+      (job.result as Record<string, unknown>).pnlHistogram;
+    expect(histogramOf(first)).toEqual(histogramOf(second));
+    expect(histogramOf(first)).not.toBeNull();
+    expect(histogramOf(parametric)).toBeNull();
     // Zero-mean normal with the sample covariance: Monte Carlo converges to the parametric answer.
     const p = parametric.result as Record<string, number>;
     expect(Math.abs(a.var - p.var) / p.var).toBeLessThan(0.03);

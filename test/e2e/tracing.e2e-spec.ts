@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { findFreePorts, JaegerServer } from '@app/stack';
 import { ApiClient } from '../support/api-client';
-import { bearer } from '../support/test-keys';
+import { ConsoleBrowser } from '../support/console-browser';
+import { bearer, TEST_ADMIN_KEY } from '../support/test-keys';
 import { SystemUnderTest } from '../support/system-under-test';
 import { TestSite } from '../support/test-site';
 import { eventually } from '../support/wait';
@@ -23,6 +24,24 @@ interface JaegerTrace {
   processes: Record<string, { serviceName: string }>;
 }
 
+/** `GET /jobs/{id}/trace` (docs/api.md). */
+interface GatewayTrace {
+  traceId: string;
+  startedAt: string;
+  durationUs: number;
+  spanCount: number;
+  spans: {
+    spanId: string;
+    parentSpanId: string | null;
+    service: string;
+    operation: string;
+    startOffsetUs: number;
+    durationUs: number;
+    error: boolean;
+  }[];
+  uiUrl: string | null;
+}
+
 /** A cold build of Jaeger on a starved machine has taken over half an hour (jaeger-binary.ts). */
 const JAEGER_BUILD_TIMEOUT_MS = 45 * 60_000;
 
@@ -33,6 +52,7 @@ describe('tracing (end to end, real Jaeger)', () => {
   let jaeger: JaegerServer;
   let system: SystemUnderTest;
   let api: ApiClient;
+  let browser: ConsoleBrowser | undefined;
 
   // On a machine's first run Jaeger is built from its Go module first (minutes, at the lowest CPU
   // priority beside the rest of the suite; see jaeger-binary.ts): the set-up waits for it.
@@ -51,6 +71,8 @@ describe('tracing (end to end, real Jaeger)', () => {
     system = await SystemUnderTest.start({
       env: {
         OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpEndpoint,
+        // GET /jobs/{id}/trace reads this Jaeger.
+        JAEGER_QUERY_URL: jaeger.queryUrl,
         SCRAPER_ALLOWED_ADDRESSES: '127.0.0.1',
         DOCUMENTS_DPI: '72',
         RETRY_BASE_DELAY_MS: '100',
@@ -60,6 +82,7 @@ describe('tracing (end to end, real Jaeger)', () => {
   }, JAEGER_BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
+    await browser?.close();
     await system?.stop();
     await jaeger?.stop();
     await site.stop();
@@ -127,7 +150,103 @@ describe('tracing (end to end, real Jaeger)', () => {
       expect(tag(span, 'correlation.id')).toBe('trace-me-1');
     }
     expect(trace.spans.some((span) => span.operationName === 'scrape process')).toBe(true);
+
+    // The gateway's own answer: the same trace in its small shape, never Jaeger's payload.
+    const answer = await api.request<GatewayTrace>('GET', `/jobs/${id}/trace`);
+    expect(answer.status).toBe(200);
+    const gatewayTrace = answer.body;
+    expect(gatewayTrace.traceId).toBe(trace.traceID);
+    expect(gatewayTrace.uiUrl).toBeNull();
+    expect(gatewayTrace.spanCount).toBeGreaterThanOrEqual(trace.spans.length);
+    expect(Object.keys(gatewayTrace).sort()).toEqual(
+      ['durationUs', 'spanCount', 'spans', 'startedAt', 'traceId', 'uiUrl'].sort(),
+    );
+    const byId = new Map(gatewayTrace.spans.map((span) => [span.spanId, span]));
+    for (const raw of trace.spans) {
+      const span = byId.get(raw.spanID);
+      expect(span).toBeDefined();
+      expect(Object.keys(span ?? {}).sort()).toEqual(
+        ['durationUs', 'error', 'operation', 'parentSpanId', 'service', 'spanId', 'startOffsetUs'].sort(),
+      );
+      expect(span?.service).toBe(serviceOf(trace, raw));
+      expect(span?.operation).toBe(raw.operationName);
+      expect(span?.parentSpanId).toBe(
+        raw.references.find((ref) => ref.refType === 'CHILD_OF')?.spanID ?? null,
+      );
+    }
+    const roots = gatewayTrace.spans.filter((span) => span.parentSpanId === null);
+    expect(roots.map((span) => [span.service, span.startOffsetUs])).toEqual([['gateway', 0]]);
+    for (const span of gatewayTrace.spans) {
+      expect(span.startOffsetUs + span.durationUs).toBeLessThanOrEqual(gatewayTrace.durationUs);
+    }
   });
+
+  it('answers GET /jobs/{id}/trace only for the key’s own tenant, 404 like a missing job, 401 without a key', async () => {
+    const id = await api.submitScrape(`${site.baseUrl}/article`);
+    expect((await api.terminal(id)).status).toBe('SUCCEEDED');
+    const created = await api.request('POST', '/admin/keys', {
+      json: { tenant: 'tracing-other', role: 'reader', expiresAt: null },
+    });
+    expect(created.status).toBe(201);
+    const other = new ApiClient(system.baseUrl, created.body.key as string);
+    const foreign = await other.request('GET', `/jobs/${id}/trace`);
+    const missing = await other.request('GET', `/jobs/00000000-0000-4000-8000-000000000000/trace`);
+    expect([foreign.status, missing.status]).toEqual([404, 404]);
+    expect(foreign.headers.get('content-type')).toContain('application/problem+json');
+    expect(String(foreign.body.detail).replace(id, 'ID')).toBe(
+      String(missing.body.detail).replace('00000000-0000-4000-8000-000000000000', 'ID'),
+    );
+    expect((await other.request('GET', '/jobs/not-a-job/trace')).status).toBe(404);
+    const anonymous = await new ApiClient(system.baseUrl, null).request('GET', `/jobs/${id}/trace`);
+    expect(anonymous.status).toBe(401);
+    // The job's own tenant (the admin's default) reads it once Jaeger has it.
+    await eventually(
+      'the job’s trace through the gateway',
+      async () => ((await api.request('GET', `/jobs/${id}/trace`)).status === 200 ? true : undefined),
+      60_000,
+    );
+  });
+
+  it(
+    'draws a finished job’s trace as a waterfall on its console page (headless Chromium)',
+    async () => {
+      const id = await api.submitScrape(`${site.baseUrl}/article`);
+      expect((await api.terminal(id)).status).toBe('SUCCEEDED');
+      const complete = await eventually(
+        'the job’s whole trace through the gateway',
+        async () => {
+          const answer = await api.request<GatewayTrace>('GET', `/jobs/${id}/trace`);
+          const services = new Set(answer.body.spans?.map((span) => span.service));
+          return answer.status === 200 && services.has('scraper') && services.has('projector')
+            ? answer.body
+            : undefined;
+        },
+        60_000,
+      );
+      // Installing Chromium on a fresh machine may take minutes.
+      browser = await new ConsoleBrowser('tracing').launch(system.baseUrl);
+      const page = await browser.signIn(TEST_ADMIN_KEY);
+      await page.goto(`${system.baseUrl}/console#/jobs/${id}`);
+      const waterfall = page.getByTestId('trace-waterfall');
+      await waterfall.waitFor();
+      // The page read the trace after the test did: at least as many spans.
+      const rows = waterfall.locator('li.span');
+      expect(await rows.count()).toBeGreaterThanOrEqual(complete.spans.length);
+      for (const service of ['gateway', 'scraper', 'projector']) {
+        expect(await waterfall.locator(`li.span[data-service="${service}"]`).count()).toBeGreaterThan(0);
+      }
+      expect(await waterfall.textContent()).toContain(complete.traceId);
+      // No Jaeger UI is configured (the binary built here has none): no link to it.
+      expect(await waterfall.getByRole('link', { name: 'Open in Jaeger' }).count()).toBe(0);
+      console.log(
+        `[tracing e2e] waterfall screenshot: ${await browser.screenshot(page, 'job-trace-waterfall')}`,
+      );
+      expect(browser.foreignRequests).toEqual([]);
+      expect(browser.pageErrors).toEqual([]);
+      await page.context().close();
+    },
+    10 * 60_000,
+  );
 
   it('keeps every attempt of a retried job in the same trace', async () => {
     const id = await api.submitScrape(`${site.baseUrl}/flaky/traced`);

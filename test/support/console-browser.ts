@@ -17,14 +17,12 @@ export const PHONE = { width: 390, height: 844 };
 export class ConsoleBrowser {
   readonly foreignRequests: string[] = [];
   readonly pageErrors: string[] = [];
+  private launched: { browser: Browser; baseUrl: string; artifacts: string } | undefined;
 
-  private constructor(
-    private readonly browser: Browser,
-    readonly baseUrl: string,
-    readonly artifacts: string,
-  ) {}
+  constructor(private readonly suite: string) {}
 
-  static async launch(baseUrl: string, suite: string): Promise<ConsoleBrowser> {
+  /** Chromium (installed first when missing) for the console at `baseUrl`; screenshots in its suite's folder. */
+  async launch(baseUrl: string): Promise<this> {
     const executablePath = await ensureChromium();
     const browser = await chromium.launch({
       executablePath,
@@ -32,15 +30,30 @@ export class ConsoleBrowser {
       // Root in CI: Chromium's sandbox needs a user namespace it does not get there.
       args: ['--no-sandbox', '--disable-dev-shm-usage'],
     });
-    const artifacts = path.join(CONSOLE_ARTIFACTS, suite);
+    const artifacts = path.join(CONSOLE_ARTIFACTS, this.suite);
     await fs.promises.mkdir(artifacts, { recursive: true });
     console.log(`[console e2e] screenshots in ${artifacts}`);
-    return new ConsoleBrowser(browser, baseUrl, artifacts);
+    this.launched = { browser, baseUrl, artifacts };
+    return this;
+  }
+
+  get baseUrl(): string {
+    return this.started().baseUrl;
+  }
+
+  get artifacts(): string {
+    return this.started().artifacts;
+  }
+
+  private started(): { browser: Browser; baseUrl: string; artifacts: string } {
+    if (this.launched === undefined)
+      throw new Error('the console browser is not launched (see useConsoleBrowser)');
+    return this.launched;
   }
 
   /** A new browser session (its own sessionStorage) on `/console`, at the given viewport. */
   async open(viewport = DESKTOP): Promise<Page> {
-    const context: BrowserContext = await this.browser.newContext({ viewport });
+    const context: BrowserContext = await this.started().browser.newContext({ viewport });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
     page.on('request', (request) => {
@@ -71,8 +84,31 @@ export class ConsoleBrowser {
   }
 
   async close(): Promise<void> {
-    await this.browser.close();
+    await this.launched?.browser.close();
+    this.launched = undefined;
   }
+}
+
+/**
+ * The browser set-up every console e2e file shares: Chromium launched before the file's tests (its
+ * install on a fresh machine may take minutes: 10 min), closed after them, and after each test the
+ * checks that the page asked nothing outside the gateway's origin and threw no error. Call it after
+ * `useSystemUnderTest` (or whatever starts the gateway), so its `beforeAll` runs once the gateway is up.
+ */
+export function useConsoleBrowser(baseUrl: () => string, suite: string): ConsoleBrowser {
+  const browser = new ConsoleBrowser(suite);
+  beforeAll(async () => {
+    await browser.launch(baseUrl());
+  }, 10 * 60_000);
+  afterAll(async () => {
+    await browser.close();
+  });
+  afterEach(() => {
+    // Every script, style and call stays on the gateway's origin; the page throws nothing.
+    expect(browser.foreignRequests).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
+  });
+  return browser;
 }
 
 /** True when nothing on the page is wider than the viewport (no sideways scrolling of the page). */

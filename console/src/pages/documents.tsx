@@ -1,6 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { query, roleAllows, type Api, type Caller, type Problem } from '../api';
-import { LiveIndicator, ProblemView, StatusBadge, Time, toProblem, useTitle } from '../components';
+import {
+  Fact,
+  Facts,
+  LiveIndicator,
+  ProblemView,
+  StatusBadge,
+  Time,
+  toProblem,
+  useTitle,
+} from '../components';
 import { documentHref, jobHref } from '../router';
 import { follow, type StreamState } from '../sse';
 import { UUID, type JobPage } from '../types';
@@ -67,11 +76,36 @@ export function DocumentsPage({ api, caller }: { api: Api; caller: Caller }) {
   );
 }
 
+/** Bytes of the request body sent so far, and of all of it (null: unknown). */
+interface UploadBytes {
+  name: string;
+  sent: number;
+  total: number | null;
+}
+
+/** The last upload's bytes, by the document it created: its page shows them next to its pages' progress. */
+const uploadedBytes = new Map<string, UploadBytes>();
+
+function UploadProgress({ upload }: { upload: UploadBytes }) {
+  const of = upload.total === null ? '' : ` of ${upload.total.toLocaleString()}`;
+  const done = upload.total !== null && upload.sent >= upload.total;
+  return (
+    <div class="progress" data-testid="upload-progress">
+      <label>
+        {done ? 'Uploaded' : 'Uploading'} {upload.name}: {upload.sent.toLocaleString()}
+        {of} bytes
+        <progress value={upload.sent} max={upload.total ?? undefined} />
+      </label>
+    </div>
+  );
+}
+
 /** A file by drag and drop onto the zone, or chosen with the (keyboard-usable) file input. */
 function UploadForm({ api }: { api: Api }) {
   const [file, setFile] = useState<File | null>(null);
   const [dragging, setDragging] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [bytes, setBytes] = useState<UploadBytes | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
@@ -80,8 +114,14 @@ function UploadForm({ api }: { api: Api }) {
     setProblem(null);
     const form = new FormData();
     form.append('file', chosen, chosen.name);
+    let last: UploadBytes = { name: chosen.name, sent: 0, total: null };
+    setBytes(last);
     try {
-      const accepted = await api.upload<{ id: string }>('/documents', form);
+      const accepted = await api.upload<{ id: string }>('/documents', form, (sent, total) => {
+        last = { name: chosen.name, sent, total };
+        setBytes(last);
+      });
+      uploadedBytes.set(accepted.id, last);
       location.hash = documentHref(accepted.id);
     } catch (error: unknown) {
       setProblem(toProblem(error));
@@ -128,6 +168,7 @@ function UploadForm({ api }: { api: Api }) {
           {busy ? 'Uploading…' : 'Upload'}
         </button>
       </form>
+      {busy && bytes && <UploadProgress upload={bytes} />}
       {problem && <ProblemView problem={problem} heading="Not uploaded" />}
     </div>
   );
@@ -188,6 +229,7 @@ export function DocumentPage({ api, id }: { api: Api; id: string }) {
     );
   }
   const { pagesDone, pagesTotal } = document.progress;
+  const upload = uploadedBytes.get(document.id);
   return (
     <section aria-labelledby="document-heading">
       <p>
@@ -197,34 +239,20 @@ export function DocumentPage({ api, id }: { api: Api; id: string }) {
         <h1 id="document-heading">{document.filename ?? 'Document'}</h1>
         <LiveIndicator state={streamState} />
       </div>
-      <dl class="facts">
-        <div>
-          <dt>Status</dt>
-          <dd data-testid="document-status">
-            <StatusBadge status={document.status} />
-          </dd>
-        </div>
-        <div>
-          <dt>Pages</dt>
-          <dd>{document.pageCount ?? '–'}</dd>
-        </div>
-        <div>
-          <dt>Type</dt>
-          <dd>{document.mediaType}</dd>
-        </div>
-        <div>
-          <dt>Size</dt>
-          <dd>{document.size === null ? '–' : `${document.size.toLocaleString()} bytes`}</dd>
-        </div>
-        <div>
-          <dt>Job</dt>
-          <dd>
-            <a class="mono" href={jobHref(document.id)}>
-              {document.id}
-            </a>
-          </dd>
-        </div>
-      </dl>
+      <Facts>
+        <Fact term="Status" testId="document-status">
+          <StatusBadge status={document.status} />
+        </Fact>
+        <Fact term="Pages">{document.pageCount ?? '–'}</Fact>
+        <Fact term="Type">{document.mediaType}</Fact>
+        <Fact term="Size">{document.size === null ? '–' : `${document.size.toLocaleString()} bytes`}</Fact>
+        <Fact term="Job">
+          <a class="mono" href={jobHref(document.id)}>
+            {document.id}
+          </a>
+        </Fact>
+      </Facts>
+      {upload && <UploadProgress upload={upload} />}
       <div class="progress">
         <label>
           Pages done: {pagesDone} of {pagesTotal ?? '?'}

@@ -2,10 +2,13 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { query, roleAllows, type Api, type Caller, type Problem } from '../api';
 import {
   ConfirmButton,
+  Fact,
+  Facts,
   Json,
   LiveIndicator,
   ProblemView,
   StatusBadge,
+  TableHead,
   Time,
   toProblem,
   useTitle,
@@ -13,6 +16,7 @@ import {
 import { follow, type StreamState } from '../sse';
 import { TERMINAL, UUID, type Job, type JobEvent, type JobProgress, type LogLine } from '../types';
 import { RiskResult } from './risk-result';
+import { TraceWaterfall } from './trace-waterfall';
 
 /**
  * One job, live: `GET /jobs/{id}/stream` gives the job, then its events (history first) as the
@@ -149,54 +153,31 @@ export function JobPage({ api, caller, id }: { api: Api; caller: Caller; id: str
         </h1>
         <LiveIndicator state={streamState} />
       </div>
-      <dl class="facts">
-        <div>
-          <dt>Status</dt>
-          <dd data-testid="job-status">
-            <StatusBadge status={job.status} />
-          </dd>
-        </div>
-        <div>
-          <dt>Attempts</dt>
-          <dd>{job.attempts}</dd>
-        </div>
-        <div>
-          <dt>Run</dt>
-          <dd>{job.run ?? 0}</dd>
-        </div>
-        <div>
-          <dt>Priority</dt>
-          <dd>{job.priority}</dd>
-        </div>
-        <div>
-          <dt>Created</dt>
-          <dd>
-            <Time iso={job.createdAt} />
-          </dd>
-        </div>
-        <div>
-          <dt>Started</dt>
-          <dd>
-            <Time iso={job.startedAt} />
-          </dd>
-        </div>
-        <div>
-          <dt>Finished</dt>
-          <dd>
-            <Time iso={job.finishedAt} />
-          </dd>
-        </div>
-        <div>
-          <dt>Correlation id</dt>
-          <dd class="mono">{job.correlationId}</dd>
-        </div>
+      <Facts>
+        <Fact term="Status" testId="job-status">
+          <StatusBadge status={job.status} />
+        </Fact>
+        <Fact term="Attempts">{job.attempts}</Fact>
+        <Fact term="Run">{job.run ?? 0}</Fact>
+        <Fact term="Priority">{job.priority}</Fact>
+        <Fact term="Created">
+          <Time iso={job.createdAt} />
+        </Fact>
+        <Fact term="Started">
+          <Time iso={job.startedAt} />
+        </Fact>
+        <Fact term="Finished">
+          <Time iso={job.finishedAt} />
+        </Fact>
+        <Fact term="Correlation id" mono>
+          {job.correlationId}
+        </Fact>
         {job.traceId && (
-          <div>
-            <dt>Trace</dt>
-            <dd class="mono">{job.traceId}</dd>
-          </div>
+          <Fact term="Trace" mono>
+            {job.traceId}
+          </Fact>
         )}
-      </dl>
+      </Facts>
 
       {roleAllows(caller.role, 'member') && (
         <div class="actions" role="group" aria-label="Actions">
@@ -258,6 +239,7 @@ export function JobPage({ api, caller, id }: { api: Api; caller: Caller; id: str
 
       {job.stages && job.stages.length > 0 && <Stages job={job} />}
       <Timeline events={events} />
+      <TraceWaterfall api={api} job={job} />
       <Logs lines={logs} />
     </section>
   );
@@ -332,17 +314,7 @@ function Stages({ job }: { job: Job }) {
       <h2 id="stages-heading">Stages</h2>
       <div class="table-wrap">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Stage</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Version</th>
-              <th scope="col">Started</th>
-              <th scope="col">Finished</th>
-              <th scope="col">Error</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Stage', 'Status', 'Attempts', 'Version', 'Started', 'Finished', 'Error']} />
           <tbody>
             {(job.stages ?? []).map((stage) => (
               <tr key={stage.stage}>
@@ -450,16 +422,7 @@ function Logs({ lines }: { lines: LogLine[] }) {
       ) : (
         <div class="table-wrap">
           <table class="logs">
-            <thead>
-              <tr>
-                <th scope="col">At</th>
-                <th scope="col">Run</th>
-                <th scope="col">Stage</th>
-                <th scope="col">Attempt</th>
-                <th scope="col">Level</th>
-                <th scope="col">Message</th>
-              </tr>
-            </thead>
+            <TableHead columns={['At', 'Run', 'Stage', 'Attempt', 'Level', 'Message']} />
             <tbody>
               {lines.map((line) => (
                 <tr key={line.id} class={`level-${line.level}`}>

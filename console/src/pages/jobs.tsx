@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { query, roleAllows, type Api, type Caller, type Problem } from '../api';
-import { LiveIndicator, ProblemView, StatusBadge, Time, toProblem, useTitle } from '../components';
+import { LiveIndicator, ProblemView, StatusBadge, TableHead, Time, toProblem, useTitle } from '../components';
 import { jobHref } from '../router';
 import { follow, type StreamState } from '../sse';
 import { JOB_PRIORITIES, JOB_STATUSES, JOB_TYPES, UUID, type Job, type JobPage } from '../types';
@@ -160,18 +160,18 @@ export function JobsPage({ api, caller }: { api: Api; caller: Caller }) {
           <div class="table-wrap">
             <table class="jobs">
               <caption class="visually-hidden">Jobs, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Job</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Priority</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Finished</th>
-                  {caller.role === 'admin' && <th scope="col">Tenant</th>}
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  'Job',
+                  'Type',
+                  'Status',
+                  'Priority',
+                  'Attempts',
+                  'Created',
+                  'Finished',
+                  ...(caller.role === 'admin' ? ['Tenant'] : []),
+                ]}
+              />
               <tbody>
                 {page.items.map((job) => (
                   <tr key={job.id} data-job-id={job.id}>
@@ -343,9 +343,11 @@ function matches(
 
 const RISK_EXAMPLE = JSON.stringify(
   {
-    method: 'parametric',
+    method: 'monte_carlo',
     confidence: 0.99,
     horizonDays: 1,
+    simulations: 20_000,
+    seed: 7,
     positions: [{ symbol: 'AAA', quantity: 100, price: 10 }],
     returns: { AAA: Array.from({ length: 30 }, (_, i) => Math.round(Math.sin(i) * 200) / 10_000) },
   },

@@ -1,9 +1,21 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { query, type Api, type Problem } from '../api';
-import { ConfirmButton, Json, LiveIndicator, ProblemView, Time, toProblem, useTitle } from '../components';
+import {
+  ConfirmButton,
+  Fact,
+  Facts,
+  Json,
+  LiveIndicator,
+  ProblemView,
+  TableHead,
+  Time,
+  toProblem,
+  useTitle,
+} from '../components';
 import { jobHref } from '../router';
 import { follow, type StreamState } from '../sse';
 import { TERMINAL, type Job } from '../types';
+import { ThroughputHistory } from './throughput-history';
 
 /** How often the page reads the consumer groups and the projection status again. */
 const REFRESH_MS = 5000;
@@ -105,41 +117,25 @@ function Projections({ api }: { api: Api }) {
       <h2 id="projections-heading">Read models</h2>
       {problem && <ProblemView problem={problem} heading="Projection status unavailable" />}
       {status && (
-        <dl class="facts">
-          <div>
-            <dt>Rebuild</dt>
-            <dd data-testid="rebuild-state">{status.state}</dd>
-          </div>
-          <div>
-            <dt>Started</dt>
-            <dd>
-              <Time iso={status.startedAt} />
-            </dd>
-          </div>
-          <div>
-            <dt>Finished</dt>
-            <dd>
-              <Time iso={status.finishedAt} />
-            </dd>
-          </div>
-          <div>
-            <dt>Events applied</dt>
-            <dd>
-              {(status.eventsApplied ?? 0).toLocaleString()}
-              {status.eventsTotal == null ? '' : ` of ${status.eventsTotal.toLocaleString()}`}
-            </dd>
-          </div>
-          <div>
-            <dt>Events/s</dt>
-            <dd>
-              {status.eventsPerSecond == null ? '–' : Math.round(status.eventsPerSecond).toLocaleString()}
-            </dd>
-          </div>
-          <div>
-            <dt>Projector lag</dt>
-            <dd>{status.lag ? status.lag.total.toLocaleString() : '–'}</dd>
-          </div>
-        </dl>
+        <Facts>
+          <Fact term="Rebuild" testId="rebuild-state">
+            {status.state}
+          </Fact>
+          <Fact term="Started">
+            <Time iso={status.startedAt} />
+          </Fact>
+          <Fact term="Finished">
+            <Time iso={status.finishedAt} />
+          </Fact>
+          <Fact term="Events applied">
+            {(status.eventsApplied ?? 0).toLocaleString()}
+            {status.eventsTotal == null ? '' : ` of ${status.eventsTotal.toLocaleString()}`}
+          </Fact>
+          <Fact term="Events/s">
+            {status.eventsPerSecond == null ? '–' : Math.round(status.eventsPerSecond).toLocaleString()}
+          </Fact>
+          <Fact term="Projector lag">{status.lag ? status.lag.total.toLocaleString() : '–'}</Fact>
+        </Facts>
       )}
       {running && (
         <div class="progress">
@@ -241,18 +237,9 @@ function DeadLetters({ api }: { api: Api }) {
       {page && page.items.length > 0 && (
         <div class="table-wrap">
           <table aria-label="Dead letters">
-            <thead>
-              <tr>
-                <th scope="col">Failed</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Group</th>
-                <th scope="col">Source</th>
-                <th scope="col">Job</th>
-                <th scope="col">Redriven</th>
-                <th scope="col">Action</th>
-                <th scope="col">Detail</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={['Failed', 'Reason', 'Group', 'Source', 'Job', 'Redriven', 'Action', 'Detail']}
+            />
             <tbody>
               {page.items.map((entry) => (
                 <tr key={entry.id} data-dead-letter-id={entry.id}>
@@ -353,16 +340,7 @@ function ConsumerGroups({ api }: { api: Api }) {
       {groups && (
         <div class="table-wrap">
           <table aria-label="Consumer groups">
-            <thead>
-              <tr>
-                <th scope="col">Group</th>
-                <th scope="col">State</th>
-                <th scope="col">Members</th>
-                <th scope="col">Lag</th>
-                <th scope="col">Lag, recent</th>
-                <th scope="col">Partitions</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Group', 'State', 'Members', 'Lag', 'Lag, recent', 'Partitions']} />
             <tbody>
               {groups.map((group) => (
                 <tr key={group.groupId} data-group-id={group.groupId}>
@@ -382,15 +360,7 @@ function ConsumerGroups({ api }: { api: Api }) {
                     <details>
                       <summary>{group.partitions.length} partitions</summary>
                       <table>
-                        <thead>
-                          <tr>
-                            <th scope="col">Topic</th>
-                            <th scope="col">Partition</th>
-                            <th scope="col">Committed</th>
-                            <th scope="col">End</th>
-                            <th scope="col">Lag</th>
-                          </tr>
-                        </thead>
+                        <TableHead columns={['Topic', 'Partition', 'Committed', 'End', 'Lag']} />
                         <tbody>
                           {group.partitions.map((partition) => (
                             <tr key={`${partition.topic}/${partition.partition}`}>
@@ -522,25 +492,22 @@ function Throughput({ api }: { api: Api }) {
         <h2 id="throughput-heading">Throughput and latency</h2>
         <LiveIndicator state={state} />
       </div>
-      <dl class="facts">
-        <div>
-          <dt>Jobs finished since the page opened</dt>
-          <dd data-testid="jobs-finished">{stats.total}</dd>
-        </div>
-        <div>
-          <dt>Jobs/s (last {RATE_WINDOW_S} s)</dt>
-          <dd data-testid="jobs-per-second">{stats.rate.toFixed(1)}</dd>
-        </div>
-        <div>
-          <dt>p50 end to end (last {LATENCY_WINDOW_S} s)</dt>
-          <dd data-testid="latency-p50">{ms(stats.p50)}</dd>
-        </div>
-        <div>
-          <dt>p99 end to end (last {LATENCY_WINDOW_S} s)</dt>
-          <dd data-testid="latency-p99">{ms(stats.p99)}</dd>
-        </div>
-      </dl>
+      <Facts>
+        <Fact term="Jobs finished since the page opened" testId="jobs-finished">
+          {stats.total}
+        </Fact>
+        <Fact term={`Jobs/s (last ${RATE_WINDOW_S} s)`} testId="jobs-per-second">
+          {stats.rate.toFixed(1)}
+        </Fact>
+        <Fact term={`p50 end to end (last ${LATENCY_WINDOW_S} s)`} testId="latency-p50">
+          {ms(stats.p50)}
+        </Fact>
+        <Fact term={`p99 end to end (last ${LATENCY_WINDOW_S} s)`} testId="latency-p99">
+          {ms(stats.p99)}
+        </Fact>
+      </Facts>
       <LineChart values={series} label="Jobs finished per second, one point a second" />
+      <ThroughputHistory api={api} />
     </section>
   );
 }

@@ -127,7 +127,9 @@ export { RiskInputDto, RiskPositionDto } from './jobs/risk/risk-input.dto';
 export { RISK_LIMITS, type RiskInput, type RiskPositionInput } from './jobs/risk/risk-input';
 export { RiskResultDto } from './jobs/risk/risk-result.dto';
 export {
+  PNL_HISTOGRAM_BINS,
   RISK_METHODS,
+  type PnlHistogram,
   type RiskErrorCode,
   type RiskMethod,
   type RiskPositionResult,

@@ -8,7 +8,9 @@
 export { RISK_LIMITS, type RiskInput, type RiskPositionInput } from './jobs/risk/risk-input';
 export { findReturnsProblems, hasOwn, returnsPath, summariseProblems } from './jobs/risk/risk-input-rules';
 export {
+  PNL_HISTOGRAM_BINS,
   RISK_METHODS,
+  type PnlHistogram,
   type RiskErrorCode,
   type RiskMethod,
   type RiskPositionResult,

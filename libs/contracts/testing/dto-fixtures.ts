@@ -76,7 +76,12 @@ export function riskResults(): Record<string, unknown>[] {
     ],
     durationMs: 3.5,
   };
-  return [base, { ...base, method: 'monte_carlo', simulations: 100000, seed: 42, positions: [] }];
+  return [
+    base,
+    { ...base, method: 'monte_carlo', simulations: 100000, seed: 42, positions: [] },
+    { ...base, pnlHistogram: { edges: [-3, -1, 1, 3], counts: [2, 240, 8] } },
+    { ...base, method: 'parametric', pnlHistogram: null },
+  ];
 }
 
 function splitPages(): Record<string, unknown>[] {

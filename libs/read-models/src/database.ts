@@ -12,6 +12,7 @@ import { ApiKeys1772000000000 } from './migrations/1772000000000-api-keys';
 import { TenantRateBuckets1773000000000 } from './migrations/1773000000000-tenant-rate-buckets';
 import { DeadLetterTenants1774000000000 } from './migrations/1774000000000-dead-letter-tenants';
 import { JobListFilters1775000000000 } from './migrations/1775000000000-job-list-filters';
+import { JobThroughputIndex1776000000000 } from './migrations/1776000000000-job-throughput-index';
 
 export const MIGRATIONS = [
   InitialReadModels1764000000000,
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   TenantRateBuckets1773000000000,
   DeadLetterTenants1774000000000,
   JobListFilters1775000000000,
+  JobThroughputIndex1776000000000,
 ];
 
 /** The PostgreSQL connection pool; schema changes only through migrations (never `synchronize`). */

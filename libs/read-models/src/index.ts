@@ -33,6 +33,7 @@ export {
 } from './notifications/projection-notifications';
 export { JobRunQueries, type JobRunState, type LoggedEvent } from './job-run-queries';
 export { JobSubmissions } from './job-submissions';
+export { type FinishedBucketRow, JobThroughputQueries } from './job-throughput-queries';
 export { TenantBacklogQueries } from './tenant-backlog-queries';
 export {
   type JobEventView,

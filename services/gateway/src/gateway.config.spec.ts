@@ -98,3 +98,27 @@ describe('loadGatewayConfig: key rates', () => {
     }
   });
 });
+
+describe('loadGatewayConfig: Jaeger', () => {
+  it('has no query API or UI unless given, and a short timeout', () => {
+    expect(loadGatewayConfig({}).jaeger).toEqual({ queryUrl: undefined, uiUrl: undefined, timeoutMs: 2000 });
+  });
+
+  it('reads the URLs without a trailing slash', () => {
+    const config = loadGatewayConfig({
+      JAEGER_QUERY_URL: 'http://127.0.0.1:16686/',
+      JAEGER_UI_URL: 'https://jaeger.example.com',
+      JAEGER_QUERY_TIMEOUT_MS: '500',
+    });
+    expect(config.jaeger).toEqual({
+      queryUrl: 'http://127.0.0.1:16686',
+      uiUrl: 'https://jaeger.example.com',
+      timeoutMs: 500,
+    });
+  });
+
+  it('refuses what is not an http(s) URL', () => {
+    expect(() => loadGatewayConfig({ JAEGER_QUERY_URL: 'jaeger:16686' })).toThrow(/JAEGER_QUERY_URL/);
+    expect(() => loadGatewayConfig({ JAEGER_UI_URL: 'not a url' })).toThrow(/JAEGER_UI_URL/);
+  });
+});

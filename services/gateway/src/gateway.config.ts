@@ -33,6 +33,50 @@ export interface GatewayConfig {
   admission: AdmissionConfig;
   auth: AuthConfig;
   streams: StreamsConfig;
+  jaeger: JaegerConfig;
+}
+
+/** Where `GET /jobs/{id}/trace` reads traces, and the UI the console may link to. */
+export interface JaegerConfig {
+  /** Jaeger's query API (`/api/traces/…`); unset: the trace route answers 503. */
+  queryUrl: string | undefined;
+  /** Jaeger's web UI, when one is there (the Docker image has it; the binary built here does not). */
+  uiUrl: string | undefined;
+  /** How long a query to Jaeger may take before the route answers 503. */
+  timeoutMs: number;
+}
+
+function readJaegerConfig(reader: EnvReader): JaegerConfig {
+  const optionalUrl = (name: string, doc: string): string | undefined => {
+    const value = reader.optionalString(name, { doc });
+    if (value === undefined) return undefined;
+    try {
+      const parsed = new URL(value);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+        reader.problem(`${name} must use http: or https:`);
+    } catch {
+      reader.problem(`${name}=${JSON.stringify(value)} is not a URL`);
+    }
+    return value.replace(/\/+$/, '');
+  };
+  return {
+    queryUrl: optionalUrl(
+      'JAEGER_QUERY_URL',
+      "Jaeger's query API, where `GET /jobs/{id}/trace` reads a job's trace (`npm start` and the tests set it " +
+        'when they start Jaeger); unset: that route answers 503',
+    ),
+    uiUrl: optionalUrl(
+      'JAEGER_UI_URL',
+      "Jaeger's web UI (e.g. `http://127.0.0.1:16686` of the Docker image), for the console's link to a trace; " +
+        'unset: no link (the Jaeger built by `npm start` has the query API but no UI)',
+    ),
+    timeoutMs: reader.int('JAEGER_QUERY_TIMEOUT_MS', {
+      default: 2000,
+      min: 100,
+      max: 60_000,
+      doc: 'how long `GET /jobs/{id}/trace` waits for Jaeger before it answers 503',
+    }),
+  };
 }
 
 export interface AuthConfig {
@@ -321,6 +365,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     admission: readAdmissionConfig(reader),
     auth: readAuthConfig(reader),
     streams: readStreamsConfig(reader),
+    jaeger: readJaegerConfig(reader),
   };
   reader.done();
   return config;

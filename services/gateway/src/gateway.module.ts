@@ -46,6 +46,8 @@ import { IdempotencyKeyRepository } from './jobs/idempotency-key.repository';
 import { JobSubmissionPruner } from './jobs/job-submission-pruner';
 import { JobStreamsController } from './jobs/job-streams.controller';
 import { JobsController } from './jobs/jobs.controller';
+import { JaegerTraceReader } from './jobs/trace/jaeger-trace-reader';
+import { JobTraceController } from './jobs/trace/job-trace.controller';
 import { pendingJobRowsProviders } from './jobs/pending-job-rows';
 import { CancelJobUseCase } from './jobs/usecases/cancel-job/cancel-job.usecase';
 import { RerunJobModule } from './jobs/usecases/rerun-job/rerun-job.module';
@@ -114,6 +116,7 @@ export class GatewayModule {
       controllers: [
         JobStreamsController,
         JobsController,
+        JobTraceController,
         DocumentsController,
         ReplayAdminController,
         CallerController,
@@ -141,6 +144,12 @@ export class GatewayModule {
           useFactory: (ds: DataSource, config: GatewayConfig, logger: Logger) =>
             new JobSubmissionPruner(new JobSubmissions(ds), config.submissionRetentionMs, logger),
           inject: [DataSource, SERVICE_CONFIG, LOGGER],
+        },
+        {
+          provide: JaegerTraceReader,
+          useFactory: (config: GatewayConfig) =>
+            new JaegerTraceReader({ queryUrl: config.jaeger.queryUrl, timeoutMs: config.jaeger.timeoutMs }),
+          inject: [SERVICE_CONFIG],
         },
         SubmitJobUseCase,
         CancelJobUseCase,

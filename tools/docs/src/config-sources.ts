@@ -136,12 +136,6 @@ export const UNTYPED_VARIABLES: readonly UntypedVariable[] = [
     doc: 'local Jaeger: query API over gRPC',
   },
   {
-    name: 'JAEGER_QUERY_URL',
-    default: '(set by the stack)',
-    usedBy: 'tests',
-    doc: "the running Jaeger's query API, published by the local stack for the tests that read traces",
-  },
-  {
     name: 'GATEWAY_URL',
     default: '`http://127.0.0.1:3000`',
     usedBy: 'npm run replay, npm run keys',

@@ -144,6 +144,14 @@ export const JOB_FILTER_PROJECTION_DDL: readonly string[] = [
 ];
 
 /**
+ * JobThroughputIndex1776000000000: `GET /admin/throughput` reads the jobs finished in the last minutes
+ * (every tenant) by `finished_at` without a scan.
+ */
+export const JOB_THROUGHPUT_PROJECTION_DDL: readonly string[] = [
+  `CREATE INDEX jobs_by_finish ON jobs (finished_at) WHERE requested AND finished_at IS NOT NULL`,
+];
+
+/**
  * Every projection DDL step, in migration order. A migration that changes a projection table puts its
  * statements here as a new step (and runs that step in its `up`), so a rebuild creates exactly the
  * tables the migrations produce, from one copy of the SQL.
@@ -155,6 +163,7 @@ export const PROJECTION_DDL_STEPS: readonly (readonly string[])[] = [
   STAGE_REPORT_PROJECTION_DDL,
   JOB_SEQ_PROJECTION_DDL,
   JOB_FILTER_PROJECTION_DDL,
+  JOB_THROUGHPUT_PROJECTION_DDL,
 ];
 
 /** Runs one DDL step (a migration's share of the projection schema). */

@@ -16,6 +16,13 @@ export class JobNotFoundError extends Error {
   }
 }
 
+/** The job exists, but the trace store (Jaeger) has no trace of it (yet): 404. */
+export class TraceNotFoundError extends Error {
+  constructor(readonly jobId: string) {
+    super(`Jaeger has no trace of job ${jobId} (yet: spans are exported in batches; or it was not sampled)`);
+  }
+}
+
 export class DeadLetterNotFoundError extends Error {
   constructor(readonly id: string) {
     super(`No dead-letter entry ${id}`);

@@ -4,6 +4,7 @@ import { KafkaUnavailableError, type Logger } from '@app/platform';
 import { isDatabaseUnavailable } from '@app/read-models';
 import {
   DeadLetterNotFoundError,
+  TraceNotFoundError,
   AdmissionRejectedError,
   DependencyUnavailableError,
   IdempotencyKeyReusedError,
@@ -49,7 +50,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (
       error instanceof JobNotFoundError ||
       error instanceof DeadLetterNotFoundError ||
-      error instanceof ApiKeyNotFoundError
+      error instanceof ApiKeyNotFoundError ||
+      error instanceof TraceNotFoundError
     )
       return sendProblem(res, problem(404, error.message, { instance }));
     if (error instanceof UnsupportedMediaTypeError)

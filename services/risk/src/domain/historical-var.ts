@@ -1,6 +1,7 @@
 import { RiskComputationError } from './risk-computation-error';
 import { allFinite, portfolioPnl } from './statistics';
-import { empiricalTailRisk, type TailRisk } from './tail-risk';
+import { pnlHistogram } from './pnl-histogram';
+import { empiricalTailRisk, type SampledTailRisk } from './tail-risk';
 
 /**
  * Historical-simulation VaR / ES: the portfolio is revalued on every observed day,
@@ -16,10 +17,14 @@ export function historicalVar(
   observations: number,
   confidence: number,
   horizonDays: number,
-): TailRisk {
+): SampledTailRisk {
   const pnl = portfolioPnl(returns, exposures, observations);
   if (!allFinite(pnl)) throw new RiskComputationError('NON_FINITE_RESULT', 'the historical P&L overflows');
   const oneDay = empiricalTailRisk(pnl, confidence);
   const scale = Math.sqrt(horizonDays);
-  return { var: oneDay.var * scale, expectedShortfall: oneDay.expectedShortfall * scale };
+  return {
+    var: oneDay.var * scale,
+    expectedShortfall: oneDay.expectedShortfall * scale,
+    histogram: pnlHistogram(pnl, scale),
+  };
 }

@@ -2,7 +2,8 @@ import { factorLoadings, pivotedCholesky } from './cholesky';
 import { NormalGenerator } from './random';
 import { RiskComputationError } from './risk-computation-error';
 import { allFinite } from './statistics';
-import { empiricalTailRisk, type TailRisk } from './tail-risk';
+import { pnlHistogram } from './pnl-histogram';
+import { empiricalTailRisk, type SampledTailRisk } from './tail-risk';
 
 /** Normals generated per block: fits in L1/L2 cache, amortises the generator call. */
 const BLOCK_NORMALS = 8192;
@@ -34,7 +35,7 @@ export function monteCarloVar(
   covariance: Float64Array,
   exposures: Float64Array,
   options: MonteCarloOptions,
-): TailRisk {
+): SampledTailRisk {
   const { confidence, horizonDays, simulations, seed } = options;
   if (!(Number.isInteger(simulations) && simulations >= 1))
     throw new RangeError(`simulations=${simulations}`);
@@ -45,7 +46,7 @@ export function monteCarloVar(
   for (let m = 0; m < b.length; m++) b[m] *= scale;
   if (!allFinite(b)) throw new RiskComputationError('NON_FINITE_RESULT', "the factor loadings L'w overflow");
   const pnl = simulatePnl(b, simulations, seed);
-  return empiricalTailRisk(pnl, confidence);
+  return { ...empiricalTailRisk(pnl, confidence), histogram: pnlHistogram(pnl) };
 }
 
 /** pnl[p] = sum_m z[p][m] * b[m] for `paths` paths of iid standard normals z. */

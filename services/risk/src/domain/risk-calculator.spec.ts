@@ -1,4 +1,4 @@
-import type { RiskInput, RiskResult } from '@app/contracts/plain';
+import { PNL_HISTOGRAM_BINS, type RiskInput, type RiskResult } from '@app/contracts/plain';
 import { computeRisk, defaultSeed } from './risk-calculator';
 import { RiskComputationError } from './risk-computation-error';
 import { mulberry32, naiveHistorical, naiveParametric } from '../../testing/naive-reference';
@@ -101,6 +101,21 @@ describe('computeRisk', () => {
       expect(result.durationMs).toBeGreaterThanOrEqual(0);
     });
 
+    it('bins the P&L of every observed day, on the horizon scale of the VaR', () => {
+      const result = computeRisk(portfolio(), 'job-1');
+      const histogram = result.pnlHistogram;
+      if (!histogram) throw new Error('no histogram');
+      expect(histogram.counts).toHaveLength(PNL_HISTOGRAM_BINS);
+      expect(histogram.edges).toHaveLength(PNL_HISTOGRAM_BINS + 1);
+      expect(histogram.counts.reduce((a, b) => a + b, 0)).toBe(250);
+      // -VaR is a quantile of the (scaled) sample: inside its range.
+      expect(histogram.edges[0]).toBeLessThanOrEqual(-result.var);
+      expect(histogram.edges[PNL_HISTOGRAM_BINS]).toBeGreaterThan(-result.var);
+      // 1% of 250 days lie at or below -VaR: the bins below it hold at most a few of them.
+      const below = histogram.counts.filter((_, i) => histogram.edges[i + 1] <= -result.var);
+      expect(below.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(3);
+    });
+
     it('handles a pure short position: its loss is the upside of the series', () => {
       const long = computeRisk(
         portfolio({
@@ -197,6 +212,11 @@ describe('computeRisk', () => {
       expect(Object.is(a.var, b.var)).toBe(true);
       expect(Object.is(a.expectedShortfall, b.expectedShortfall)).toBe(true);
       expect(withoutDuration(a)).toEqual(withoutDuration(b));
+      expect(a.pnlHistogram?.counts.reduce((x, y) => x + y, 0)).toBe(100_000);
+    });
+
+    it('has no P&L histogram for parametric (no sample)', () => {
+      expect(computeRisk(portfolio({ method: 'parametric' }), 'job').pnlHistogram).toBeNull();
     });
 
     it('gives a different result for a different seed', () => {

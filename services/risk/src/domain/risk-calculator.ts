@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 
 import {
   RISK_LIMITS,
+  type PnlHistogram,
   type RiskInput,
   findReturnsProblems,
   hasOwn,
@@ -54,10 +55,13 @@ export function computeRisk(input: RiskInput, jobId: string): RiskResult {
   const { method, confidence, horizonDays } = input;
   let simulations: number | null = null;
   let seed: number | null = null;
+  let histogram: PnlHistogram | null = null;
 
   let risk: TailRisk;
   if (method === 'historical') {
-    risk = historicalVar(data.returns, data.exposures, data.observations, confidence, horizonDays);
+    const sampled = historicalVar(data.returns, data.exposures, data.observations, confidence, horizonDays);
+    risk = sampled;
+    histogram = sampled.histogram;
   } else {
     const covariance = sampleCovariance(data.returns, data.symbols.length, data.observations);
     if (!allFinite(covariance)) {
@@ -68,7 +72,14 @@ export function computeRisk(input: RiskInput, jobId: string): RiskResult {
     } else {
       simulations = input.simulations ?? RISK_LIMITS.defaultSimulations;
       seed = input.seed ?? defaultSeed(jobId);
-      risk = monteCarloVar(covariance, data.exposures, { confidence, horizonDays, simulations, seed });
+      const sampled = monteCarloVar(covariance, data.exposures, {
+        confidence,
+        horizonDays,
+        simulations,
+        seed,
+      });
+      risk = sampled;
+      histogram = sampled.histogram;
     }
   }
   if (!Number.isFinite(risk.var) || !Number.isFinite(risk.expectedShortfall)) {
@@ -88,6 +99,7 @@ export function computeRisk(input: RiskInput, jobId: string): RiskResult {
     simulations,
     seed,
     positions: data.positions,
+    pnlHistogram: histogram,
     durationMs: performance.now() - started,
   };
 }

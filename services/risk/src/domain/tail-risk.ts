@@ -1,9 +1,15 @@
+import type { PnlHistogram } from '@app/contracts/plain';
 import { quantileInPlace } from './quantile';
 
 /** VaR and expected shortfall of a P&L sample, as positive numbers for a loss, before horizon scaling. */
 export interface TailRisk {
   var: number;
   expectedShortfall: number;
+}
+
+/** Tail risk read off a P&L sample, with the sample's histogram (null when it cannot be binned). */
+export interface SampledTailRisk extends TailRisk {
+  histogram: PnlHistogram | null;
 }
 
 /**

@@ -1,9 +1,12 @@
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsIn,
   IsInt,
   IsNumber,
+  IsOptional,
   IsString,
   Max,
   Min,
@@ -12,7 +15,14 @@ import {
 } from 'class-validator';
 
 import { RISK_LIMITS } from './risk-input';
-import { RISK_METHODS, type RiskMethod, type RiskPositionResult, type RiskResult } from './risk-result';
+import {
+  PNL_HISTOGRAM_BINS,
+  RISK_METHODS,
+  type PnlHistogram,
+  type RiskMethod,
+  type RiskPositionResult,
+  type RiskResult,
+} from './risk-result';
 
 const FINITE = { allowNaN: false, allowInfinity: false } as const;
 
@@ -22,6 +32,21 @@ export class RiskPositionResultDto implements RiskPositionResult {
   @ValidateIf((position: RiskPositionResultDto) => position.weight !== null)
   @IsNumber(FINITE)
   weight!: number | null;
+}
+
+export class PnlHistogramDto implements PnlHistogram {
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(PNL_HISTOGRAM_BINS + 1)
+  @IsNumber(FINITE, { each: true })
+  edges!: number[];
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(PNL_HISTOGRAM_BINS)
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  counts!: number[];
 }
 
 /** Schema of a risk result carried by StageCompleted events (for the job catalog's `resultDto`). */
@@ -49,6 +74,12 @@ export class RiskResultDto implements RiskResult {
   @ValidateNested({ each: true })
   @Type(() => RiskPositionResultDto)
   positions!: RiskPositionResultDto[];
+
+  /** Optional: results from before the histogram have none; null for parametric. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PnlHistogramDto)
+  pnlHistogram?: PnlHistogramDto | null;
 
   @IsNumber(FINITE) @Min(0) durationMs!: number;
 }

@@ -15,6 +15,21 @@ export interface RiskPositionResult {
   weight: number | null;
 }
 
+/** Bins of `RiskResult.pnlHistogram`. */
+export const PNL_HISTOGRAM_BINS = 40;
+
+/**
+ * The simulated P&L as a histogram of equal-width bins over [min, max] of the sample: `counts[i]`
+ * values fell in `[edges[i], edges[i + 1])` (the last bin includes its upper edge), so
+ * `edges.length === counts.length + 1` and the counts add up to the sample size. On the horizon's
+ * scale, like `var` (historical P&L are scaled by sqrt(horizonDays) as VaR is). A sample of one value
+ * gets the bins around it on [value - 0.5, value + 0.5].
+ */
+export interface PnlHistogram {
+  edges: number[];
+  counts: number[];
+}
+
 /**
  * Result of a successful `risk` job (stored in the read model and returned by `GET /jobs/{id}`).
  * VaR and expected shortfall are positive numbers for a loss, in the currency of `price`, over
@@ -35,6 +50,12 @@ export interface RiskResult {
   /** PRNG seed actually used (monte_carlo only, otherwise `null`); replaying with it gives identical numbers. */
   seed: number | null;
   positions: RiskPositionResult[];
+  /**
+   * The P&L sample's histogram (historical: the revalued days; monte_carlo: the simulated paths), with
+   * PNL_HISTOGRAM_BINS bins; `null` for parametric (no sample). Absent from results computed before it
+   * was added.
+   */
+  pnlHistogram?: PnlHistogram | null;
   /** Wall-clock compute time inside the worker. The only field that is not reproducible. */
   durationMs: number;
 }

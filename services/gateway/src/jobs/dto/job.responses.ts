@@ -110,7 +110,7 @@ export class JobResponse {
     nullable: true,
     description:
       'null until the job SUCCEEDED. scrape: { url, finalUrl, statusCode, contentType, title, description, canonical, lang, h1[], links[], bytes, fetchedAt, durationMs }; ' +
-      'risk: { method, confidence, horizonDays, portfolioValue, var, expectedShortfall, observations, simulations, seed, positions[], durationMs }',
+      'risk: { method, confidence, horizonDays, portfolioValue, var, expectedShortfall, observations, simulations, seed, positions[], pnlHistogram: { edges[41], counts[40] } | null (null for parametric; absent on results from before it), durationMs }',
   })
   result!: Record<string, unknown> | null;
   @ApiProperty({ type: JobErrorResponse, nullable: true, description: 'Why the job FAILED; else null' })
