@@ -35,6 +35,7 @@ const T = {
   crash: 'intake.crash',
   failure: 'intake.failure',
   passOver: 'intake.pass-over',
+  gather: 'intake.gather',
 } as const;
 
 let runtime: KafkaRuntime;
@@ -107,6 +108,7 @@ async function startIntake(
   topic: string,
   groupId: string,
   handler: IntakeHandler,
+  gatherMs = 0,
 ): Promise<ContinuousIntake> {
   const intake = runtime.intake({
     groupId,
@@ -115,6 +117,7 @@ async function startIntake(
     handler,
     sessionTimeoutMs: 10_000,
     drainTimeoutMs: 200,
+    gatherMs,
   });
   await intake.start();
   return intake;
@@ -146,6 +149,32 @@ afterAll(async () => {
 });
 
 describe('ContinuousIntake (real Kafka)', () => {
+  it('after a small fetch waits gatherMs before fetching again, so records sent meanwhile come in one batch', async () => {
+    // Each batch the intake reads asks the handler for its admission once: count them.
+    const batchSizes: number[] = [];
+    const handler = new (class extends ScriptedHandler {
+      override admission(batch: BatchContext): ReturnType<typeof admitByPriority> {
+        batchSizes.push(0);
+        const admit = super.admission(batch);
+        return (event) => {
+          batchSizes[batchSizes.length - 1] += 1;
+          return admit(event);
+        };
+      }
+    })();
+    const intake = await startIntake(T.gather, 'intake-gather', handler, 3_000);
+    const [first, ...rest] = jobEvents(6);
+    await publish(T.gather, [first]);
+    await eventually('the first record started', () =>
+      handler.started.includes(first.id) ? true : undefined,
+    );
+    // Five sends, one request each, while the intake waits before its next fetch.
+    await publish(T.gather, rest);
+    await eventually('every record done', () => (handler.finished.length === 6 ? true : undefined));
+    expect(batchSizes).toEqual([1, 5]);
+    await intake.stop();
+  });
+
   it('passes over, undecoded, what the handler tells from the headers is not its work', async () => {
     const handler = new (class extends ScriptedHandler {
       passesOver(header: (name: string) => string | undefined): boolean {

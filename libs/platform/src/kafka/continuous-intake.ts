@@ -29,7 +29,17 @@ export interface ContinuousIntakeOptions extends EventSubscriptionOptions {
   commitIntervalMs?: number;
   /** On stop, how long to wait for work in flight (already told to stop) before leaving (default 10 s). */
   drainTimeoutMs?: number;
+  /**
+   * After a batch of fewer than GATHER_BELOW records, wait this long before the next fetch (default 0:
+   * none). At a moderate rate each fetch returns at its first record, so a stage fetched once per job;
+   * waiting lets the next fetch carry what arrived meanwhile. Work already taken is not delayed, and an
+   * idle consumer is not either: its empty fetches wait in the broker and reach no handler.
+   */
+  gatherMs?: number;
 }
+
+/** A fetched batch smaller than this is followed by the `gatherMs` wait. */
+const GATHER_BELOW = 8;
 
 /**
  * A consumer whose work is not gated by its fetched batches (for stages): it takes each record as soon
@@ -209,6 +219,11 @@ export class ContinuousIntake {
       }
     } finally {
       this.commitSoon();
+    }
+    // KafkaJS fetches again once every batch of the last fetch was read: holding this one back gathers.
+    const gatherMs = this.options.gatherMs ?? 0;
+    if (gatherMs > 0 && readAll && batch.messages.length < GATHER_BELOW && current()) {
+      await new Promise((resolve) => setTimeout(resolve, gatherMs));
     }
   }
 

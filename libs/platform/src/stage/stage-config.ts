@@ -16,6 +16,11 @@ export interface StageRuntimeConfig {
    */
   startedDelayMs: number;
   /**
+   * STAGE_FETCH_GATHER_MS: after a fetch that brought only a few records, how long the intake waits
+   * before it fetches again, so the next fetch carries what arrived meanwhile (see ContinuousIntake).
+   */
+  fetchGatherMs: number;
+  /**
    * STAGE_VERSION: overrides the version stamped on the stage's events (default: the code's own, e.g.
    * `scraper@1`). Set it to the release id when a deploy changes a stage's results, so a replay's
    * results supersede the old ones instead of deduping against them.
@@ -102,6 +107,15 @@ export function readStageConfig(env: EnvReader, defaults: StageDefaults): StageR
         "how long an attempt's `StageStarted` waits to go out in one produce request with its outcome " +
         '(attempts ending sooner cost one request, not two; longer ones show `RUNNING` this much later); ' +
         '`0` sends it at once',
+    }),
+    fetchGatherMs: env.int('STAGE_FETCH_GATHER_MS', {
+      default: 0,
+      min: 0,
+      max: 1000,
+      doc:
+        'after a fetch of fewer than 8 records, how long a stage waits before fetching again, so that at moderate ' +
+        'rates one fetch carries several jobs (fewer Kafka requests; a job arriving meanwhile starts up to this ' +
+        'much later); `0` fetches again at once. An idle stage is not affected (its fetch waits in the broker)',
     }),
     versionOverride:
       env.string('STAGE_VERSION', {

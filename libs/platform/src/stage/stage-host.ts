@@ -94,6 +94,7 @@ export class StageHost implements OnApplicationBootstrap, OnApplicationShutdown 
         handler: this.worker,
         dueAt: (event) => StageWorker.dueAt(event),
         partitionsConsumedConcurrently: this.runtime.partitionsConsumedConcurrently,
+        gatherMs: this.runtime.fetchGatherMs,
         // A member rejoins once the records it is admitting got a slot, which may take up to the time limit.
         rebalanceTimeoutMs: this.runtime.timeLimitMs + 10_000,
       });
