@@ -109,7 +109,7 @@ export function readStageConfig(env: EnvReader, defaults: StageDefaults): StageR
         '`0` sends it at once',
     }),
     fetchGatherMs: env.int('STAGE_FETCH_GATHER_MS', {
-      default: 0,
+      default: 10,
       min: 0,
       max: 1000,
       doc:
