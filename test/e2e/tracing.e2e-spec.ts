@@ -9,6 +9,7 @@ import { SystemUnderTest } from '../support/system-under-test';
 import { TestSite } from '../support/test-site';
 import { eventually } from '../support/wait';
 import { buildTestPdf } from '@app/documents/testing';
+import type { JobTrace } from '@app/gateway/jobs/trace/job-trace';
 
 interface JaegerSpan {
   traceID: string;
@@ -24,23 +25,8 @@ interface JaegerTrace {
   processes: Record<string, { serviceName: string }>;
 }
 
-/** `GET /jobs/{id}/trace` (docs/api.md). */
-interface GatewayTrace {
-  traceId: string;
-  startedAt: string;
-  durationUs: number;
-  spanCount: number;
-  spans: {
-    spanId: string;
-    parentSpanId: string | null;
-    service: string;
-    operation: string;
-    startOffsetUs: number;
-    durationUs: number;
-    error: boolean;
-  }[];
-  uiUrl: string | null;
-}
+/** `GET /jobs/{id}/trace` (docs/api.md): the gateway's own shape, and the UI link it adds. */
+type GatewayTrace = JobTrace & { uiUrl: string | null };
 
 /** A cold build of Jaeger on a starved machine has taken over half an hour (jaeger-binary.ts). */
 const JAEGER_BUILD_TIMEOUT_MS = 45 * 60_000;
