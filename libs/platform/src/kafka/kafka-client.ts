@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { KafkaConfig } from '../config/common-config';
 import type { Logger } from '../logging/logger';
+import { installKafkaIdleTimerFix } from './kafkajs-idle-timer-fix';
 
 /** KafkaJS logs through our JSON logger instead of its own console format. */
 function logCreatorFor(logger: Logger) {
@@ -19,6 +20,7 @@ function logCreatorFor(logger: Logger) {
 
 /** The one place that constructs a KafkaJS client; services use the classes of this folder instead. */
 export function createKafkaClient(config: KafkaConfig, logger: Logger): Kafka {
+  installKafkaIdleTimerFix();
   return new Kafka({
     clientId: config.clientId,
     brokers: config.brokers,
