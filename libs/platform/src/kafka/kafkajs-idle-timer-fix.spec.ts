@@ -4,11 +4,7 @@ import { installKafkaIdleTimerFix, kafkaRequestQueueClass } from './kafkajs-idle
 interface DrivenQueue {
   throttleCheckTimeoutId: NodeJS.Timeout | null;
   pending: unknown[];
-  push(request: {
-    entry: Record<string, unknown>;
-    expectResponse: boolean;
-    sendRequest: () => void;
-  }): void;
+  push(request: { entry: Record<string, unknown>; expectResponse: boolean; sendRequest: () => void }): void;
   fulfillRequest(response: { correlationId: number; payload: Buffer; size: number }): void;
   maybeThrottle(ms: number): void;
   destroy(): void;
@@ -31,7 +27,14 @@ function requestQueue(maxInFlightRequests: number): { queue: DrivenQueue; sent: 
 
 function push(driven: { queue: DrivenQueue; sent: number[] }, correlationId: number): void {
   driven.queue.push({
-    entry: { correlationId, apiName: 'Fetch', apiKey: 1, apiVersion: 11, resolve: () => {}, reject: () => {} },
+    entry: {
+      correlationId,
+      apiName: 'Fetch',
+      apiKey: 1,
+      apiVersion: 11,
+      resolve: () => {},
+      reject: () => {},
+    },
     expectResponse: true,
     sendRequest: () => driven.sent.push(correlationId),
   });
