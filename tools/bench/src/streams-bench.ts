@@ -12,7 +12,9 @@
  *    (PostgreSQL sends it at commit); an event's delay is its arrival at an SSE client minus the latest
  *    notification for its job before it, both on the process-wide monotonic clock. The SSE clients
  *    live in two more worker threads and the load generator on the main thread, so neither's event
- *    loop delays the other (history an opened stream replays is not counted);
+ *    loop delays the other (history an opened stream replays is not counted). Each client thread's own
+ *    stalls are watched while frames come (a chunk noted late there is the client's delay, not the
+ *    gateway's), and the frames are parsed only once nothing arrives any more;
  *  - events delivered vs expected: each per-job stream's events against job_events, each once and in
  *    job_seq order; each dashboard's SUCCEEDED events against the jobs submitted.
  * Bounded: BENCH_SECONDS (15) at BENCH_RATE (200) jobs/s, then at most 120 s to drain. Writes
@@ -35,6 +37,8 @@ import type { StreamReport } from './streams/sse-client-worker';
 /** Dashboards (each gets every job's completion); the rest of the 1,000 are per-job streams. */
 const DASHBOARDS = Number(process.env.BENCH_DASHBOARDS ?? 100);
 const IDLE_JOB_STREAMS = 1000 - DASHBOARDS;
+/** A per-job delivery slower than this (the budget) is checked against the client threads' stalls. */
+const LATE_MS = 50;
 /** Worker threads the SSE clients are spread over. */
 const CLIENT_THREADS = 2;
 const DAILY_RETURNS = Array.from({ length: 30 }, (_, day) => Math.round(Math.sin(day + 1) * 200) / 10_000);
@@ -142,11 +146,52 @@ class StreamClients {
     await Promise.all(this.workers.map((worker) => worker.call('expect', ids)));
   }
 
-  async status(): Promise<ClientStatus> {
-    const all = await Promise.all(this.workers.map((worker) => worker.call<ClientStatus>('status')));
-    const sum = { open: 0, jobStreams: 0, jobStreamsEnded: 0, dashboards: 0, dashboardsComplete: 0 };
+  /** With `parse`: also whether dashboards saw every expected job (takes the client threads a while). */
+  async status(parse = false): Promise<ClientStatus> {
+    const all = await Promise.all(this.workers.map((worker) => worker.call<ClientStatus>('status', parse)));
+    const sum = {
+      open: 0,
+      jobStreams: 0,
+      jobStreamsEnded: 0,
+      dashboards: 0,
+      dashboardsComplete: 0,
+      chunksReceived: 0,
+    };
     for (const s of all) for (const k of Object.keys(sum) as (keyof ClientStatus)[]) sum[k] += s[k];
     return sum;
+  }
+
+  async watchStalls(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.call('watchStalls')));
+  }
+
+  /** The worst of the client threads: event-loop delay p99 and max, longest GC pause (ms). */
+  async stalls(): Promise<{
+    p99: number;
+    max: number;
+    longestGc: number;
+    spans: [number, number][][];
+    nice: number;
+  }> {
+    const all = await Promise.all(
+      this.workers.map((worker) =>
+        worker.call<{ p99: number; max: number; longestGc: number; spans: [number, number][]; nice: number }>(
+          'stalls',
+        ),
+      ),
+    );
+    return {
+      spans: all.map((s) => s.spans),
+      nice: Math.max(...all.map((s) => s.nice)),
+      p99: round(Math.max(...all.map((s) => s.p99))),
+      max: round(Math.max(...all.map((s) => s.max))),
+      longestGc: round(Math.max(...all.map((s) => s.longestGc))),
+    };
+  }
+
+  /** Whether the thread holding stream `key` stalled (a span of `spans`) between `from` and `to`. */
+  stalledBetween(key: number, spans: [number, number][][], from: number, to: number): boolean {
+    return (spans[key % this.workers.length] ?? []).some(([start, end]) => start < to && end > from);
   }
 
   async report(keys: number[]): Promise<StreamReport[]> {
@@ -172,6 +217,7 @@ interface ClientStatus {
   jobStreamsEnded: number;
   dashboards: number;
   dashboardsComplete: number;
+  chunksReceived: number;
 }
 
 type Buckets = Map<string, Map<number, number>> & { loopLagMs?: { p99: number; max: number } };
@@ -289,6 +335,7 @@ export async function runStreamsBench(): Promise<void> {
       const bucketsBefore = await deliveryBuckets(system.baseUrl);
       const loopDelay = monitorEventLoopDelay({ resolution: 10 });
       loopDelay.enable();
+      await clients.watchStalls();
       const runKeys: number[] = [];
       let count = 0;
       const withStreams = await steady(system, scrape, rate, seconds, (id) => {
@@ -304,14 +351,20 @@ export async function runStreamsBench(): Promise<void> {
       log('draining (every job stream ended, every dashboard saw every job)');
       const submitted = new Set(withStreams.ids);
       await clients.expect(withStreams.ids);
+      let chunksBefore = -1;
       await untilAsync(
         'the streams to drain',
         async () => {
           const status = await clients.status();
-          return status.jobStreamsEnded >= runKeys.length && status.dashboardsComplete >= DASHBOARDS;
+          const quiet = status.jobStreamsEnded >= runKeys.length && status.chunksReceived === chunksBefore;
+          chunksBefore = status.chunksReceived;
+          // Parsing takes the client threads for a while: only once nothing came for a poll interval, so
+          // no frame still on its way is noted late (it was, by up to a second, when parsing began earlier).
+          return quiet && (await clients.status(true)).dashboardsComplete >= DASHBOARDS;
         },
         120_000,
       ).catch((error: Error) => log(error.message));
+      const clientStallsMs = await clients.stalls();
       const bucketsAfter = await deliveryBuckets(system.baseUrl);
       const inGateway = {
         job: gatewayShare(bucketsBefore, bucketsAfter, 'job'),
@@ -339,6 +392,8 @@ export async function runStreamsBench(): Promise<void> {
       let endedWithEnd = 0;
       const delays: number[] = [];
       const openLatencies: number[] = [];
+      /** Per-job deliveries over LATE_MS, and how many of them a stall of their client's thread overlapped. */
+      const late = { count: 0, duringClientStall: 0 };
       for (const stream of jobStreams) {
         const jobId = stream.jobId ?? '';
         expected += counts.get(jobId) ?? 0;
@@ -354,7 +409,14 @@ export async function runStreamsBench(): Promise<void> {
         if (registered !== Infinity && openedAt !== undefined) openLatencies.push(registered - openedAt);
         for (const frame of events) {
           const commit = latestBefore(commits.get(jobId), frame.at);
-          if (commit !== undefined && commit >= registered) delays.push(frame.at - commit);
+          if (commit !== undefined && commit >= registered) {
+            delays.push(frame.at - commit);
+            if (frame.at - commit > LATE_MS) {
+              late.count += 1;
+              if (clients.stalledBetween(stream.key, clientStallsMs.spans, commit, frame.at))
+                late.duringClientStall += 1;
+            }
+          }
         }
       }
       const dashboardDelays: number[] = [];
@@ -405,6 +467,12 @@ export async function runStreamsBench(): Promise<void> {
         gatewayEventLoopLagMs: bucketsAfter.loopLagMs,
         idleJobStreamsStillOpen: idleStillOpen,
         benchEventLoopDelayMs: benchLoopDelayMs,
+        clientThreadStallsMs: {
+          p99: clientStallsMs.p99,
+          max: clientStallsMs.max,
+          longestGc: clientStallsMs.longestGc,
+        },
+        lateJobDeliveries: { overMs: LATE_MS, ...late },
       };
       const outDir = path.join(repoRoot(), 'bench-results');
       await fs.promises.mkdir(outDir, { recursive: true });
@@ -422,6 +490,7 @@ export async function runStreamsBench(): Promise<void> {
           `in the gateway, notification -> write (histogram bucket bounds): per-job p50 <= ${inGateway.job.p50} / p99 <= ${inGateway.job.p99} ms, dashboards p50 <= ${inGateway.dashboard.p50} / p99 <= ${inGateway.dashboard.p99} ms; the gateway's event-loop lag p99 ${bucketsAfter.loopLagMs?.p99} / max ${bucketsAfter.loopLagMs?.max} ms`,
           `idle per-job streams still open at the end: ${idleStillOpen} of ${IDLE_JOB_STREAMS}`,
           `the load generator's event-loop delay (main thread; the SSE clients and the commit clock have threads of their own): p50 ${benchLoopDelayMs.p50} / p99 ${benchLoopDelayMs.p99} / max ${benchLoopDelayMs.max} ms`,
+          `the SSE clients' threads (nice ${clientStallsMs.nice}) while frames came: event-loop delay p99 ${clientStallsMs.p99} / max ${clientStallsMs.max} ms, longest GC pause ${clientStallsMs.longestGc} ms; of ${late.count} per-job deliveries over ${LATE_MS} ms, ${late.duringClientStall} overlapped a stall (over 50 ms) of their client's thread`,
           `wrote ${path.join(outDir, 'streams.json')}`,
         ].join('\n') + '\n',
       );

@@ -5,8 +5,9 @@
  * bench generates does not delay these times.
  */
 import { Client } from 'pg';
-import { monotonicMs, serveCalls } from './worker-calls';
+import { monotonicMs, preferThisThread, serveCalls } from './worker-calls';
 
+preferThisThread();
 const seen = new Map<string, number[]>();
 let client: Client | null = null;
 

@@ -4,8 +4,9 @@
  * (and without JSON.parse), so the clients take as little of the machine as they can.
  */
 import * as http from 'node:http';
+import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import { benchAuth } from '../bench-key';
-import { monotonicMs, serveCalls } from './worker-calls';
+import { monotonicMs, preferThisThread, serveCalls } from './worker-calls';
 
 /** One frame as the bench needs it: its event name, SSE id, the `"id"` in its data, and when it came. */
 export interface FrameRecord {
@@ -27,6 +28,54 @@ export interface StreamReport {
 }
 
 /**
+ * The chunks a client received, copied into one growing off-heap buffer, with their arrival times in
+ * typed arrays: no JavaScript object per chunk. Kept as objects (300,000 chunks for the dashboards), they
+ * made the threads' heaps big enough for garbage-collector pauses of 0.7-1 s, which the bench then
+ * reported as the gateway's delay.
+ */
+class ChunkLog {
+  private bytes = Buffer.allocUnsafe(16 * 1024);
+  private size = 0;
+  private ends = new Float64Array(64);
+  private ats = new Float64Array(64);
+  private count = 0;
+
+  append(data: Buffer, at: number): void {
+    if (this.size + data.length > this.bytes.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.size + data.length));
+      this.bytes.copy(bigger, 0, 0, this.size);
+      this.bytes = bigger;
+    }
+    data.copy(this.bytes, this.size);
+    this.size += data.length;
+    if (this.count === this.ends.length) {
+      this.ends = grow(this.ends);
+      this.ats = grow(this.ats);
+    }
+    this.ends[this.count] = this.size;
+    this.ats[this.count] = at;
+    this.count += 1;
+  }
+
+  /** Hands each chunk to `visit` in order, then forgets them all. */
+  drain(visit: (text: string, at: number) => void): void {
+    let start = 0;
+    for (let i = 0; i < this.count; i += 1) {
+      visit(this.bytes.toString('utf8', start, this.ends[i]), this.ats[i]);
+      start = this.ends[i];
+    }
+    this.size = 0;
+    this.count = 0;
+  }
+}
+
+function grow(array: Float64Array): Float64Array {
+  const bigger = new Float64Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+
+/**
  * One SSE client. While the load runs it only notes each chunk with its arrival time (the cheapest a
  * client can be: what it costs is CPU the stack under test does not get); frames are parsed later.
  */
@@ -37,7 +86,7 @@ class SseReader {
   readonly frames: FrameRecord[] = [];
   readonly seenIds = new Set<string>();
   private request: http.ClientRequest | null = null;
-  private readonly chunks: { at: number; data: Buffer }[] = [];
+  private readonly chunks = new ChunkLog();
   private buffer = '';
   private lastAt = 0;
 
@@ -55,7 +104,8 @@ class SseReader {
       response.on('data', (data: Buffer) => {
         const at = monotonicMs();
         this.firstAt ??= at;
-        this.chunks.push({ at, data });
+        this.chunks.append(data, at);
+        chunksReceived += 1;
       });
       response.on('close', () => (this.ended = true));
     });
@@ -63,8 +113,8 @@ class SseReader {
 
   /** Parses the chunks that came since the last call into frames (a frame's time: its last chunk's). */
   parse(): void {
-    for (const { at, data } of this.chunks.splice(0)) {
-      this.buffer += data.toString('utf8');
+    this.chunks.drain((text, at) => {
+      this.buffer += text;
       this.lastAt = at;
       let end: number;
       while ((end = this.buffer.indexOf('\n\n')) >= 0) {
@@ -80,7 +130,7 @@ class SseReader {
         if (this.jobId === null && frame.dataId !== undefined) this.seenIds.add(frame.dataId);
         this.frames.push(frame);
       }
-    }
+    });
   }
 
   close(): void {
@@ -89,11 +139,54 @@ class SseReader {
   }
 }
 
+const nice = preferThisThread();
 const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+/** This thread's own stalls while measuring: a late chunk here is the client's delay, not the gateway's. */
+let loopDelay: IntervalHistogram | null = null;
+let longestGcMs = 0;
+/** [start, end] of every stall of this thread over 50 ms while measuring (monotonic ms). */
+let stallSpans: [number, number][] = [];
+let stallTicker: NodeJS.Timeout | null = null;
+const gcObserver = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) longestGcMs = Math.max(longestGcMs, entry.duration);
+});
 const readers = new Map<number, SseReader>();
+let chunksReceived = 0;
 let expected: string[] = [];
 
+function stopWatchingStalls(): void {
+  loopDelay?.disable();
+  if (stallTicker) clearInterval(stallTicker);
+  stallTicker = null;
+  gcObserver.disconnect();
+}
+
 serveCalls({
+  /** Starts watching this thread's event-loop delay and garbage-collector pauses. */
+  watchStalls(): void {
+    loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    longestGcMs = 0;
+    gcObserver.observe({ entryTypes: ['gc'] });
+    stallSpans = [];
+    let last = monotonicMs();
+    stallTicker = setInterval(() => {
+      const now = monotonicMs();
+      if (now - last > 50) stallSpans.push([last, now]);
+      last = now;
+    }, 10);
+  },
+  /** This thread's event-loop delay (ms) and longest GC pause since watchStalls. */
+  stalls(): { p99: number; max: number; longestGc: number; spans: [number, number][]; nice: number } {
+    stopWatchingStalls();
+    return {
+      p99: (loopDelay?.percentile(99) ?? 0) / 1e6,
+      max: (loopDelay?.max ?? 0) / 1e6,
+      longestGc: longestGcMs,
+      spans: stallSpans,
+      nice,
+    };
+  },
   open(key: number, jobId: string | null, url: string): void {
     const reader = new SseReader(key, jobId);
     readers.set(key, reader);
@@ -103,12 +196,18 @@ serveCalls({
   expect(ids: string[]): void {
     expected = ids;
   },
-  status(): {
+  /**
+   * Counts of the streams; with `parse`, also parses what came and counts the dashboards that saw every
+   * expected job. Parsing takes this thread for a while, so a chunk arriving meanwhile is noted late:
+   * the bench parses only once nothing arrives any more.
+   */
+  status(parse: boolean): {
     open: number;
     jobStreams: number;
     jobStreamsEnded: number;
     dashboardsComplete: number;
     dashboards: number;
+    chunksReceived: number;
   } {
     let open = 0;
     let jobStreams = 0;
@@ -116,17 +215,20 @@ serveCalls({
     let dashboards = 0;
     let dashboardsComplete = 0;
     for (const reader of readers.values()) {
-      if (expected.length > 0) reader.parse();
+      if (parse && expected.length > 0) {
+        stopWatchingStalls(); // the parsing's own stall is not the client's delay while frames came
+        reader.parse();
+      }
       if (reader.status === 200 && (reader.firstAt !== null || reader.jobId === null)) open += 1;
       if (reader.jobId === null) {
         dashboards += 1;
-        if (expected.every((id) => reader.seenIds.has(id))) dashboardsComplete += 1;
+        if (parse && expected.every((id) => reader.seenIds.has(id))) dashboardsComplete += 1;
       } else {
         jobStreams += 1;
         if (reader.ended) jobStreamsEnded += 1;
       }
     }
-    return { open, jobStreams, jobStreamsEnded, dashboards, dashboardsComplete };
+    return { open, jobStreams, jobStreamsEnded, dashboards, dashboardsComplete, chunksReceived };
   },
   /** What the streams with these keys saw (dashboards: only frames about expected jobs). */
   report(keys: number[]): StreamReport[] {

@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { parentPort, Worker } from 'node:worker_threads';
 
 /** A call to a bench worker thread and its answer, matched by id. */
@@ -69,6 +70,21 @@ export class WorkerCalls {
   async stop(): Promise<void> {
     await this.worker.terminate();
   }
+}
+
+/**
+ * Raises the calling thread's scheduling priority (Linux: nice applies per thread) when allowed (root):
+ * the bench's clients and its commit clock measure the gateway's delay, and on a machine the stack
+ * keeps busy their own wait for a core would otherwise count as that delay. Returns the nice value
+ * the thread runs at.
+ */
+export function preferThisThread(nice = -5): number {
+  try {
+    os.setPriority(nice);
+  } catch {
+    // not permitted: the thread stays at its default priority
+  }
+  return os.getPriority();
 }
 
 /** Milliseconds on the monotonic clock every thread of this process shares (performance.now() does not). */
