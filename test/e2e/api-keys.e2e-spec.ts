@@ -196,6 +196,8 @@ describe('API keys, roles and tenants', () => {
       expect(trace.status).toBe(503);
       expect(trace.headers.get('content-type')).toContain('application/problem+json');
       expect(trace.body.detail).toMatch(/JAEGER_QUERY_URL/);
+      // Not a passing outage: nothing tells the client to retry.
+      expect(trace.headers.get('retry-after')).toBeNull();
     }
     // The event log carries the submitting key's tenant.
     const events = await acme.request<{ tenantId: string }[]>('GET', `/jobs/${id}/events`);

@@ -57,6 +57,19 @@ export class DependencyUnavailableError extends Error {
   }
 }
 
+/**
+ * A dependency this gateway was not configured to reach (503 like an unavailable one, but without
+ * Retry-After: retrying the same gateway cannot help until its operator sets `variable`).
+ */
+export class DependencyNotConfiguredError extends Error {
+  constructor(
+    readonly dependency: string,
+    readonly variable: string,
+  ) {
+    super(`${dependency} is not configured on this gateway (${variable} is not set)`);
+  }
+}
+
 /** The job's state does not allow the operation (cancel a finished job, retry a running one). */
 export class JobConflictError extends Error {}
 

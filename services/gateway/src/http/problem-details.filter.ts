@@ -6,6 +6,7 @@ import {
   DeadLetterNotFoundError,
   TraceNotFoundError,
   AdmissionRejectedError,
+  DependencyNotConfiguredError,
   DependencyUnavailableError,
   IdempotencyKeyReusedError,
   IdempotentRequestInProgressError,
@@ -79,6 +80,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         problem(503, 'The event log (Kafka) is unavailable; retry later', { instance }),
         retryAfter,
       );
+    }
+    if (error instanceof DependencyNotConfiguredError) {
+      return sendProblem(res, problem(503, error.message, { instance }));
     }
     if (error instanceof DependencyUnavailableError) {
       this.logger.warn({ dependency: error.dependency, path: instance }, 'dependency unavailable');

@@ -1,4 +1,4 @@
-import { DependencyUnavailableError } from '../../http/api-errors';
+import { DependencyNotConfiguredError, DependencyUnavailableError } from '../../http/api-errors';
 import { JaegerTraceReader } from './jaeger-trace-reader';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -55,10 +55,15 @@ describe('JaegerTraceReader', () => {
     expect(await new JaegerTraceReader(options, empty.fetchFn).jobTrace(JOB_ID, null)).toBeNull();
   });
 
-  it('is DependencyUnavailableError when not configured, failing, answering an error or not JSON', async () => {
+  it('is DependencyNotConfiguredError without JAEGER_QUERY_URL (nothing to retry)', async () => {
     const reader = new JaegerTraceReader({ queryUrl: undefined, timeoutMs: 1000 });
     expect(reader.configured).toBe(false);
-    await expect(reader.jobTrace(JOB_ID, TRACE_ID)).rejects.toBeInstanceOf(DependencyUnavailableError);
+    const refusal = reader.jobTrace(JOB_ID, TRACE_ID);
+    await expect(refusal).rejects.toBeInstanceOf(DependencyNotConfiguredError);
+    await expect(refusal).rejects.toThrow(/JAEGER_QUERY_URL/);
+  });
+
+  it('is DependencyUnavailableError when failing, answering an error or not JSON', async () => {
     const refused = (() => Promise.reject(new TypeError('fetch failed'))) as unknown as typeof fetch;
     await expect(new JaegerTraceReader(options, refused).jobTrace(JOB_ID, TRACE_ID)).rejects.toBeInstanceOf(
       DependencyUnavailableError,

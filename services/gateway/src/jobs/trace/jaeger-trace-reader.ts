@@ -1,4 +1,4 @@
-import { DependencyUnavailableError } from '../../http/api-errors';
+import { DependencyNotConfiguredError, DependencyUnavailableError } from '../../http/api-errors';
 import { normaliseJaegerTrace, type JaegerTraceJson, type JobTrace } from './job-trace';
 
 /** A W3C / Jaeger trace id as the read model keeps it. */
@@ -8,15 +8,16 @@ const TRACE_ID = /^[0-9a-f]{16,32}$/i;
 const ROOT_SERVICE = 'gateway';
 
 export interface JaegerTraceReaderOptions {
-  /** Jaeger's query API base URL; undefined: every read answers DependencyUnavailableError. */
+  /** Jaeger's query API base URL; undefined: every read answers DependencyNotConfiguredError. */
   queryUrl: string | undefined;
   timeoutMs: number;
 }
 
 /**
  * Jaeger's query API (`/api/traces/{id}`, `/api/traces?service=&tags=`), the one way the gateway reads
- * traces. Answers our own JobTrace shape; Jaeger not configured, unreachable, slow (over `timeoutMs`) or
- * answering an error is DependencyUnavailableError (503); no such trace is null.
+ * traces. Answers our own JobTrace shape; Jaeger unreachable, slow (over `timeoutMs`) or answering an
+ * error is DependencyUnavailableError (503 with Retry-After), not configured DependencyNotConfiguredError
+ * (503 without); no such trace is null.
  */
 export class JaegerTraceReader {
   constructor(
@@ -35,7 +36,7 @@ export class JaegerTraceReader {
   async jobTrace(jobId: string, traceId: string | null): Promise<JobTrace | null> {
     const base = this.options.queryUrl;
     if (base === undefined) {
-      throw new DependencyUnavailableError('Jaeger (no JAEGER_QUERY_URL is configured)');
+      throw new DependencyNotConfiguredError('Jaeger', 'JAEGER_QUERY_URL');
     }
     const traces =
       traceId !== null && TRACE_ID.test(traceId)

@@ -37,7 +37,8 @@ export class JobTraceController {
   @ApiProblem(404, 'No such job, or Jaeger has no trace of it (yet)')
   @ApiProblem(
     503,
-    'Jaeger is not configured (JAEGER_QUERY_URL), does not answer in time, or PostgreSQL is unavailable',
+    'Jaeger does not answer in time or PostgreSQL is unavailable (with Retry-After), or Jaeger is not ' +
+      'configured on this gateway (JAEGER_QUERY_URL; without Retry-After)',
   )
   async trace(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<JobTraceResponse> {
     const job = isUuid(id) ? await this.jobs.getJob(tenantScope(caller), id) : null;
