@@ -69,8 +69,13 @@ export function normaliseJaegerTrace(raw: JaegerTraceJson): JobTrace | null {
   );
   if (spans.length === 0) return null;
   const starts = spans.map((span) => finiteOr(span.startTime, 0));
-  const start = Math.min(...starts);
-  const end = Math.max(...spans.map((span, i) => starts[i] + Math.max(0, finiteOr(span.duration, 0))));
+  // Loops, not Math.min(...starts): a spread of a huge trace's spans would overflow the call stack.
+  let start = Infinity;
+  let end = -Infinity;
+  spans.forEach((span, i) => {
+    start = Math.min(start, starts[i]);
+    end = Math.max(end, starts[i] + Math.max(0, finiteOr(span.duration, 0)));
+  });
   const normalised = spans.map((span, i): JobTraceSpan => ({
     spanId: span.spanID as string,
     parentSpanId: parentOf(span),
