@@ -32,12 +32,12 @@ import { BenchSystem } from './pipeline-bench';
 import { cpuUsedBetween, machineBusyMs } from './cpu-meter';
 import { LoadGenerator, percentiles, round, type Percentiles } from './load-generator';
 import { monotonicMs, WorkerCalls } from './streams/worker-calls';
-import type { StreamReport } from './streams/sse-client-worker';
+import type { StreamReport, ThreadStalls } from './streams/sse-client-worker';
 
 /** Dashboards (each gets every job's completion); the rest of the 1,000 are per-job streams. */
 const DASHBOARDS = Number(process.env.BENCH_DASHBOARDS ?? 100);
 const IDLE_JOB_STREAMS = 1000 - DASHBOARDS;
-/** A per-job delivery slower than this (the budget) is checked against the client threads' stalls. */
+/** The budget: a per-job delivery slower than this is checked against client-thread stalls over it. */
 const LATE_MS = 50;
 /** Worker threads the SSE clients are spread over. */
 const CLIENT_THREADS = 2;
@@ -161,25 +161,13 @@ class StreamClients {
     return sum;
   }
 
-  async watchStalls(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.call('watchStalls')));
+  async watchStalls(thresholdMs: number): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.call('watchStalls', thresholdMs)));
   }
 
-  /** The worst of the client threads: event-loop delay p99 and max, longest GC pause (ms). */
-  async stalls(): Promise<{
-    p99: number;
-    max: number;
-    longestGc: number;
-    spans: [number, number][][];
-    nice: number;
-  }> {
-    const all = await Promise.all(
-      this.workers.map((worker) =>
-        worker.call<{ p99: number; max: number; longestGc: number; spans: [number, number][]; nice: number }>(
-          'stalls',
-        ),
-      ),
-    );
+  /** The worst of the client threads (each thread's own stall spans kept apart, by thread). */
+  async stalls(): Promise<Omit<ThreadStalls, 'spans'> & { spans: ThreadStalls['spans'][] }> {
+    const all = await Promise.all(this.workers.map((worker) => worker.call<ThreadStalls>('stalls')));
     return {
       spans: all.map((s) => s.spans),
       nice: Math.max(...all.map((s) => s.nice)),
@@ -190,7 +178,7 @@ class StreamClients {
   }
 
   /** Whether the thread holding stream `key` stalled (a span of `spans`) between `from` and `to`. */
-  stalledBetween(key: number, spans: [number, number][][], from: number, to: number): boolean {
+  stalledBetween(key: number, spans: ThreadStalls['spans'][], from: number, to: number): boolean {
     return (spans[key % this.workers.length] ?? []).some(([start, end]) => start < to && end > from);
   }
 
@@ -335,7 +323,7 @@ export async function runStreamsBench(): Promise<void> {
       const bucketsBefore = await deliveryBuckets(system.baseUrl);
       const loopDelay = monitorEventLoopDelay({ resolution: 10 });
       loopDelay.enable();
-      await clients.watchStalls();
+      await clients.watchStalls(LATE_MS);
       const runKeys: number[] = [];
       let count = 0;
       const withStreams = await steady(system, scrape, rate, seconds, (id) => {
@@ -490,7 +478,7 @@ export async function runStreamsBench(): Promise<void> {
           `in the gateway, notification -> write (histogram bucket bounds): per-job p50 <= ${inGateway.job.p50} / p99 <= ${inGateway.job.p99} ms, dashboards p50 <= ${inGateway.dashboard.p50} / p99 <= ${inGateway.dashboard.p99} ms; the gateway's event-loop lag p99 ${bucketsAfter.loopLagMs?.p99} / max ${bucketsAfter.loopLagMs?.max} ms`,
           `idle per-job streams still open at the end: ${idleStillOpen} of ${IDLE_JOB_STREAMS}`,
           `the load generator's event-loop delay (main thread; the SSE clients and the commit clock have threads of their own): p50 ${benchLoopDelayMs.p50} / p99 ${benchLoopDelayMs.p99} / max ${benchLoopDelayMs.max} ms`,
-          `the SSE clients' threads (nice ${clientStallsMs.nice}) while frames came: event-loop delay p99 ${clientStallsMs.p99} / max ${clientStallsMs.max} ms, longest GC pause ${clientStallsMs.longestGc} ms; of ${late.count} per-job deliveries over ${LATE_MS} ms, ${late.duringClientStall} overlapped a stall (over 50 ms) of their client's thread`,
+          `the SSE clients' threads (nice ${clientStallsMs.nice}) while frames came: event-loop delay p99 ${clientStallsMs.p99} / max ${clientStallsMs.max} ms, longest GC pause ${clientStallsMs.longestGc} ms; of ${late.count} per-job deliveries over ${LATE_MS} ms, ${late.duringClientStall} overlapped a stall (over ${LATE_MS} ms) of their client's thread`,
           `wrote ${path.join(outDir, 'streams.json')}`,
         ].join('\n') + '\n',
       );
